@@ -1,0 +1,1 @@
+"""AV Rentals: the system an audiovisual / event-equipment rental house runs on."""

@@ -1,0 +1,111 @@
+"""`avrentals` command line: migrate, seed-demo, create-user, check-config."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+from pathlib import Path
+
+from avrentals.domain.enums import Role
+from avrentals.settings import ConfigError, get_settings
+
+
+def _migrate(_args: argparse.Namespace) -> int:
+    from avrentals import migrations
+
+    settings = get_settings()
+    if settings.is_sqlite:
+        Path(settings.database_url.removeprefix("sqlite:///")).parent.mkdir(
+            parents=True, exist_ok=True
+        )
+    migrations.upgrade(settings.database_url)
+    print("Database is at the latest schema.")
+    return 0
+
+
+def _seed_demo(args: argparse.Namespace) -> int:
+    from avrentals.db import transaction
+    from avrentals.domain.services.demo import DEMO_PASSWORD, DEMO_USERS, seed_demo
+
+    with transaction() as session:
+        summary = seed_demo(session, only_if_empty=args.if_empty)
+    print(summary)
+    if args.print_sign_ins:
+        print("Demo sign-ins (username / password):")
+        for username, _name, role in DEMO_USERS:
+            print(f"  {username:<12} {DEMO_PASSWORD}   ({role.value})")
+    return 0
+
+
+def _read_password() -> str:
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if first != getpass.getpass("Repeat password: "):
+            raise SystemExit("Passwords do not match.")
+        return first
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _create_user(args: argparse.Namespace) -> int:
+    from avrentals.db import transaction
+    from avrentals.domain.errors import ValidationFailed
+    from avrentals.domain.services.users import create_user
+
+    password = _read_password()
+    try:
+        with transaction() as session:
+            user = create_user(
+                session,
+                None,
+                username=args.username,
+                name=args.name or args.username,
+                password=password,
+                role=args.role,
+                email=args.email,
+            )
+    except ValidationFailed as exc:
+        for field, messages in exc.fields.items():
+            print(f"{field}: {'; '.join(messages)}", file=sys.stderr)
+        return 2
+    print(f"Created {user.username} ({user.role.value}).")
+    return 0
+
+
+def _check_config(_args: argparse.Namespace) -> int:
+    for key, value in get_settings().masked().items():
+        print(f"{key}={value}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="avrentals", description="AV Rentals administration")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_migrate)
+    seed = sub.add_parser("seed-demo", help="load the demo catalogue, clients, events, quotes")
+    seed.add_argument("--if-empty", action="store_true", help="only when there are no users")
+    seed.add_argument("--print-sign-ins", action="store_true")
+    seed.set_defaults(func=_seed_demo)
+    create = sub.add_parser("create-user", help="create a user (password from stdin/prompt)")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=[r.value for r in Role])
+    create.add_argument("--name")
+    create.add_argument("--email")
+    create.set_defaults(func=_create_user)
+    sub.add_parser("check-config", help="print the effective configuration").set_defaults(
+        func=_check_config
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args))
+    except ConfigError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

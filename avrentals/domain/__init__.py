@@ -1,0 +1,1 @@
+"""Domain layer: models, rules and services. Never imports Reflex or FastAPI."""

@@ -1,0 +1,110 @@
+"""Equipment reads and edits. (Full create/edit/delete comes with the inventory issue.)"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from avrentals.domain.errors import NotFound, ValidationFailed
+from avrentals.domain.models import Category, EquipmentItem, Subcategory
+from avrentals.domain.pagination import Page, PageRequest
+from avrentals.domain.permissions import Actor, require
+from avrentals.domain.serialize import snapshot
+from avrentals.domain.services.versioning import compare_and_swap
+
+# Allow-listed sort keys -> columns. Never getattr(Model, user_string).
+SORTS: dict[str, Any] = {
+    "name": EquipmentItem.name,
+    "category": Category.name,
+    "quantity": EquipmentItem.quantity,
+    "dailyRate": EquipmentItem.daily_rate,
+    "location": EquipmentItem.location,
+    "assetCode": EquipmentItem.asset_code,
+    "updatedAt": EquipmentItem.updated_at,
+}
+
+
+def equipment_row(item: EquipmentItem, category: str, subcategory: str | None) -> dict[str, Any]:
+    row = snapshot(item)
+    row["category_name"] = category
+    row["subcategory_name"] = subcategory
+    return row
+
+
+def parse_uuid(value: Any, field: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except (TypeError, ValueError) as exc:
+        raise ValidationFailed({field: ["Not a valid id."]}) from exc
+
+
+def list_equipment(
+    session: Session,
+    actor: Actor,
+    paging: PageRequest,
+    *,
+    search: str | None = None,
+    category_id: uuid.UUID | None = None,
+    sort: str = "name",
+    descending: bool = False,
+) -> Page[dict[str, Any]]:
+    """One page of equipment with category names. Needs `equipment:read`.
+
+    Raises ValidationFailed for a sort key outside the allow-list."""
+    require(actor, "equipment:read")
+    if sort not in SORTS:
+        raise ValidationFailed({"sort": [f"Sort by one of: {', '.join(SORTS)}."]})
+    conditions: list[Any] = []
+    if search:
+        term = f"%{search.strip().lower()}%"
+        conditions.append(
+            sa.or_(
+                sa.func.lower(EquipmentItem.name).like(term),
+                sa.func.lower(sa.func.coalesce(EquipmentItem.description, "")).like(term),
+                sa.func.lower(EquipmentItem.asset_code).like(term),
+            )
+        )
+    if category_id:
+        conditions.append(EquipmentItem.category_id == category_id)
+    total = session.exec(
+        select(sa.func.count()).select_from(EquipmentItem).where(*conditions)
+    ).one()
+    order = SORTS[sort].desc() if descending else SORTS[sort].asc()
+    stmt = (
+        select(EquipmentItem, Category.name, Subcategory.name)
+        .join(Category, Category.id == EquipmentItem.category_id)  # type: ignore[arg-type]
+        .outerjoin(Subcategory, Subcategory.id == EquipmentItem.subcategory_id)  # type: ignore[arg-type]
+        .where(*conditions)
+        .order_by(order, EquipmentItem.id)
+        .offset(paging.offset)
+        .limit(paging.page_size)
+    )
+    rows = [equipment_row(item, cat, sub) for item, cat, sub in session.exec(stmt).all()]
+    return Page(rows, paging.page, paging.page_size, int(total))
+
+
+def get_equipment(session: Session, actor: Actor, item_id: uuid.UUID) -> EquipmentItem:
+    require(actor, "equipment:read")
+    item = session.get(EquipmentItem, item_id)
+    if item is None:
+        raise NotFound("Equipment item not found.")
+    return item
+
+
+def update_location(
+    session: Session, actor: Actor, item_id: uuid.UUID, version: int, location: str
+) -> EquipmentItem:
+    """Move an item to another storage location. Needs `equipment:write`.
+
+    Versioned: raises VersionConflict (with the saved item) when `version` is stale,
+    ValidationFailed when the location is empty or longer than 100 characters."""
+    require(actor, "equipment:write")
+    location = (location or "").strip()
+    if not 1 <= len(location) <= 100:
+        raise ValidationFailed({"location": ["Location is required (at most 100 characters)."]})
+    return compare_and_swap(
+        session, EquipmentItem, item_id, version, {"location": location}, actor, entity="equipment"
+    )

@@ -1,0 +1,82 @@
+"""User accounts (the admin screens of a later issue build on these)."""
+
+from __future__ import annotations
+
+import re
+
+from sqlmodel import Session, select
+
+from avrentals.domain import changes
+from avrentals.domain.enums import Role
+from avrentals.domain.errors import ValidationFailed
+from avrentals.domain.models import User
+from avrentals.domain.permissions import Actor, require
+from avrentals.domain.serialize import snapshot
+from avrentals.domain.services.audit import record_audit
+from avrentals.domain.services.auth import hash_password
+
+USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,49}$")
+MIN_PASSWORD_LENGTH = 8
+COMMON_PASSWORDS = frozenset(
+    {"password", "password1", "12345678", "123456789", "qwertyui", "iloveyou", "admin123"}
+)
+
+
+def validate_new_user(
+    session: Session, username: str, name: str, password: str, role: str
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if not USERNAME_RE.match(username):
+        errors["username"] = [
+            "Use 3-50 lower-case letters, digits, dots, dashes or underscores."
+        ]
+    elif session.exec(select(User.id).where(User.username == username)).first():
+        errors["username"] = ["This username is taken."]
+    if not 1 <= len(name.strip()) <= 100:
+        errors["name"] = ["Name must be 1-100 characters."]
+    if len(password) < MIN_PASSWORD_LENGTH:
+        errors["password"] = [f"Password must be at least {MIN_PASSWORD_LENGTH} characters."]
+    elif password.lower() in COMMON_PASSWORDS:
+        errors["password"] = ["This password is too common."]
+    if role not in {r.value for r in Role}:
+        errors["role"] = [f"Role must be one of {', '.join(r.value for r in Role)}."]
+    return errors
+
+
+def create_user(
+    session: Session,
+    actor: Actor | None,
+    *,
+    username: str,
+    name: str,
+    password: str,
+    role: str,
+    email: str | None = None,
+) -> User:
+    """Create a user. Needs `users:write` unless `actor` is None (the CLI, run by whoever
+    runs the server). Raises ValidationFailed with field messages."""
+    if actor is not None:
+        require(actor, "users:write")
+    username = username.strip().lower()
+    errors = validate_new_user(session, username, name, password, role)
+    if errors:
+        raise ValidationFailed(errors)
+    user = User(
+        username=username,
+        name=name.strip(),
+        email=email or None,
+        password_hash=hash_password(password),
+        role=Role(role),
+        created_by=actor.user_id if actor else None,
+    )
+    session.add(user)
+    session.flush()
+    record_audit(session, actor, "create", "user", user.id, None, snapshot(user),
+                 username="cli" if actor is None else None)
+    changes.record(
+        session,
+        changes.Change(entity="user", action="create", id=str(user.id), version=user.version,
+                       actor=actor.username if actor else "cli",
+                       actorName=actor.name if actor else "Command line"),
+    )
+    return user
