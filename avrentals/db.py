@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
 from avrentals.domain import changes
+from avrentals.domain.errors import DomainError
 from avrentals.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -65,13 +66,21 @@ def transaction(engine: Engine | None = None) -> Iterator[Session]:
     """One write transaction: commit on success, roll back on any error.
 
     Changes recorded with `changes.record` are published on the change bus only after the
-    commit succeeds (DESIGN §9).
+    commit succeeds (DESIGN §9). A DomainError with `keep_writes` (a refused sign-in and its
+    audit row) commits what was written and is then re-raised.
     """
     bind = (engine or get_engine()).execution_options(avr_write=True)
     with Session(bind, expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
+        except DomainError as exc:
+            if exc.keep_writes:
+                session.commit()
+            else:
+                session.rollback()
+            changes.discard_pending(session)
+            raise
         except BaseException:
             session.rollback()
             raise

@@ -9,6 +9,9 @@ class DomainError(Exception):
     """Base of every error a service raises on purpose."""
 
     code = "BAD_REQUEST"
+    # True when the transaction that raised must still commit what it wrote (the audit
+    # row of a refused sign-in); everything else rolls back.
+    keep_writes = False
 
     def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
         super().__init__(message)
@@ -33,6 +36,13 @@ class Unauthorized(DomainError):
     """No valid identity: missing, invalid, expired or revoked credentials."""
 
     code = "UNAUTHORIZED"
+
+
+class LoginFailed(Unauthorized):
+    """Wrong credentials or inactive account. One message for every cause; the audit row
+    written before raising is kept (keep_writes)."""
+
+    keep_writes = True
 
 
 class Forbidden(DomainError):

@@ -16,7 +16,7 @@ from passlib.context import CryptContext
 from sqlmodel import Session, select
 
 from avrentals.domain.enums import Role
-from avrentals.domain.errors import Unauthorized
+from avrentals.domain.errors import LoginFailed, Unauthorized
 from avrentals.domain.models import User
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services.audit import record_audit
@@ -120,8 +120,9 @@ def login(
 ) -> tuple[str, User]:
     """Check credentials and issue a token; audit the attempt either way.
 
-    Raises Unauthorized with one generic message for an unknown user, a wrong password or a
-    deactivated account (nothing tells them apart).
+    Raises LoginFailed (an Unauthorized) with one generic message for an unknown user, a
+    wrong password or a deactivated account (nothing tells them apart); its `login_failed`
+    audit row is kept when the caller's transaction() sees the error.
     """
     username = (username or "").strip()[:50]
     user = session.exec(select(User).where(User.username == username)).first()
@@ -137,7 +138,7 @@ def login(
             ip=ip,
             user_agent=user_agent,
         )
-        raise Unauthorized(GENERIC_LOGIN_ERROR)
+        raise LoginFailed(GENERIC_LOGIN_ERROR)
     user.last_login_at = datetime.now(UTC)
     if _passwords.needs_update(user.password_hash):
         user.password_hash = hash_password(password)
