@@ -34,7 +34,9 @@ def render_item(type_: str, obj: Any, autogen_context: Any) -> str | bool:
 HAND_MANAGED_INDEXES = frozenset({"ix_equipment_fulltext"})
 
 
-def include_object(obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any) -> bool:
+def include_object(
+    obj: Any, name: str | None, type_: str, reflected: bool, compare_to: Any
+) -> bool:
     return not (type_ == "index" and name in HAND_MANAGED_INDEXES)
 
 

@@ -43,8 +43,10 @@ START_HINT = (
 def ensure_postgres_database(url: str) -> str:
     """Create the test database if needed; fail loudly when PostgreSQL is unreachable."""
     target = make_url(url)
-    admin = make_engine(target.set(database="postgres").render_as_string(hide_password=False),
-                        isolation_level="AUTOCOMMIT")
+    admin = make_engine(
+        target.set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
     try:
         with admin.connect() as conn:
             exists = conn.execute(
@@ -53,8 +55,10 @@ def ensure_postgres_database(url: str) -> str:
             if not exists:
                 conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
     except sa.exc.OperationalError as exc:
-        pytest.fail(f"PostgreSQL at {target.host}:{target.port} is not reachable ({exc}); "
-                    f"{START_HINT}", pytrace=False)
+        pytest.fail(
+            f"PostgreSQL at {target.host}:{target.port} is not reachable ({exc}); {START_HINT}",
+            pytrace=False,
+        )
     finally:
         admin.dispose()
     return url

@@ -30,7 +30,7 @@ class Change:
     id: str
     version: int | None = None
     actor: str | None = None
-    actorName: str | None = None  # noqa: N815 - wire format is camelCase
+    actorName: str | None = None
     at: str = field(default_factory=lambda: datetime.now(UTC).isoformat())
 
     def to_json(self) -> str:

@@ -89,5 +89,5 @@ def require(actor: Actor | None, permission: str) -> Actor:
     if actor is None:
         raise Unauthorized("Sign in to continue.")
     if not actor.can(permission):
-        raise Forbidden(f"Your role ({actor.role.value}) may not do this ({permission}).")
+        raise Forbidden(f"Your role ({actor.role}) may not do this ({permission}).")
     return actor

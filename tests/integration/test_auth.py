@@ -59,8 +59,7 @@ def test_failed_logins_are_generic_and_audited(engine: Engine) -> None:
     make_user(engine, username="casey")
     make_user(engine, username="inactive", is_active=False)
     messages = []
-    attempts = [("casey", "wrong-password"), ("nobody", TEST_PASSWORD),
-                ("inactive", TEST_PASSWORD)]
+    attempts = [("casey", "wrong-password"), ("nobody", TEST_PASSWORD), ("inactive", TEST_PASSWORD)]
     for username, password in attempts:
         with pytest.raises(Unauthorized) as info, transaction(engine) as s:
             login(s, username, password, SECRET, ip="10.0.0.9")
@@ -84,10 +83,12 @@ def _forge(claims: dict[str, object], alg: str = "none") -> str:
 def test_rejected_tokens(engine: Engine) -> None:
     token, user = _token_for(engine)
     claims = jwt.decode(token, SECRET, algorithms=["HS256"])
-    head, payload, signature = token.split(".")
-    tampered_payload = base64.urlsafe_b64encode(
-        json.dumps({**claims, "role": "admin"}).encode()
-    ).rstrip(b"=").decode()
+    head, _payload, signature = token.split(".")
+    tampered_payload = (
+        base64.urlsafe_b64encode(json.dumps({**claims, "role": "admin"}).encode())
+        .rstrip(b"=")
+        .decode()
+    )
     cases = {
         "missing": None,
         "garbage": "not-a-token",
@@ -96,8 +97,9 @@ def test_rejected_tokens(engine: Engine) -> None:
         "wrong key": jwt.encode(claims, "k" * 48, algorithm="HS256"),
         "HS512": jwt.encode(claims, SECRET, algorithm="HS512"),
         "expired": jwt.encode({**claims, "exp": int(time.time()) - 5}, SECRET, algorithm="HS256"),
-        "no jti": jwt.encode({k: v for k, v in claims.items() if k != "jti"}, SECRET,
-                             algorithm="HS256"),
+        "no jti": jwt.encode(
+            {k: v for k, v in claims.items() if k != "jti"}, SECRET, algorithm="HS256"
+        ),
     }
     for name, bad in cases.items():
         with pytest.raises(Unauthorized):

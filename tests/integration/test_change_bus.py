@@ -40,7 +40,10 @@ def test_redis_bus_carries_a_committed_change_to_another_instance(
 
     change = asyncio.run(_first_change(instance_b, edit))
     assert (change.entity, change.action, change.id, change.version) == (
-        "equipment", "update", str(item.id), 2,
+        "equipment",
+        "update",
+        str(item.id),
+        2,
     )
     assert change.actor == actor.username and change.actorName == actor.name
 
@@ -72,6 +75,7 @@ def test_in_process_bus_fans_out_to_every_subscriber() -> None:
 
 
 def test_change_json_roundtrip() -> None:
-    change = changes.Change(entity="rental", action="create", id="1", version=1, actor="a",
-                            actorName="A B")
+    change = changes.Change(
+        entity="rental", action="create", id="1", version=1, actor="a", actorName="A B"
+    )
     assert changes.Change.from_json(change.to_json()) == change

@@ -42,9 +42,18 @@ ITEM_SQL = (
 
 def _item_params(engine: Engine, cat: uuid.UUID, **over: object) -> dict[str, object]:
     params: dict[str, object] = {
-        "id": _id(), "name": "Mixer", "cat": _uuid(engine, cat), "type": "equipment",
-        "q": 4, "g": 4, "d": 0, "m": 0, "loc": "A1", "rate": 10,
-        "code": uuid.uuid4().hex[:10], "now": "2026-01-01 00:00:00+00:00",
+        "id": _id(),
+        "name": "Mixer",
+        "cat": _uuid(engine, cat),
+        "type": "equipment",
+        "q": 4,
+        "g": 4,
+        "d": 0,
+        "m": 0,
+        "loc": "A1",
+        "rate": 10,
+        "code": uuid.uuid4().hex[:10],
+        "now": "2026-01-01 00:00:00+00:00",
     }
     params.update(over)
     return params
@@ -79,14 +88,27 @@ def test_subcategory_must_belong_to_the_items_category(engine: Engine) -> None:
     other = make_item(engine, name="Other")
     now = "2026-01-01 00:00:00+00:00"
     sub = _id()
-    _ok(engine, "INSERT INTO subcategory (id, category_id, name, version, created_at, updated_at)"
+    _ok(
+        engine,
+        "INSERT INTO subcategory (id, category_id, name, version, created_at, updated_at)"
         " VALUES (:id, :cat, 'Wireless', 1, :now, :now)",
-        id=sub, cat=_uuid(engine, other.category_id), now=now)
+        id=sub,
+        cat=_uuid(engine, other.category_id),
+        now=now,
+    )
     sub_value = sub if engine.dialect.name == "sqlite" else str(uuid.UUID(sub))
-    _refused(engine, "UPDATE equipment_item SET subcategory_id = :s WHERE id = :i",
-             s=sub_value, i=_uuid(engine, item.id))
-    _ok(engine, "UPDATE equipment_item SET subcategory_id = :s WHERE id = :i",
-        s=sub_value, i=_uuid(engine, other.id))
+    _refused(
+        engine,
+        "UPDATE equipment_item SET subcategory_id = :s WHERE id = :i",
+        s=sub_value,
+        i=_uuid(engine, item.id),
+    )
+    _ok(
+        engine,
+        "UPDATE equipment_item SET subcategory_id = :s WHERE id = :i",
+        s=sub_value,
+        i=_uuid(engine, other.id),
+    )
     # A used category or subcategory cannot be deleted.
     _refused(engine, "DELETE FROM subcategory WHERE id = :s", s=sub_value)
     _refused(engine, "DELETE FROM category WHERE id = :c", c=_uuid(engine, item.category_id))
@@ -96,14 +118,29 @@ def _event(engine: Engine, start: date, end: date, **over: object) -> str:
     user = make_user(engine)
     client = _id()
     now = "2026-01-01 00:00:00+00:00"
-    _ok(engine, "INSERT INTO client (id, name, version, created_at, updated_at) "
-        "VALUES (:id, 'Client Co', 1, :now, :now)", id=client, now=now)
-    params = {"id": _id(), "client": client, "s": start, "e": end, "p": 0, "r": 0,
-              "now": now, "u": _uuid(engine, user.id)}
+    _ok(
+        engine,
+        "INSERT INTO client (id, name, version, created_at, updated_at) "
+        "VALUES (:id, 'Client Co', 1, :now, :now)",
+        id=client,
+        now=now,
+    )
+    params = {
+        "id": _id(),
+        "client": client,
+        "s": start,
+        "e": end,
+        "p": 0,
+        "r": 0,
+        "now": now,
+        "u": _uuid(engine, user.id),
+    }
     params.update(over)
-    sql = ("INSERT INTO event (id, name, client_id, location, start_date, end_date, prep_days, "
-           "return_days, assigned_user_id, version, created_at, updated_at) VALUES "
-           "(:id, 'Festival', :client, 'Lisbon', :s, :e, :p, :r, :u, 1, :now, :now)")
+    sql = (
+        "INSERT INTO event (id, name, client_id, location, start_date, end_date, prep_days, "
+        "return_days, assigned_user_id, version, created_at, updated_at) VALUES "
+        "(:id, 'Festival', :client, 'Lisbon', :s, :e, :p, :r, :u, 1, :now, :now)"
+    )
     with engine.begin() as conn:
         conn.execute(sa.text(sql), params)
     return str(params["id"])
@@ -121,11 +158,12 @@ def test_rental_rules_and_cascade(engine: Engine) -> None:
     item = make_item(engine)
     event = _event(engine, date(2026, 5, 1), date(2026, 5, 3))
     now = "2026-01-01 00:00:00+00:00"
-    sql = ("INSERT INTO rental (id, event_id, equipment_id, quantity, prep_status, scanned_out, "
-           "scanned_in, version, created_at, updated_at) VALUES (:id, :e, :i, :q, :st, :so, :si,"
-           " 1, :now, :now)")
-    base = {"e": event, "i": _uuid(engine, item.id), "now": now, "st": "pending", "so": 0,
-            "si": 0}
+    sql = (
+        "INSERT INTO rental (id, event_id, equipment_id, quantity, prep_status, scanned_out, "
+        "scanned_in, version, created_at, updated_at) VALUES (:id, :e, :i, :q, :st, :so, :si,"
+        " 1, :now, :now)"
+    )
+    base = {"e": event, "i": _uuid(engine, item.id), "now": now, "st": "pending", "so": 0, "si": 0}
     _refused(engine, sql, id=_id(), **{**base, "q": 0})  # quantity > 0
     _refused(engine, sql, id=_id(), **{**base, "q": 2, "so": 3})  # scanned_out <= quantity
     _refused(engine, sql, id=_id(), **{**base, "q": 2, "so": 1, "si": 2})  # in <= out
@@ -148,10 +186,16 @@ def test_usernames_unique_and_settings_single_row(engine: Engine) -> None:
     make_user(engine, username="sam")
     with pytest.raises(sa.exc.IntegrityError):
         make_user(engine, username="sam")
-    _ok(engine, "INSERT INTO company_settings (id, company_name, currency, default_tax_rate, "
+    _ok(
+        engine,
+        "INSERT INTO company_settings (id, company_name, currency, default_tax_rate, "
         "default_language, primary_color, smtp_use_tls, version, updated_at) VALUES (1, 'X', "
-        "'EUR', 0.23, 'en', '#000000', true, 1, '2026-01-01 00:00:00+00:00')")
-    _refused(engine, "INSERT INTO company_settings (id, company_name, currency, "
-             "default_tax_rate, default_language, primary_color, smtp_use_tls, version, "
-             "updated_at) VALUES (2, 'Y', 'EUR', 0.23, 'en', '#000000', true, 1, "
-             "'2026-01-01 00:00:00+00:00')")
+        "'EUR', 0.23, 'en', '#000000', true, 1, '2026-01-01 00:00:00+00:00')",
+    )
+    _refused(
+        engine,
+        "INSERT INTO company_settings (id, company_name, currency, "
+        "default_tax_rate, default_language, primary_color, smtp_use_tls, version, "
+        "updated_at) VALUES (2, 'Y', 'EUR', 0.23, 'en', '#000000', true, 1, "
+        "'2026-01-01 00:00:00+00:00')",
+    )

@@ -40,12 +40,13 @@ def test_postgres_roundtrip_and_fulltext_index(postgres_url: str) -> None:
                 sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_equipment_fulltext'")
             ).scalar_one()
             assert "gin" in indexdef and "to_tsvector" in indexdef
-            plan = conn.execute(
-                sa.text(
-                    "EXPLAIN SELECT id FROM equipment_item WHERE to_tsvector('simple', name || ' '"
-                    " || coalesce(description, '')) @@ plainto_tsquery('simple', 'mixer')"
-                )
-            ).scalars().all()
-            assert plan  # the expression matches the index definition and plans cleanly
+            # The service's search expression must be the indexed one, or the index is dead.
+            conn.execute(sa.text("SET enable_seqscan = off"))
+            query = (
+                "EXPLAIN SELECT id FROM equipment_item WHERE to_tsvector('simple', "
+                "name || ' ' || coalesce(description, '')) @@ plainto_tsquery('simple', 'mixer')"
+            )
+            plan = "\n".join(conn.execute(sa.text(query)).scalars())
+            assert "ix_equipment_fulltext" in plan, plan
     finally:
         engine.dispose()

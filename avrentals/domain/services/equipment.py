@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from avrentals.domain.errors import NotFound, ValidationFailed
 from avrentals.domain.models import Category, EquipmentItem, Subcategory
@@ -34,6 +35,35 @@ def equipment_row(item: EquipmentItem, category: str, subcategory: str | None) -
     return row
 
 
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def search_condition(dialect: str, search: str) -> Any:
+    """Match items by name, description or asset code.
+
+    PostgreSQL: prefix full-text match (`word:* & ...`) on the indexed expression of the
+    initial migration, plus asset-code substring. Elsewhere: case-insensitive LIKE.
+    """
+    search = search.strip()[:100]
+    code = EquipmentItem.asset_code.ilike(f"%{search}%")  # type: ignore[attr-defined]
+    words = _WORD.findall(search.lower())
+    if dialect == "postgresql" and words:
+        document = sa.func.to_tsvector(
+            sa.literal_column("'simple'"),
+            EquipmentItem.name + " " + sa.func.coalesce(EquipmentItem.description, ""),
+        )
+        query = sa.func.to_tsquery(
+            sa.literal_column("'simple'"), " & ".join(f"{w}:*" for w in words)
+        )
+        return sa.or_(document.op("@@")(query), code)
+    term = f"%{search.lower()}%"
+    return sa.or_(
+        sa.func.lower(EquipmentItem.name).like(term),
+        sa.func.lower(sa.func.coalesce(EquipmentItem.description, "")).like(term),
+        code,
+    )
+
+
 def parse_uuid(value: Any, field: str) -> uuid.UUID:
     try:
         return uuid.UUID(str(value))
@@ -58,15 +88,8 @@ def list_equipment(
     if sort not in SORTS:
         raise ValidationFailed({"sort": [f"Sort by one of: {', '.join(SORTS)}."]})
     conditions: list[Any] = []
-    if search:
-        term = f"%{search.strip().lower()}%"
-        conditions.append(
-            sa.or_(
-                sa.func.lower(EquipmentItem.name).like(term),
-                sa.func.lower(sa.func.coalesce(EquipmentItem.description, "")).like(term),
-                sa.func.lower(EquipmentItem.asset_code).like(term),
-            )
-        )
+    if search and search.strip():
+        conditions.append(search_condition(session.get_bind().dialect.name, search))
     if category_id:
         conditions.append(EquipmentItem.category_id == category_id)
     total = session.exec(
@@ -78,7 +101,7 @@ def list_equipment(
         .join(Category, Category.id == EquipmentItem.category_id)  # type: ignore[arg-type]
         .outerjoin(Subcategory, Subcategory.id == EquipmentItem.subcategory_id)  # type: ignore[arg-type]
         .where(*conditions)
-        .order_by(order, EquipmentItem.id)
+        .order_by(order, col(EquipmentItem.id))
         .offset(paging.offset)
         .limit(paging.page_size)
     )

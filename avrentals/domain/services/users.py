@@ -27,9 +27,7 @@ def validate_new_user(
 ) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not USERNAME_RE.match(username):
-        errors["username"] = [
-            "Use 3-50 lower-case letters, digits, dots, dashes or underscores."
-        ]
+        errors["username"] = ["Use 3-50 lower-case letters, digits, dots, dashes or underscores."]
     elif session.exec(select(User.id).where(User.username == username)).first():
         errors["username"] = ["This username is taken."]
     if not 1 <= len(name.strip()) <= 100:
@@ -71,12 +69,25 @@ def create_user(
     )
     session.add(user)
     session.flush()
-    record_audit(session, actor, "create", "user", user.id, None, snapshot(user),
-                 username="cli" if actor is None else None)
+    record_audit(
+        session,
+        actor,
+        "create",
+        "user",
+        user.id,
+        None,
+        snapshot(user),
+        username="cli" if actor is None else None,
+    )
     changes.record(
         session,
-        changes.Change(entity="user", action="create", id=str(user.id), version=user.version,
-                       actor=actor.username if actor else "cli",
-                       actorName=actor.name if actor else "Command line"),
+        changes.Change(
+            entity="user",
+            action="create",
+            id=str(user.id),
+            version=user.version,
+            actor=actor.username if actor else "cli",
+            actorName=actor.name if actor else "Command line",
+        ),
     )
     return user

@@ -54,7 +54,8 @@ def compare_and_swap(
         if current is None:
             raise NotFound(f"{entity} not found")
         raise VersionConflict(
-            f"This {entity} was changed by someone else (now version {current.version}).",
+            f"This {entity} was changed by someone else "
+            f"(now version {getattr(current, 'version', '?')}).",
             snapshot(current),
         )
     session.expire(before)
