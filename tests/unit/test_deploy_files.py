@@ -262,7 +262,7 @@ def parse_nginx(path: Path) -> Directive:
                 assert words, "empty directive"
                 if words[0] == "include":
                     for target in sorted(base.glob(words[1])) or [base / words[1]]:
-                        out.extend(load(target, depth))
+                        out.extend(load(target))
                 else:
                     out.append(Directive(words[0], words[1:]))
                 words = []
@@ -277,13 +277,13 @@ def parse_nginx(path: Path) -> Directive:
         assert depth == 0 and not words, "unterminated block or directive"
         return out, pos
 
-    def load(target: Path, depth: int) -> list[Directive]:
+    def load(target: Path) -> list[Directive]:
         assert target.is_file(), f"nginx include not found: {target}"
         # An included file is parsed at top level, then spliced where it was included.
         children, _ = parse(_nginx_tokens(target.read_text()), 0, target.parent, 0)
         return children
 
-    return Directive("main", [], load(path, 0))
+    return Directive("main", [], load(path))
 
 
 def nginx_http() -> Directive:
@@ -625,26 +625,23 @@ class _Health(http.server.BaseHTTPRequestHandler):
 
 def _run_health_command(code: str, status: int | None) -> int:
     """Run a python -c healthcheck against a local server answering `status` (None: closed)."""
+
+    def run(port: int) -> int:
+        local = code.replace(f":{APP_PORT}/", f":{port}/")
+        return subprocess.run(
+            [sys.executable, "-c", local], capture_output=True, timeout=30
+        ).returncode
+
     if status is None:
-        with socket.socket() as probe:
+        with socket.socket() as probe:  # a port nobody listens on
             probe.bind(("127.0.0.1", 0))
             port = probe.getsockname()[1]
-        return subprocess.run(
-            [sys.executable, "-c", code.replace(":3000/", f":{port}/")],
-            capture_output=True,
-            timeout=30,
-        ).returncode
+        return run(port)
     handler = type("Handler", (_Health,), {"status": status})
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
+    threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        port = server.server_address[1]
-        return subprocess.run(
-            [sys.executable, "-c", code.replace(":3000/", f":{port}/")],
-            capture_output=True,
-            timeout=30,
-        ).returncode
+        return run(server.server_address[1])
     finally:
         server.shutdown()
         server.server_close()
@@ -715,8 +712,8 @@ def test_dockerignore_keeps_local_state_out_and_the_project_in() -> None:
         ".web/package.json",
         "data/uploads/a.jpg",
         ".git/HEAD",
-        "avrentals/__pycache__/x.pyc",
-        "avrentals/domain/__pycache__/y.pyc",
+        "avrentals/__pycache__",
+        "avrentals/domain/__pycache__",
         ".env",
         "tests/e2e/artifacts/shot.png",
         ".pytest_cache/v",
