@@ -151,3 +151,11 @@ def login(
         user.id,
     )
     return issue_token(user, secret, ttl), user
+
+
+def logout(session: Session, actor: Actor) -> None:
+    """Record that `actor` signed out (a `logout` audit row, committed by the caller).
+
+    Tokens are stateless: this does not revoke the token, which stays valid until it expires
+    or the user's token_version is bumped ("sign out everywhere")."""
+    record_audit(session, actor, "logout", "user", actor.user_id)
