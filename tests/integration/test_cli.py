@@ -96,3 +96,21 @@ def test_production_without_secret_refuses_to_start(tmp_path: Path) -> None:
         check=False,
     )
     assert done.returncode == 2 and "JWT_SECRET" in done.stderr
+
+
+def test_seed_demo_is_idempotent_and_prints_the_sign_ins(tmp_path: Path) -> None:
+    assert run_cli(tmp_path, "migrate").returncode == 0
+    first = run_cli(tmp_path, "seed-demo", "--if-empty", "--print-sign-ins")
+    assert first.returncode == 0, first.stderr
+    assert "Demo data: 5 users" in first.stdout
+    for username in ("admin", "manager", "tech", "employee", "viewer"):
+        assert f"  {username}" in first.stdout
+    assert "rentals-demo" in first.stdout
+    second = run_cli(tmp_path, "seed-demo", "--if-empty")
+    assert (
+        second.returncode == 0
+        and "nothing" in second.stdout.lower()
+        or ("not loaded" in second.stdout)
+    )
+    third = run_cli(tmp_path, "seed-demo")
+    assert "nothing added" in third.stdout
