@@ -131,3 +131,52 @@ def update_location(
     return compare_and_swap(
         session, EquipmentItem, item_id, version, {"location": location}, actor, entity="equipment"
     )
+
+
+def get_equipment_row(session: Session, actor: Actor, item_id: uuid.UUID) -> dict[str, Any]:
+    """One item as a row with its category and subcategory names (the shape `list_equipment`
+    returns). Needs `equipment:read`; raises NotFound for an unknown id."""
+    require(actor, "equipment:read")
+    stmt = (
+        select(EquipmentItem, Category.name, Subcategory.name)
+        .join(Category, Category.id == EquipmentItem.category_id)  # type: ignore[arg-type]
+        .outerjoin(Subcategory, Subcategory.id == EquipmentItem.subcategory_id)  # type: ignore[arg-type]
+        .where(EquipmentItem.id == item_id)
+    )
+    found = session.exec(stmt).first()
+    if found is None:
+        raise NotFound("Equipment item not found.")
+    item, category, subcategory = found
+    return equipment_row(item, category, subcategory)
+
+
+# --- Reads for the Reflex UI (appended by the UI work; candidates for their own modules) ---
+
+
+def list_categories(session: Session, actor: Actor) -> list[dict[str, Any]]:
+    """Every category as `{"id", "name", "icon"}`, by position then name (for list filters).
+    Needs `categories:read`."""
+    require(actor, "categories:read")
+    stmt = select(Category).order_by(col(Category.position), col(Category.name))
+    return [{"id": str(c.id), "name": c.name, "icon": c.icon} for c in session.exec(stmt).all()]
+
+
+def last_editor_name(session: Session, actor: Actor, item_id: uuid.UUID) -> str | None:
+    """Display name of whoever last updated the item (for "X changed this item" messages), or
+    None when nobody has edited it yet. Needs `equipment:read`; raises NotFound."""
+    from avrentals.domain.models import User
+
+    item = get_equipment(session, actor, item_id)
+    if item.updated_by is None:
+        return None
+    user = session.get(User, item.updated_by)
+    return user.name if user is not None else None
+
+
+def company_name(session: Session) -> str:
+    """The company name from the settings row, shown on the sign-in page before anyone is
+    signed in (public: no actor). Falls back to "AV Rentals" when the row does not exist."""
+    from avrentals.domain.models import CompanySettings
+
+    row = session.get(CompanySettings, 1)
+    return row.company_name if row is not None and row.company_name else "AV Rentals"
