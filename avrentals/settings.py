@@ -128,7 +128,9 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
 
     origins = tuple(
         o.strip()
-        for o in env.get("CORS_ORIGINS", f"http://localhost:{port}").split(",")
+        for o in env.get("CORS_ORIGINS", f"http://localhost:{port},http://127.0.0.1:{port}").split(
+            ","
+        )
         if o.strip()
     )
     return Settings(

@@ -1,0 +1,56 @@
+"""Reflex entry point: builds the app, registers the pages, mounts the REST API and the
+live-update task. Wiring only; behaviour lives in `avrentals.ui` and the domain services."""
+
+import reflex as rx
+
+from avrentals.api.app import create_api
+from avrentals.ui import routes
+from avrentals.ui.errors import on_backend_error
+from avrentals.ui.live import live_updates
+from avrentals.ui.pages.equipment import equipment_page
+from avrentals.ui.pages.login import login_page
+from avrentals.ui.pages.placeholders import placeholder_page
+from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.equipment import EquipmentState
+
+PRODUCT = "AV Rentals"
+
+app = rx.App(
+    head_components=[
+        rx.el.meta(
+            name="viewport", content="width=device-width, initial-scale=1, viewport-fit=cover"
+        ),
+        rx.el.meta(name="theme-color", content="#3e63dd", media="(prefers-color-scheme: light)"),
+        rx.el.meta(name="theme-color", content="#111113", media="(prefers-color-scheme: dark)"),
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        rx.el.meta(
+            name="description",
+            content="Inventory, events, quotes and warehouse prep for an AV rental house.",
+        ),
+    ],
+    stylesheets=["/avrentals.css"],
+    html_lang="en",
+    toaster=rx.toast.provider(position="top-center", close_button=True, rich_colors=True),
+    backend_exception_handler=on_backend_error,
+    api_transformer=create_api(),
+)
+
+app.add_page(
+    login_page, route=routes.LOGIN, title=f"Sign in · {PRODUCT}", on_load=AuthState.open_login
+)
+app.add_page(
+    equipment_page,
+    route=routes.EQUIPMENT,
+    title=f"Inventory · {PRODUCT}",
+    on_load=EquipmentState.load,
+)
+for _route in routes.ROUTES:
+    if _route.path != routes.EQUIPMENT:
+        app.add_page(
+            placeholder_page(_route.path),
+            route=_route.path,
+            title=f"{_route.label} · {PRODUCT}",
+            on_load=AuthState.require_login,
+        )
+
+app.register_lifespan_task(live_updates)

@@ -1,0 +1,474 @@
+"""/equipment: the inventory list (server-side pages), filters and the location editor."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from avrentals.domain.pagination import PAGE_SIZES
+from avrentals.ui import routes
+from avrentals.ui.components.shell import shell
+from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.equipment import ALL_CATEGORIES, SORT_OPTIONS, EquipmentState
+
+CAN_EDIT = AuthState.permissions.contains("equipment:write")
+
+
+def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
+    def badge(color: str) -> rx.Component:
+        return rx.badge(label, color_scheme=color, variant="soft", radius="full")
+
+    return rx.match(
+        status,
+        ("good", badge("green")),
+        ("damaged", badge("red")),
+        ("maintenance", badge("amber")),
+        badge("gray"),
+    )
+
+
+def edit_button(row: rx.Var) -> rx.Component:
+    return rx.cond(
+        CAN_EDIT,
+        rx.icon_button(
+            rx.icon("pencil", size=14),
+            on_click=EquipmentState.open_edit(row["id"]),
+            variant="ghost",
+            color_scheme="gray",
+            size="1",
+            aria_label="Change location",
+            title="Change location",
+            custom_attrs={"data-testid": "edit-location"},
+        ),
+    )
+
+
+# --- toolbar ----------------------------------------------------------------------------------
+
+
+def toolbar() -> rx.Component:
+    search = rx.input(
+        rx.input.slot(rx.icon("search", size=16)),
+        placeholder="Search name, description or asset code",
+        default_value=EquipmentState.search,
+        key=EquipmentState.filters_key,
+        on_change=EquipmentState.set_search.debounce(300),
+        type="search",
+        size="2",
+        width="100%",
+        max_length=100,
+        aria_label="Search equipment",
+        custom_attrs={"data-testid": "equipment-search"},
+    )
+    category = rx.select.root(
+        rx.select.trigger(placeholder="All categories", width="100%"),
+        rx.select.content(
+            rx.select.item("All categories", value=ALL_CATEGORIES),
+            rx.select.separator(),
+            rx.foreach(
+                EquipmentState.categories,
+                lambda c: rx.select.item(c["name"], value=c["id"]),
+            ),
+        ),
+        value=EquipmentState.category,
+        on_change=EquipmentState.set_category,
+        size="2",
+    )
+    sort = rx.select.root(
+        rx.select.trigger(width="100%", aria_label="Sort"),
+        rx.select.content(
+            *[rx.select.item(label, value=key) for key, (_s, _d, label) in SORT_OPTIONS.items()]
+        ),
+        value=EquipmentState.sort,
+        on_change=EquipmentState.set_sort,
+        size="2",
+    )
+    return rx.grid(
+        rx.box(search, grid_column=rx.breakpoints(initial="1 / -1", sm="auto")),
+        rx.box(category, custom_attrs={"data-testid": "category-filter"}, min_width="0"),
+        rx.box(sort, custom_attrs={"data-testid": "sort"}, min_width="0"),
+        grid_template_columns=rx.breakpoints(initial="1fr 1fr", sm="2fr 1fr 1fr"),
+        gap="12px",
+        width="100%",
+    )
+
+
+# --- list: table (tablet/desktop) and cards (phone) ------------------------------------------
+
+
+def _header_cell(label: str, numeric: bool = False, desktop_only: bool = False):
+    classes = ["avr-num" if numeric else "", "avr-col-desktop" if desktop_only else ""]
+    return rx.table.column_header_cell(
+        label, class_name=" ".join(c for c in classes if c), white_space="nowrap"
+    )
+
+
+def table_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.text(row["name"], weight="medium"),
+            rx.text(
+                row["subcategory"], size="1", color_scheme="gray", class_name="avr-only-desktop"
+            ),
+            rx.text(
+                row["asset_code"] + " · " + row["category"],
+                size="1",
+                color_scheme="gray",
+                class_name="avr-only-tablet avr-mono",
+            ),
+        ),
+        rx.table.cell(
+            rx.text(row["asset_code"], class_name="avr-mono", color_scheme="gray"),
+            class_name="avr-col-desktop",
+        ),
+        rx.table.cell(row["category"], class_name="avr-col-desktop"),
+        rx.table.cell(status_badge(row["status"], row["status_label"])),
+        rx.table.cell(row["qty"], class_name="avr-num"),
+        rx.table.cell(
+            rx.hstack(
+                rx.text(row["location"], custom_attrs={"data-field": "location"}),
+                edit_button(row),
+                align="center",
+                spacing="2",
+            ),
+            white_space="nowrap",
+        ),
+        rx.table.cell(row["rate"], class_name="avr-num"),
+        class_name=rx.cond(row["id"] == EquipmentState.live_item_id, "avr-row-live", ""),
+        custom_attrs={"data-id": row["id"], "data-testid": "equipment-row"},
+        align="center",
+    )
+
+
+def equipment_table() -> rx.Component:
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    _header_cell("Name"),
+                    _header_cell("Asset code", desktop_only=True),
+                    _header_cell("Category", desktop_only=True),
+                    _header_cell("Status"),
+                    _header_cell("Good / total", numeric=True),
+                    _header_cell("Location"),
+                    _header_cell("Daily rate", numeric=True),
+                )
+            ),
+            rx.table.body(rx.foreach(EquipmentState.rows, table_row)),
+            variant="surface",
+            size="2",
+            width="100%",
+        ),
+        class_name="avr-only-wide",
+        overflow_x="auto",
+        width="100%",
+        custom_attrs={"data-testid": "equipment-table"},
+    )
+
+
+def _fact(label: str, value: rx.Component | rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="1", color_scheme="gray"),
+        value if isinstance(value, rx.Component) else rx.text(value, size="2"),
+        spacing="0",
+        min_width="0",
+    )
+
+
+def equipment_card(row: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.text(row["name"], weight="bold", size="3"),
+                    rx.text(
+                        row["asset_code"] + " · " + row["category"],
+                        size="1",
+                        color_scheme="gray",
+                        class_name="avr-mono",
+                    ),
+                    spacing="1",
+                    min_width="0",
+                ),
+                rx.spacer(),
+                status_badge(row["status"], row["status_label"]),
+                align="start",
+                width="100%",
+            ),
+            rx.grid(
+                _fact("Good / total", row["qty"]),
+                _fact("Daily rate", row["rate"]),
+                _fact(
+                    "Location",
+                    rx.hstack(
+                        rx.text(row["location"], size="2", custom_attrs={"data-field": "location"}),
+                        edit_button(row),
+                        align="center",
+                        spacing="1",
+                    ),
+                ),
+                grid_template_columns="0.9fr 0.9fr 1.4fr",
+                gap="12px",
+                width="100%",
+            ),
+            spacing="3",
+        ),
+        class_name=rx.cond(row["id"] == EquipmentState.live_item_id, "avr-row-live", ""),
+        custom_attrs={"data-id": row["id"], "data-testid": "equipment-card"},
+        size="2",
+        width="100%",
+    )
+
+
+def equipment_cards() -> rx.Component:
+    return rx.box(
+        rx.vstack(rx.foreach(EquipmentState.rows, equipment_card), spacing="2", width="100%"),
+        class_name="avr-only-narrow",
+    )
+
+
+# --- states: loading, empty, no results, error -------------------------------------------------
+
+
+def _message(icon: str, title: str, text: str, *actions: rx.Component, testid: str):
+    return rx.center(
+        rx.vstack(
+            rx.center(
+                rx.icon(icon, size=24),
+                width="52px",
+                height="52px",
+                border_radius="9999px",
+                background="var(--gray-a3)",
+                color="var(--gray-11)",
+            ),
+            rx.heading(title, size="4", as_="h2"),
+            rx.text(text, size="2", color_scheme="gray", text_align="center", max_width="380px"),
+            *actions,
+            align="center",
+            spacing="3",
+        ),
+        padding="56px 16px",
+        border="1px dashed var(--gray-a6)",
+        border_radius="var(--radius-4)",
+        width="100%",
+        custom_attrs={"data-testid": testid},
+    )
+
+
+def empty_state() -> rx.Component:
+    return _message(
+        "package-open",
+        "No equipment yet",
+        "Items added to the inventory will appear here with their stock, location and rate.",
+        testid="equipment-empty",
+    )
+
+
+def no_results() -> rx.Component:
+    return _message(
+        "package-search",
+        "No items match your filters",
+        "Try another search term or category.",
+        rx.button(
+            rx.icon("filter-x", size=16),
+            "Clear filters",
+            variant="soft",
+            on_click=EquipmentState.clear_filters,
+        ),
+        testid="equipment-no-results",
+    )
+
+
+def loading_rows() -> rx.Component:
+    return rx.vstack(
+        *[rx.skeleton(height="44px", width="100%", loading=True) for _ in range(6)],
+        spacing="2",
+        width="100%",
+        custom_attrs={"data-testid": "equipment-loading"},
+    )
+
+
+def list_body() -> rx.Component:
+    return rx.cond(
+        ~EquipmentState.loaded,
+        loading_rows(),
+        rx.cond(
+            EquipmentState.total == 0,
+            rx.cond(EquipmentState.has_filters, no_results(), empty_state()),
+            rx.fragment(equipment_table(), equipment_cards()),
+        ),
+    )
+
+
+# --- pagination, live banner, edit dialog --------------------------------------------------
+
+
+def pagination() -> rx.Component:
+    return rx.flex(
+        rx.hstack(
+            rx.text("Rows per page", size="2", color_scheme="gray", white_space="nowrap"),
+            rx.select(
+                [str(s) for s in PAGE_SIZES],
+                value=EquipmentState.page_size_value,
+                on_change=EquipmentState.set_page_size,
+                size="1",
+            ),
+            align="center",
+            spacing="2",
+        ),
+        rx.spacer(display=rx.breakpoints(initial="none", sm="block")),
+        rx.hstack(
+            rx.cond(EquipmentState.loading, rx.spinner(size="1")),
+            rx.text(
+                EquipmentState.page_label,
+                size="2",
+                color_scheme="gray",
+                custom_attrs={"data-testid": "page-label"},
+            ),
+            rx.icon_button(
+                rx.icon("chevron-left", size=16),
+                on_click=EquipmentState.prev_page,
+                disabled=EquipmentState.page <= 1,
+                variant="soft",
+                color_scheme="gray",
+                size="2",
+                aria_label="Previous page",
+            ),
+            rx.icon_button(
+                rx.icon("chevron-right", size=16),
+                on_click=EquipmentState.next_page,
+                disabled=EquipmentState.page >= EquipmentState.total_pages,
+                variant="soft",
+                color_scheme="gray",
+                size="2",
+                aria_label="Next page",
+            ),
+            align="center",
+            spacing="2",
+        ),
+        direction=rx.breakpoints(initial="column-reverse", sm="row"),
+        align=rx.breakpoints(initial="start", sm="center"),
+        gap="3",
+        width="100%",
+    )
+
+
+def live_banner() -> rx.Component:
+    return rx.cond(
+        EquipmentState.live_notice != "",
+        rx.flex(
+            rx.icon("radio", size=16, flex_shrink="0"),
+            rx.text(
+                EquipmentState.live_notice,
+                size="2",
+                flex="1",
+                custom_attrs={"data-testid": "live-notice"},
+            ),
+            rx.icon_button(
+                rx.icon("x", size=14),
+                on_click=EquipmentState.dismiss_notice,
+                variant="ghost",
+                color_scheme="blue",
+                size="1",
+                aria_label="Dismiss",
+            ),
+            align="center",
+            gap="10px",
+            padding="10px 12px",
+            border_radius="var(--radius-3)",
+            background="var(--blue-a3)",
+            color="var(--blue-11)",
+            width="100%",
+            role="status",
+        ),
+    )
+
+
+def edit_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Change location"),
+            rx.dialog.description(
+                EquipmentState.edit_name + " · " + EquipmentState.edit_asset_code,
+                size="2",
+                color_scheme="gray",
+                margin_bottom="12px",
+            ),
+            rx.cond(
+                EquipmentState.edit_conflict != "",
+                rx.callout(
+                    EquipmentState.edit_conflict,
+                    icon="triangle-alert",
+                    color_scheme="amber",
+                    size="1",
+                    margin_bottom="12px",
+                    custom_attrs={"data-testid": "edit-conflict"},
+                ),
+            ),
+            rx.form(
+                rx.vstack(
+                    rx.text("Location", as_="label", size="2", weight="medium", html_for="loc"),
+                    rx.input(
+                        id="loc",
+                        name="location",
+                        default_value=EquipmentState.edit_location,
+                        auto_focus=True,
+                        max_length=200,
+                        size="3",
+                        width="100%",
+                        custom_attrs={"data-testid": "location-input"},
+                    ),
+                    rx.cond(
+                        EquipmentState.edit_error != "",
+                        rx.text(
+                            EquipmentState.edit_error,
+                            size="1",
+                            color_scheme="red",
+                            custom_attrs={"data-testid": "location-error"},
+                        ),
+                    ),
+                    rx.hstack(
+                        rx.dialog.close(
+                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        ),
+                        rx.button(
+                            rx.cond(EquipmentState.edit_overwrite, "Save anyway", "Save"),
+                            type="submit",
+                            loading=EquipmentState.saving,
+                            custom_attrs={"data-testid": "save-location"},
+                        ),
+                        justify="end",
+                        spacing="3",
+                        width="100%",
+                        margin_top="12px",
+                    ),
+                    spacing="2",
+                    width="100%",
+                ),
+                on_submit=EquipmentState.save_location,
+                reset_on_submit=False,
+            ),
+            max_width="440px",
+        ),
+        open=EquipmentState.edit_open,
+        on_open_change=EquipmentState.set_edit_open,
+    )
+
+
+def equipment_page() -> rx.Component:
+    return shell(
+        routes.EQUIPMENT,
+        rx.vstack(
+            rx.text(routes.BY_PATH[routes.EQUIPMENT].description, size="2", color_scheme="gray"),
+            toolbar(),
+            live_banner(),
+            rx.cond(
+                EquipmentState.error != "",
+                rx.callout(EquipmentState.error, icon="circle-alert", color_scheme="red"),
+            ),
+            list_body(),
+            rx.cond(EquipmentState.total > 0, pagination()),
+            edit_dialog(),
+            spacing="4",
+            width="100%",
+        ),
+    )

@@ -1,0 +1,417 @@
+"""Browser tests against the real production server (`reflex run --env prod`).
+
+One server per session: a fresh PostgreSQL database (`avrentals_e2e`, recreated), Redis db 14
+(flushed) for Reflex's Redis state manager and our change bus, two granian workers, the demo
+data, on a free port. Chromium is Debian's `/usr/bin/chromium`; nothing is downloaded. A
+missing PostgreSQL, Redis or Chromium fails the session with a message (never a skip).
+
+Artifacts (server log, screenshots, measured latency) go to tests/e2e/artifacts/.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, BrowserContext, Page, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+VENV_BIN = Path(sys.executable).parent
+CHROMIUM = "/usr/bin/chromium"
+E2E_DATABASE_URL = os.environ.get(
+    "E2E_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/avrentals_e2e"
+)
+E2E_REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/14")
+BUILD_TIMEOUT_S = float(os.environ.get("E2E_BUILD_TIMEOUT", "900"))
+DEMO_PASSWORD = "rentals-demo"
+ROLES = ("admin", "manager", "tech", "employee", "viewer")
+
+# Nothing in the session may reach out to the internet except npm's registry (first build).
+OFFLINE_ENV = {
+    "REFLEX_USE_NPM": "1",
+    "REFLEX_TELEMETRY_ENABLED": "false",
+    "REFLEX_CHECK_LATEST_VERSION": "false",
+    "REFLEX_USE_GRANIAN": "1",
+}
+
+
+def _npm_registry() -> str:
+    try:
+        out = subprocess.run(
+            [str(VENV_BIN / "npm"), "config", "get", "registry"],
+            capture_output=True,
+            text=True,
+            timeout=30,
+            check=False,
+        ).stdout.strip()
+    except (OSError, subprocess.TimeoutExpired):
+        out = ""
+    return out or "https://registry.npmjs.org/"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _fail(message: str) -> None:
+    pytest.fail(message, pytrace=False)
+
+
+def check_chromium() -> None:
+    if not os.access(CHROMIUM, os.X_OK):
+        _fail(f"{CHROMIUM} is missing: `apt-get install chromium` (never `playwright install`).")
+
+
+def recreate_postgres_database(url: str) -> None:
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    target = make_url(url)
+    admin = sa.create_engine(
+        target.set(database="postgres").render_as_string(hide_password=False),
+        isolation_level="AUTOCOMMIT",
+    )
+    try:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{target.database}"'))
+    except sa.exc.OperationalError as exc:
+        _fail(
+            f"PostgreSQL is not reachable at {target.host}:{target.port} ({exc}). Start it "
+            "(`bash scripts/ensure-test-services.sh`) or set E2E_DATABASE_URL."
+        )
+    finally:
+        admin.dispose()
+
+
+def flush_redis(url: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(url, socket_connect_timeout=3)
+    try:
+        client.flushdb()
+    except redis.exceptions.RedisError as exc:
+        _fail(
+            f"Redis is not reachable at {url} ({exc}). Start it "
+            "(`bash scripts/ensure-test-services.sh`) or set E2E_REDIS_URL."
+        )
+    finally:
+        client.close()
+
+
+@dataclass
+class Server:
+    """A `reflex run --env prod` process group and how to reach it."""
+
+    name: str
+    env: dict[str, str]
+    port: int
+    log_path: Path
+    process: subprocess.Popen | None = None
+    started_in_s: float = 0.0
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def url(self) -> str:
+        return f"http://localhost:{self.port}"
+
+    def cli(self, *args: str) -> None:
+        result = subprocess.run(
+            [sys.executable, "-m", "avrentals.cli", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            check=False,
+        )
+        if result.returncode != 0:
+            _fail(f"`avrentals {' '.join(args)}` failed:\n{result.stdout}\n{result.stderr}")
+
+    def start(self) -> None:
+        started = time.monotonic()
+        log = self.log_path.open("w")
+        self.process = subprocess.Popen(
+            [
+                str(VENV_BIN / "reflex"),
+                "run",
+                "--env",
+                "prod",
+                "--frontend-port",
+                str(self.port),
+                "--backend-port",
+                str(self.port),
+            ],
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: we stop all of it at the end
+        )
+        deadline = started + BUILD_TIMEOUT_S
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                _fail(f"The {self.name} server exited early; log:\n{self.log_tail()}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/ping", timeout=2) as response:
+                    if response.status == 200:
+                        self.started_in_s = time.monotonic() - started
+                        return
+            except (urllib.error.URLError, OSError):
+                pass
+            time.sleep(0.5)
+        self.stop()
+        _fail(
+            f"The {self.name} server did not answer /ping in {BUILD_TIMEOUT_S:.0f}s:\n"
+            f"{self.log_tail()}"
+        )
+
+    def log_tail(self, lines: int = 60) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return "(no log)"
+
+    def stop(self) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        try:
+            pgid = os.getpgid(process.pid)
+        except ProcessLookupError:
+            return
+        os.killpg(pgid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=20)
+        # Whatever is left of the group (granian workers, node) goes too.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(pgid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
+def server_env(port: int, data_dir: Path, *, database_url: str, redis_url: str | None) -> dict:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in {"REDIS_URL", "REFLEX_REDIS_URL", "DATABASE_URL", "JWT_SECRET"}
+        and not k.startswith("PYTEST_")
+    }
+    env.update(OFFLINE_ENV)
+    env.update(
+        {
+            "PATH": f"{VENV_BIN}{os.pathsep}{env.get('PATH', '')}",
+            "NPM_CONFIG_REGISTRY": _npm_registry(),
+            "APP_ENV": "production",
+            "JWT_SECRET": secrets.token_urlsafe(48),
+            "DATABASE_URL": database_url,
+            "DATA_DIR": str(data_dir),
+            "PORT": str(port),
+            "CORS_ORIGINS": f"http://localhost:{port},http://127.0.0.1:{port}",
+            "LOG_LEVEL": "INFO",
+        }
+    )
+    if redis_url:
+        env.update({"REDIS_URL": redis_url, "REFLEX_REDIS_URL": redis_url, "GRANIAN_WORKERS": "2"})
+    else:
+        env["GRANIAN_WORKERS"] = "1"
+    return env
+
+
+# Servers started in this session, so a later one can stop an earlier one (they share .web/).
+RUNNING: list[Server] = []
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    return ARTIFACTS
+
+
+@pytest.fixture(scope="session")
+def server(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The production server on PostgreSQL + Redis, with the demo data."""
+    check_chromium()
+    recreate_postgres_database(E2E_DATABASE_URL)
+    flush_redis(E2E_REDIS_URL)
+    port = free_port()
+    srv = Server(
+        name="PostgreSQL+Redis",
+        env=server_env(
+            port,
+            tmp_path_factory.mktemp("e2e-data"),
+            database_url=E2E_DATABASE_URL,
+            redis_url=E2E_REDIS_URL,
+        ),
+        port=port,
+        log_path=artifacts / "server.log",
+    )
+    t0 = time.monotonic()
+    srv.cli("migrate")
+    srv.cli("seed-demo")
+    srv.timings["migrate+seed"] = time.monotonic() - t0
+    try:
+        srv.start()
+        RUNNING.append(srv)
+        srv.timings["start (build + boot)"] = srv.started_in_s
+        print(f"\n[e2e] {srv.name} server on {srv.url} ready in {srv.started_in_s:.1f}s")
+        yield srv
+    finally:
+        srv.stop()
+        record_timings(artifacts, srv)
+
+
+def record_timings(artifacts: Path, srv: Server) -> None:
+    with (artifacts / "timings.txt").open("a") as out:
+        for key, value in srv.timings.items():
+            out.write(f"{srv.name}: {key}: {value:.1f}s\n")
+
+
+# --- playwright ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict) -> dict:
+    check_chromium()
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+        ],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict) -> dict:
+    return {
+        **browser_context_args,
+        "viewport": {"width": 1440, "height": 900},
+        "color_scheme": "light",
+        "locale": "en-GB",
+    }
+
+
+@pytest.fixture
+def new_context(browser: Browser, browser_context_args: dict) -> Iterator:
+    """Factory for extra browser contexts (another user); all closed after the test."""
+    made: list[BrowserContext] = []
+
+    def make(**overrides) -> BrowserContext:
+        ctx = browser.new_context(**{**browser_context_args, **overrides})
+        made.append(ctx)
+        return ctx
+
+    yield make
+    for ctx in made:
+        ctx.close()
+
+
+# --- helpers used by the tests ----------------------------------------------------------------
+
+
+def wait_login_ready(page: Page) -> None:
+    expect(page.get_by_test_id("login-form")).to_have_attribute(
+        "data-ready", "true", timeout=30_000
+    )
+
+
+def sign_in(page: Page, base_url: str, username: str, *, path: str = "/equipment") -> None:
+    """Open `path` signed out (→ /login?next=...), sign in, and land back on `path`."""
+    page.goto(f"{base_url}{path}")
+    expect(page).to_have_url(re.compile(r"/login"), timeout=30_000)
+    wait_login_ready(page)
+    page.fill("#username", username)
+    page.fill("#password", DEMO_PASSWORD)
+    page.press("#password", "Enter")
+    expect(page.get_by_test_id("user-menu")).to_be_visible(timeout=30_000)
+    expect(page).to_have_url(url_of(path), timeout=30_000)
+
+
+def url_of(path: str) -> re.Pattern[str]:
+    """The app URL of `path`, with or without the trailing slash the static server adds."""
+    return re.compile(rf"^https?://[^/]+{re.escape(path.rstrip('/'))}/?(\?.*)?$")
+
+
+def table_rows(page: Page):
+    return page.locator("[data-testid=equipment-table] [data-testid=equipment-row]")
+
+
+def wait_rows(page: Page) -> None:
+    expect(table_rows(page).first).to_be_visible(timeout=30_000)
+
+
+def db_scalar(sql: str, *, url: str = E2E_DATABASE_URL, **params):
+    """One value from an e2e database (to check what was really saved)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.execute(sa.text(sql), params).scalar_one()
+    finally:
+        engine.dispose()
+
+
+def saved_location(item_id: str, *, url: str = E2E_DATABASE_URL) -> str:
+    """The location of an item as stored (through the model, so SQLite's UUID form works)."""
+    import uuid
+
+    import sqlalchemy as sa
+    from sqlmodel import Session
+
+    from avrentals.domain.models import EquipmentItem
+
+    engine = sa.create_engine(url)
+    try:
+        with Session(engine) as session:
+            item = session.get(EquipmentItem, uuid.UUID(item_id))
+            assert item is not None, f"item {item_id} not in the database"
+            return item.location
+    finally:
+        engine.dispose()
+
+
+def display_name(username: str, *, url: str = E2E_DATABASE_URL) -> str:
+    return db_scalar("SELECT name FROM app_user WHERE username = :u", url=url, u=username)
+
+
+def socket_instance(page: Page, redis_url: str) -> str:
+    """The id of the server process (granian worker) holding this tab's websocket, read from
+    Reflex's Redis token manager (`token_manager_socket_record_<client token>`)."""
+    import pickle
+
+    import redis
+
+    token = page.evaluate("sessionStorage.getItem('token')")
+    client = redis.Redis.from_url(redis_url)
+    try:
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            raw = client.get(f"token_manager_socket_record_{token}")
+            if raw:
+                return pickle.loads(raw).instance_id
+            time.sleep(0.1)
+    finally:
+        client.close()
+    raise AssertionError(f"no socket record for client token {token!r} in {redis_url}")
