@@ -5,11 +5,17 @@ its Redis state manager, required for more than one worker or instance), the all
 of the browser socket, and the plugins. Everything else stays in `get_settings()`.
 """
 
+import warnings
+
 import reflex as rx
 
 from avrentals.settings import get_settings
 
 settings = get_settings()
+
+# Reflex compares the models with the migrations on every compile; the PostgreSQL-only
+# full-text index is hand-managed (see alembic/env.py), so SQLite's comparison note is noise.
+warnings.filterwarnings("ignore", message="autogenerate skipping metadata-specified expression")
 
 _redis: dict[str, str] = {"redis_url": settings.redis_url} if settings.redis_url else {}
 

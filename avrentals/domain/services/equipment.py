@@ -150,9 +150,6 @@ def get_equipment_row(session: Session, actor: Actor, item_id: uuid.UUID) -> dic
     return equipment_row(item, category, subcategory)
 
 
-# --- Reads for the Reflex UI (appended by the UI work; candidates for their own modules) ---
-
-
 def list_categories(session: Session, actor: Actor) -> list[dict[str, Any]]:
     """Every category as `{"id", "name", "icon"}`, by position then name (for list filters).
     Needs `categories:read`."""
@@ -171,12 +168,3 @@ def last_editor_name(session: Session, actor: Actor, item_id: uuid.UUID) -> str 
         return None
     user = session.get(User, item.updated_by)
     return user.name if user is not None else None
-
-
-def company_name(session: Session) -> str:
-    """The company name from the settings row, shown on the sign-in page before anyone is
-    signed in (public: no actor). Falls back to "AV Rentals" when the row does not exist."""
-    from avrentals.domain.models import CompanySettings
-
-    row = session.get(CompanySettings, 1)
-    return row.company_name if row is not None and row.company_name else "AV Rentals"

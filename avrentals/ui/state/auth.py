@@ -24,7 +24,7 @@ from avrentals.domain.enums import Role
 from avrentals.domain.errors import DomainError, RateLimited, Unauthorized
 from avrentals.domain.permissions import Actor, permissions_of
 from avrentals.domain.services import auth as auth_service
-from avrentals.domain.services.equipment import company_name
+from avrentals.domain.services.company import company_name
 from avrentals.settings import get_settings
 from avrentals.ui import routes
 
