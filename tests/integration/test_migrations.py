@@ -30,7 +30,7 @@ def test_sqlite_roundtrip(tmp_path) -> None:
 
 
 def test_postgres_roundtrip_and_fulltext_index(postgres_url: str) -> None:
-    url = ensure_postgres_database(postgres_url.rsplit("/", 1)[0] + "/avrentals_migrations")
+    url = ensure_postgres_database(postgres_url + "_migrations")
     reset_schema(url)
     _roundtrip(url)
     engine = make_engine(url)
