@@ -12,7 +12,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import re
-import time
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -29,8 +28,6 @@ from avrentals.settings import get_settings
 from avrentals.ui import routes
 
 TOKEN_STORAGE_KEY = "avr_token"  # noqa: S105 - a storage key name, not a secret
-# Read-only events reuse a verification this recent; page loads and writes always re-verify.
-READ_VERIFY_MAX_AGE_S = 60.0
 MAX_TOKEN_LENGTH = 4096
 MAX_USERNAME_LENGTH = 50
 MAX_PASSWORD_LENGTH = 1024
@@ -107,8 +104,8 @@ def safe_next_path(value: object) -> str:
 class AuthState(rx.State):
     """Sign-in, sign-out and the verified identity of this browser tab.
 
-    Public vars are display-only. `_actor` (the verified Actor) and the bookkeeping of when and
-    for which token it was verified are backend-only and never leave the server.
+    Public vars are display-only. `_actor` (the verified Actor) is backend-only and never
+    leaves the server.
     """
 
     # Client-controlled: re-verified server-side before it is ever used.
@@ -126,8 +123,6 @@ class AuthState(rx.State):
     signing_in: bool = False
 
     _actor: Actor | None = None
-    _verified_token: str = ""
-    _verified_at: float = 0.0
 
     # --- helpers (not callable from the browser: leading underscore) ----------------------
 
@@ -138,8 +133,6 @@ class AuthState(rx.State):
 
     def _remember(self, token: str, actor: Actor) -> None:
         self._actor = actor
-        self._verified_token = token
-        self._verified_at = time.time()
         self.signed_in = True
         self.user_name = actor.name
         self.user_initials = initials(actor.name)
@@ -149,8 +142,6 @@ class AuthState(rx.State):
     def _forget(self) -> None:
         """Drop the identity and the stored token (the browser's localStorage follows)."""
         self._actor = None
-        self._verified_token = ""
-        self._verified_at = 0.0
         self.token = ""
         self.signed_in = False
         self.user_name = ""
@@ -158,22 +149,13 @@ class AuthState(rx.State):
         self.user_role = ""
         self.permissions = []
 
-    async def _current_actor(self, *, fresh: bool = True) -> Actor | None:
+    async def _current_actor(self) -> Actor | None:
         """The verified Actor of this tab, or None (identity and token then cleared).
 
-        `fresh=True` (page loads, every write) always re-verifies the token in a thread.
-        `fresh=False` (reads such as paging) reuses a verification of the same token made in
-        the last READ_VERIFY_MAX_AGE_S seconds.
+        Every call re-verifies the stored token in a worker thread (one primary-key read), so
+        a deactivated user or a revoked token is signed out on their very next event.
         """
         token = self.token if isinstance(self.token, str) else ""
-        if (
-            not fresh
-            and self._actor is not None
-            and token
-            and token == self._verified_token
-            and time.time() - self._verified_at < READ_VERIFY_MAX_AGE_S
-        ):
-            return self._actor
         if not token or len(token) > MAX_TOKEN_LENGTH:
             self._forget()
             return None
@@ -198,9 +180,9 @@ class AuthState(rx.State):
 
     @rx.event
     async def require_login(self):
-        """on_load of every protected page: re-verify the stored token (fresh), or clear it
+        """on_load of every protected page: re-verify the stored token, or clear it
         and go to /login?next=<this page>. Takes no arguments."""
-        if await self._current_actor(fresh=True) is None:
+        if await self._current_actor() is None:
             return self._login_redirect()
         return None
 
@@ -211,7 +193,7 @@ class AuthState(rx.State):
         self.login_error = ""
         self.signing_in = False
         self.company = await asyncio.to_thread(_company_name)
-        if self.token and await self._current_actor(fresh=True) is not None:
+        if self.token and await self._current_actor() is not None:
             return rx.redirect(self._next_path())
         self.login_ready = True
         return None
@@ -263,7 +245,7 @@ class AuthState(rx.State):
     async def sign_out(self):
         """Record the sign-out (`auth.logout`, when the token still verifies), forget the
         identity, clear the stored token and go to the sign-in page. No arguments."""
-        actor = await self._current_actor(fresh=True)
+        actor = await self._current_actor()
         if actor is not None:
             with contextlib.suppress(DomainError):  # signing out must always work
                 await asyncio.to_thread(_record_logout, actor)

@@ -234,9 +234,9 @@ class EquipmentState(rx.State):
         self.total_pages = page.total_pages
         self.loaded = True
 
-    async def _actor(self, *, fresh: bool) -> tuple[Actor | None, AuthState]:
+    async def _actor(self) -> tuple[Actor | None, AuthState]:
         auth = await self.get_state(AuthState)
-        return await auth._current_actor(fresh=fresh), auth
+        return await auth._current_actor(), auth
 
     async def _reload(self, actor: Actor, *, with_categories: bool = False) -> None:
         try:
@@ -257,7 +257,7 @@ class EquipmentState(rx.State):
 
     async def _reload_for_read(self):
         """Shared body of the read-only handlers: re-query with a recent verification."""
-        actor, auth = await self._actor(fresh=False)
+        actor, auth = await self._actor()
         if actor is None:
             yield auth._login_redirect()
             return
@@ -274,7 +274,7 @@ class EquipmentState(rx.State):
     async def load(self):
         """on_load of /equipment: re-verify the token (fresh), then load the categories and
         the current page (`list_categories`, `list_equipment`). No arguments."""
-        actor, auth = await self._actor(fresh=True)
+        actor, auth = await self._actor()
         if actor is None:
             yield auth._login_redirect()
             return
@@ -387,7 +387,7 @@ class EquipmentState(rx.State):
         row = next((r for r in self.rows if r["id"] == item_id), None)
         if row is None:
             return
-        actor, auth = await self._actor(fresh=False)
+        actor, auth = await self._actor()
         if actor is None:
             return auth._login_redirect()
         if not actor.can("equipment:write"):
@@ -425,7 +425,7 @@ class EquipmentState(rx.State):
         if not isinstance(location, str) or len(location) > MAX_LOCATION_INPUT:
             self.edit_error = "Location is required (at most 100 characters)."
             return
-        actor, auth = await self._actor(fresh=True)
+        actor, auth = await self._actor()
         if actor is None:
             yield auth._login_redirect()
             return
