@@ -373,6 +373,18 @@ def db_scalar(sql: str, *, url: str = E2E_DATABASE_URL, **params):
         engine.dispose()
 
 
+def db_execute(sql: str, *, url: str = E2E_DATABASE_URL, **params) -> None:
+    """Run one write against an e2e database, committed (to change reality under a tab)."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text(sql), params)
+    finally:
+        engine.dispose()
+
+
 def saved_location(item_id: str, *, url: str = E2E_DATABASE_URL) -> str:
     """The location of an item as stored (through the model, so SQLite's UUID form works)."""
     import uuid

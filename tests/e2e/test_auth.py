@@ -13,6 +13,7 @@ from tests.e2e.conftest import (
     DEMO_PASSWORD,
     ROLES,
     Server,
+    db_execute,
     sign_in,
     table_rows,
     url_of,
@@ -139,3 +140,34 @@ def test_a_tampered_token_is_rejected(server: Server, page: Page):
     expect(page).to_have_url(re.compile(r"/login\?next=/equipment"), timeout=30_000)
     wait_login_ready(page)
     assert page.evaluate("localStorage.getItem('avr_token')") in (None, "")
+
+
+@pytest.mark.parametrize(
+    ("revoke", "restore"),
+    [
+        (
+            "UPDATE app_user SET token_version = token_version + 1 WHERE username = 'employee'",
+            None,
+        ),
+        (
+            "UPDATE app_user SET is_active = false WHERE username = 'employee'",
+            "UPDATE app_user SET is_active = true WHERE username = 'employee'",
+        ),
+    ],
+    ids=["sign-out-everywhere", "deactivated"],
+)
+def test_a_revoked_session_is_signed_out_on_its_next_event(
+    server: Server, page: Page, revoke: str, restore: str | None
+):
+    sign_in(page, server.url, "employee")
+    wait_rows(page)
+    db_execute(revoke)
+    try:
+        # No reload: the very next event (paging) must re-verify and refuse the token.
+        page.get_by_role("button", name="Next page").click()
+        expect(page).to_have_url(re.compile(r"/login"), timeout=15_000)
+        wait_login_ready(page)
+        assert page.evaluate("localStorage.getItem('avr_token')") in (None, "")
+    finally:
+        if restore:
+            db_execute(restore)
