@@ -20,13 +20,31 @@ from avrentals.api.middleware import (
     DeclaredBodySizeMiddleware,
     SecurityHeadersMiddleware,
 )
-from avrentals.api.routes import auth, equipment, health
+from avrentals.api.routes import (
+    auth,
+    availability,
+    categories,
+    clients,
+    equipment,
+    events,
+    health,
+    rentals,
+)
 from avrentals.domain.errors import NotFound
 
 # Request bodies of the JSON API are small; file uploads will get their own limits.
 MAX_JSON_BODY_BYTES = 1_048_576
 ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
-ROUTERS = (health.router, auth.router, equipment.router)
+ROUTERS = (
+    health.router,
+    auth.router,
+    equipment.router,
+    categories.router,
+    clients.router,
+    events.router,
+    rentals.router,
+    availability.router,
+)
 
 
 async def unknown_api_route(request: Request) -> JSONResponse:

@@ -141,9 +141,9 @@ def test_wrong_method_is_405_with_allow() -> None:
     response = client.delete("/api/health")
     assert_error(response, 405, "METHOD_NOT_ALLOWED")
     assert response.headers["allow"] == "GET"
-    response = client.put("/api/equipment/00000000-0000-0000-0000-000000000000")
+    response = client.post("/api/equipment/00000000-0000-0000-0000-000000000000")
     assert_error(response, 405, "METHOD_NOT_ALLOWED")
-    assert response.headers["allow"] == "GET, PATCH"
+    assert response.headers["allow"] == "DELETE, GET, PATCH, PUT"
 
 
 def test_malformed_json_is_400() -> None:

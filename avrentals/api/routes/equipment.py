@@ -1,24 +1,40 @@
-"""Equipment (`/api/equipment[/{id}]`): list, read, and the versioned location edit."""
+"""Equipment (`/api/equipment[/{id}]`): list, detail, create, versioned edits, delete.
+
+Every rule lives in `avrentals.domain.services.equipment`; this module only maps HTTP to
+service calls (DESIGN §8): 201 on create, 204 on delete, 409 VERSION_CONFLICT with the saved
+item (API shape) in `details.current`, 409 IN_USE for a refused delete."""
 
 from __future__ import annotations
 
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Response
 from fastapi.responses import JSONResponse
+from sqlmodel import Session
 
 from avrentals.api.deps import ActorDep, EngineDep
 from avrentals.api.envelope import Envelope, ListEnvelope, error_responses, ok
-from avrentals.api.schemas import EquipmentOut, EquipmentPatch
+from avrentals.api.schemas import (
+    EquipmentCreate,
+    EquipmentDetailOut,
+    EquipmentOut,
+    EquipmentPatch,
+    EquipmentReplace,
+)
 from avrentals.db import read_session, transaction
+from avrentals.domain.enums import EquipmentType, UnitStatus
 from avrentals.domain.errors import VersionConflict
 from avrentals.domain.pagination import MAX_PAGE_SIZE, PageRequest
+from avrentals.domain.permissions import Actor
 from avrentals.domain.services.equipment import (
     SORTS,
+    create_equipment,
+    delete_equipment,
+    equipment_detail,
     get_equipment_row,
     list_equipment,
-    update_location,
+    update_equipment,
 )
 
 router = APIRouter(tags=["equipment"])
@@ -52,11 +68,17 @@ def list_equipment_route(
         str | None, Query(description="Matches name, description or asset code")
     ] = None,
     category_id: Annotated[uuid.UUID | None, Query(alias="categoryId")] = None,
+    subcategory_id: Annotated[uuid.UUID | None, Query(alias="subcategoryId")] = None,
+    status: Annotated[UnitStatus | None, Query(description="Headline status")] = None,
+    item_type: Annotated[EquipmentType | None, Query(alias="type")] = None,
+    location: Annotated[
+        str | None, Query(description="Location starts with (case-insensitive)", max_length=100)
+    ] = None,
 ) -> JSONResponse:
     """One page of equipment with category names, plus `pagination`.
 
-    The service validates paging (422 for pageSize > 100 or page < 1) and the sort key
-    (422 outside the allow-list)."""
+    The service validates paging (422 for pageSize > 100 or page < 1), the sort key (422
+    outside the allow-list) and the filters."""
     paging = PageRequest.parse(page, page_size)
     key, descending = parse_sort(sort)
     with read_session(engine) as session:
@@ -68,46 +90,134 @@ def list_equipment_route(
             category_id=category_id,
             sort=key,
             descending=descending,
+            subcategory_id=subcategory_id,
+            status=status,
+            item_type=item_type,
+            location=location,
         )
     return ok([EquipmentOut.from_row(r).dump() for r in result.items], pagination=result.meta())
 
 
 @router.get(
     "/api/equipment/{id}",
-    response_model=Envelope[EquipmentOut],
+    response_model=Envelope[EquipmentDetailOut],
     responses=error_responses(READ_ERRORS),
 )
 def get_equipment_route(item_id: ItemId, actor: ActorDep, engine: EngineDep) -> JSONResponse:
-    """One item; 404 NOT_FOUND for an unknown id."""
+    """One item with per-status counts, upcoming bookings, maintenance and audit history;
+    404 NOT_FOUND for an unknown id."""
     with read_session(engine) as session:
-        row = get_equipment_row(session, actor, item_id)
-    return ok(EquipmentOut.from_row(row).dump())
+        detail = equipment_detail(session, actor, item_id)
+    return ok(EquipmentDetailOut.from_detail(detail).dump())
 
 
-@router.patch(
-    "/api/equipment/{id}",
+def _saved_item(session: Session, actor: Actor, item_id: uuid.UUID) -> dict[str, object]:
+    return EquipmentOut.from_row(get_equipment_row(session, actor, item_id)).dump()
+
+
+def _conflict_in_api_shape(
+    exc: VersionConflict, session: Session, actor: Actor, item_id: uuid.UUID
+) -> VersionConflict:
+    """The same conflict with the saved item in the API shape (camelCase, category names)."""
+    session.rollback()
+    return VersionConflict(exc.message, _saved_item(session, actor, item_id))
+
+
+WRITE_ERRORS = {
+    401: "Not signed in",
+    403: "Role may not edit equipment (or set asset codes)",
+    422: "Field errors in details",
+}
+
+
+@router.post(
+    "/api/equipment",
+    status_code=201,
     response_model=Envelope[EquipmentOut],
-    responses=error_responses(
-        {
-            **READ_ERRORS,
-            403: "Role may not edit equipment",
-            409: "Stale version; the saved item is in details.current",
-            422: "Invalid or not (yet) editable field",
-        }
-    ),
+    responses=error_responses(WRITE_ERRORS),
 )
+def create_equipment_route(
+    body: EquipmentCreate, actor: ActorDep, engine: EngineDep
+) -> JSONResponse:
+    """Create an item; answers 201 with it. The asset code is generated from the category
+    unless a Manager/Admin sends `assetCode`."""
+    with transaction(engine) as session:
+        item = create_equipment(session, actor, body.service_input())
+        data = _saved_item(session, actor, item.id)
+    return ok(data, status_code=201)
+
+
+def _update(
+    item_id: uuid.UUID,
+    version: int,
+    data: dict[str, object],
+    actor: Actor,
+    engine: EngineDep,
+    *,
+    replace: bool,
+) -> JSONResponse:
+    with transaction(engine) as session:
+        try:
+            update_equipment(session, actor, item_id, version, data, replace=replace)
+        except VersionConflict as exc:
+            raise _conflict_in_api_shape(exc, session, actor, item_id) from exc
+        saved = _saved_item(session, actor, item_id)
+    return ok(saved)
+
+
+UPDATE_ERRORS = error_responses(
+    {
+        **READ_ERRORS,
+        **WRITE_ERRORS,
+        409: "Stale version; the saved item is in details.current",
+    }
+)
+
+
+@router.put("/api/equipment/{id}", response_model=Envelope[EquipmentOut], responses=UPDATE_ERRORS)
+def put_equipment_route(
+    item_id: ItemId, body: EquipmentReplace, actor: ActorDep, engine: EngineDep
+) -> JSONResponse:
+    """Replace an item (all required fields, plus the `version` last seen); omitted optional
+    fields go back to their defaults, an omitted `assetCode` is kept."""
+    return _update(item_id, body.version, body.service_input(), actor, engine, replace=True)
+
+
+@router.patch("/api/equipment/{id}", response_model=Envelope[EquipmentOut], responses=UPDATE_ERRORS)
 def patch_equipment_route(
     item_id: ItemId, body: EquipmentPatch, actor: ActorDep, engine: EngineDep
 ) -> JSONResponse:
-    """Move an item to another location (`{version, location}`); answers the saved item.
+    """Change some fields (`{version, ...}`; `{version, location}` moves the item); answers
+    the saved item. Needs `equipment:write` (403). A stale `version` is 409
+    VERSION_CONFLICT with the saved item, in the API shape, in `details.current`."""
+    return _update(item_id, body.version, body.service_input(), actor, engine, replace=False)
 
-    Needs `equipment:write` (403). A stale `version` is 409 VERSION_CONFLICT with the saved
-    item, in the API shape, in `details.current`."""
+
+@router.delete(
+    "/api/equipment/{id}",
+    status_code=204,
+    response_class=Response,
+    responses=error_responses(
+        {
+            **READ_ERRORS,
+            403: "Role may not delete equipment",
+            409: "IN_USE: rentals on current/future (or past) events; or a stale version",
+        }
+    ),
+)
+def delete_equipment_route(
+    item_id: ItemId,
+    actor: ActorDep,
+    engine: EngineDep,
+    version: Annotated[
+        int | None, Query(ge=1, description="Optional: refuse when the item changed since")
+    ] = None,
+) -> Response:
+    """Delete an item: 204, or 409 IN_USE while it has rentals (current/future events, and
+    past ones whose history is kept)."""
     with transaction(engine) as session:
         try:
-            update_location(session, actor, item_id, body.version, body.location)
+            delete_equipment(session, actor, item_id, version=version)
         except VersionConflict as exc:
-            current = get_equipment_row(session, actor, item_id)
-            raise VersionConflict(exc.message, EquipmentOut.from_row(current).dump()) from exc
-        row = get_equipment_row(session, actor, item_id)
-    return ok(EquipmentOut.from_row(row).dump())
+            raise _conflict_in_api_shape(exc, session, actor, item_id) from exc
+    return Response(status_code=204)
