@@ -16,7 +16,6 @@ from sqlmodel import Session, col, select
 from avrentals.db import transaction
 from avrentals.domain import availability as av
 from avrentals.domain.enums import Role
-from avrentals.domain.errors import RentalConflict
 from avrentals.domain.models import EquipmentItem, Event, Rental
 from avrentals.domain.services import events as ev
 from avrentals.domain.services import rentals as rs
@@ -186,7 +185,3 @@ def test_book_onto_an_event_while_it_moves(engine: Engine) -> None:
         results = race(2, work)
         assert "ok" in results and set(results) <= {"ok", "RentalConflict"}, results
         assert peak_usage(engine, item.id, day(0), day(9)) <= 4
-
-
-def test_conflict_error_type_is_rental_conflict() -> None:
-    assert RentalConflict.code == "RENTAL_CONFLICT"
