@@ -4,13 +4,19 @@ live-update task. Wiring only; behaviour lives in `avrentals.ui` and the domain 
 import reflex as rx
 
 from avrentals.api.app import create_api
-from avrentals.ui import routes
+from avrentals.ui import live, routes
 from avrentals.ui.errors import on_backend_error
 from avrentals.ui.live import live_updates
+from avrentals.ui.pages.client_detail import client_detail_page
+from avrentals.ui.pages.clients import clients_page
 from avrentals.ui.pages.equipment import equipment_page
 from avrentals.ui.pages.login import login_page
 from avrentals.ui.pages.placeholders import placeholder_page
 from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.client_delete import ClientDeleteState
+from avrentals.ui.state.client_detail import ClientDetailState
+from avrentals.ui.state.client_form import ClientFormState
+from avrentals.ui.state.clients import ClientsState
 from avrentals.ui.state.equipment import EquipmentState
 
 PRODUCT = "AV Rentals"
@@ -44,8 +50,21 @@ app.add_page(
     title=f"Inventory · {PRODUCT}",
     on_load=EquipmentState.load,
 )
+app.add_page(
+    clients_page,
+    route=routes.CLIENTS,
+    title=f"Clients · {PRODUCT}",
+    on_load=ClientsState.load,
+)
+app.add_page(
+    client_detail_page,
+    route=f"{routes.CLIENTS}/[client_id]",
+    title=f"Client · {PRODUCT}",
+    on_load=ClientDetailState.load,
+)
+BUILT = {routes.EQUIPMENT, routes.CLIENTS}
 for _route in routes.ROUTES:
-    if _route.path != routes.EQUIPMENT:
+    if _route.path not in BUILT:
         app.add_page(
             placeholder_page(_route.path),
             route=_route.path,
@@ -53,4 +72,5 @@ for _route in routes.ROUTES:
             on_load=AuthState.require_login,
         )
 
+live.register(ClientsState, ClientDetailState, ClientFormState, ClientDeleteState)
 app.register_lifespan_task(live_updates)

@@ -393,10 +393,12 @@ class ClientOut(WireModel):
 
 
 class ClientListItem(ClientOut):
-    """A client in a list, with how many events and quotes it has."""
+    """A client in a list, with how many events and quotes it has and its value (Σ totals
+    of Accepted quotes)."""
 
     event_count: int
     quote_count: int
+    client_value: Money
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> ClientListItem:

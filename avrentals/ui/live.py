@@ -5,6 +5,11 @@ REDIS_URL is set, so every worker of every instance sees every change; in-proces
 and, for each batch of changes, updates the Reflex state of the tabs whose socket lives on
 this process. Tabs on other processes are served by those processes' own subscribers.
 
+Which page states receive changes is a small registry (`register`): each registered state
+class declares `LIVE_ENTITIES` and implements `_apply_changes(changes)`, filtering by entity
+and by the page the tab has open. A tab is only touched for the states whose entities
+appear in the batch.
+
 Resilient by construction: a dropped subscription is re-opened with exponential backoff, a
 failing tab is logged and skipped, and nothing here can take the app down. Delivery is
 at-most-once; pages re-query the database on load, so a lost message costs freshness only.
@@ -16,6 +21,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from typing import Any
 
 import reflex as rx
 from reflex.istate.manager.token import BaseStateToken
@@ -31,6 +37,25 @@ BACKOFF_START_S = 0.5
 BACKOFF_MAX_S = 30.0
 # A subscription that stayed up this long resets the backoff when it drops.
 HEALTHY_AFTER_S = 30.0
+
+# State classes that get committed changes: each has `LIVE_ENTITIES` (a frozenset of change
+# entities) and `async _apply_changes(self, changes)` (never callable from a browser).
+_LIVE_STATES: list[Any] = [EquipmentState]
+
+
+def register(*state_classes: Any) -> None:
+    """Add page states to the live fan-out (idempotent; order is kept)."""
+    for cls in state_classes:
+        if not hasattr(cls, "LIVE_ENTITIES") or not hasattr(cls, "_apply_changes"):
+            raise TypeError(f"{cls.__name__} needs LIVE_ENTITIES and _apply_changes")
+        if cls not in _LIVE_STATES:
+            _LIVE_STATES.append(cls)
+
+
+def interested(changes: list[Change]) -> list[Any]:
+    """The registered states that care about at least one of `changes`."""
+    entities = {c.entity for c in changes}
+    return [cls for cls in _LIVE_STATES if cls.LIVE_ENTITIES & entities]
 
 
 async def live_updates(app: rx.App) -> None:
@@ -95,8 +120,10 @@ def local_tokens(app: rx.App) -> list[str]:
 
 
 async def push_changes(app: rx.App, changes: list[Change]) -> None:
-    """Apply `changes` to every tab on this process (bounded parallelism)."""
-    tokens = local_tokens(app)
+    """Apply `changes` to every interested page state of every tab on this process
+    (bounded parallelism; one failing state or tab is logged and skipped)."""
+    targets = interested(changes)
+    tokens = local_tokens(app) if targets else []
     if not tokens:
         return
     limit = asyncio.Semaphore(MAX_PARALLEL_TABS)
@@ -104,11 +131,18 @@ async def push_changes(app: rx.App, changes: list[Change]) -> None:
     async def one(token: str) -> None:
         async with limit:
             try:
-                async with app.modify_state(
-                    BaseStateToken(ident=token, cls=EquipmentState)
-                ) as root:
-                    state = await root.get_state(EquipmentState)
-                    await state._apply_changes(changes)
+                async with app.modify_state(BaseStateToken(ident=token, cls=targets[0])) as root:
+                    for cls in targets:
+                        try:
+                            state = await root.get_state(cls)
+                            await state._apply_changes(changes)
+                        except Exception:
+                            logger.warning(
+                                "live updates: %s of tab %s… not updated",
+                                cls.__name__,
+                                token[:8],
+                                exc_info=True,
+                            )
             except Exception:
                 logger.warning("live updates: tab %s… not updated", token[:8], exc_info=True)
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 LOGIN = "/login"
 HOME = "/"
 EQUIPMENT = "/equipment"
+CLIENTS = "/clients"
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ ROUTES: tuple[Route, ...] = (
         mobile=True,
     ),
     Route(
-        "/clients",
+        CLIENTS,
         "Clients",
         "users",
         "The companies and people you rent to, with their contacts, events and quotes.",

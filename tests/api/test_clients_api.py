@@ -57,7 +57,7 @@ def test_create_list_search_sort_page(client: TestClient, headers_for: HeadersFo
     assert_envelope(body, success=True)
     assert [c["name"] for c in body["data"]] == ["Alpha Ltd", "Mid Co"]
     assert body["pagination"] == {"page": 1, "pageSize": 2, "total": 3, "totalPages": 2}
-    assert set(body["data"][0]) == CLIENT_KEYS | {"eventCount", "quoteCount"}
+    assert set(body["data"][0]) == CLIENT_KEYS | {"eventCount", "quoteCount", "clientValue"}
     found = client.get("/api/clients?search=zeta&sort=-name", headers=viewer)
     assert [c["name"] for c in found.json()["data"]] == ["Zeta Corp", "Mid Co"]
     assert_error(client.get("/api/clients?sort=taxId", headers=viewer), 422, "VALIDATION_ERROR")

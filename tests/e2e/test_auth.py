@@ -119,7 +119,7 @@ def test_reload_and_a_new_tab_stay_signed_in(server: Server, page: Page):
 
     second = page.context.new_page()
     second.goto(f"{server.url}/clients")
-    expect(second.get_by_test_id("placeholder")).to_be_visible(timeout=30_000)
+    expect(second.get_by_test_id("client-row").first).to_be_visible(timeout=30_000)
     expect(second).to_have_url(url_of("/clients"))
     second.close()
 

@@ -195,3 +195,45 @@ def test_permissions(engine: Engine) -> None:
         svc.delete_client(s, employee, client.id)
     with transaction(engine) as s:
         svc.delete_client(s, make_actor(engine, Role.ADMIN), client.id)
+
+
+def test_list_rows_carry_client_value_and_sort_by_it(engine) -> None:
+    """Σ Accepted quote totals per row, from the list query itself (no per-row reads)."""
+    from datetime import date as _date
+    from decimal import Decimal as _D
+
+    from sqlmodel import Session as _S
+
+    from avrentals.domain.enums import QuoteStatus as _QS
+    from avrentals.domain.enums import Role as _R
+    from avrentals.domain.models import Client as _C
+    from avrentals.domain.models import Quote as _Q
+    from avrentals.domain.pagination import PageRequest as _PR
+    from avrentals.domain.services.clients import list_clients as _list
+    from tests.factories import make_actor as _actor
+
+    viewer = _actor(engine, _R.VIEWER)
+    with _S(engine) as s:
+        rich, poor = _C(name="Rich Client"), _C(name="Poor Client")
+        s.add_all([rich, poor])
+        s.flush()
+        for n, (status, total) in enumerate(
+            [(_QS.ACCEPTED, "100.10"), (_QS.ACCEPTED, "50.05"), (_QS.DRAFT, "999.00")]
+        ):
+            s.add(
+                _Q(
+                    number=f"Q2026-9{n:02d}",
+                    name="Show",
+                    client_id=rich.id,
+                    client_name="Rich Client",
+                    start_date=_date(2026, 1, 1),
+                    end_date=_date(2026, 1, 2),
+                    status=status,
+                    total=_D(total),
+                )
+            )
+        s.commit()
+        page = _list(s, viewer, _PR(1, 20), sort="value", descending=True)
+    values = {r["name"]: r["client_value"] for r in page.items}
+    assert values == {"Rich Client": _D("150.15"), "Poor Client": _D("0.00")}
+    assert [r["name"] for r in page.items] == ["Rich Client", "Poor Client"]

@@ -43,6 +43,7 @@ SORTS: dict[str, Any] = {
     "email": Client.email,
     "createdAt": Client.created_at,
     "updatedAt": Client.updated_at,
+    "value": None,  # Σ Accepted quote totals, computed per row in list_clients
 }
 
 
@@ -73,7 +74,8 @@ def list_clients(
     sort: str = "name",
     descending: bool = False,
 ) -> Page[dict[str, Any]]:
-    """One page of clients, each row with its `event_count` and `quote_count`. Needs
+    """One page of clients, each row with its `event_count`, `quote_count` and
+    `client_value` (Σ totals of Accepted quotes, Decimal; also a sort key). Needs
     `clients:read`. Raises ValidationFailed for a sort key outside the allow-list."""
     require(actor, "clients:read")
     if sort not in SORTS:
@@ -96,18 +98,29 @@ def list_clients(
         .correlate(Client)
         .scalar_subquery()
     )
-    column = SORTS[sort]
+    value = (
+        select(sa.func.coalesce(sa.func.sum(Quote.total), 0))
+        .where(Quote.client_id == Client.id, Quote.status == QuoteStatus.ACCEPTED)
+        .correlate(Client)
+        .scalar_subquery()
+    )
+    column = value if sort == "value" else SORTS[sort]
     order = column.desc() if descending else column.asc()
     stmt = (
-        select(Client, events, quotes)
+        select(Client, events, quotes, value)
         .where(*conditions)
         .order_by(order, col(Client.id))
         .offset(paging.offset)
         .limit(paging.page_size)
     )
     rows = [
-        {**client_row(c), "event_count": int(n_events), "quote_count": int(n_quotes)}
-        for c, n_events, n_quotes in session.exec(stmt).all()
+        {
+            **client_row(c),
+            "event_count": int(n_events),
+            "quote_count": int(n_quotes),
+            "client_value": Decimal(str(total_value)).quantize(Decimal("0.01")),
+        }
+        for c, n_events, n_quotes, total_value in session.exec(stmt).all()
     ]
     return Page(rows, paging.page, paging.page_size, int(total))
 

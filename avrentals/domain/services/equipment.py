@@ -50,6 +50,7 @@ from avrentals.domain.models import (
 from avrentals.domain.pagination import Page, PageRequest
 from avrentals.domain.permissions import Actor, require
 from avrentals.domain.serialize import json_value, snapshot
+from avrentals.domain.services.users import display_name
 from avrentals.domain.services.versioning import compare_and_swap
 from avrentals.domain.services.writes import check_version, record_created, record_deleted
 
@@ -223,13 +224,8 @@ def list_categories(session: Session, actor: Actor) -> list[dict[str, Any]]:
 def last_editor_name(session: Session, actor: Actor, item_id: uuid.UUID) -> str | None:
     """Display name of whoever last updated the item (for "X changed this item" messages), or
     None when nobody has edited it yet. Needs `equipment:read`; raises NotFound."""
-    from avrentals.domain.models import User
-
     item = get_equipment(session, actor, item_id)
-    if item.updated_by is None:
-        return None
-    user = session.get(User, item.updated_by)
-    return user.name if user is not None else None
+    return display_name(session, item.updated_by) if item.updated_by else None
 
 
 def _location_prefix(location: str) -> Any:

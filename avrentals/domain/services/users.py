@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from sqlmodel import Session, select
 
@@ -91,3 +92,15 @@ def create_user(
         ),
     )
     return user
+
+
+def display_name(session: Session, user_id: object) -> str | None:
+    """The display name of a user id taken from a saved row (`updated_by`), for "X changed
+    this" messages; None for an empty, malformed or unknown id. Names are visible to every
+    signed-in user (no permission needed)."""
+    try:
+        uid = user_id if isinstance(user_id, uuid.UUID) else uuid.UUID(str(user_id))
+    except (TypeError, ValueError):
+        return None
+    user = session.get(User, uid)
+    return user.name if user is not None else None

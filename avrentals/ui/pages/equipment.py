@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from avrentals.domain.pagination import PAGE_SIZES
 from avrentals.ui import routes
+from avrentals.ui.components.forms import conflict_callout, field_error
+from avrentals.ui.components.listing import (
+    error_callout,
+    live_banner,
+    loading_rows,
+    message_box,
+    paginator,
+    search_box,
+)
 from avrentals.ui.components.shell import shell
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.equipment import ALL_CATEGORIES, SORT_OPTIONS, EquipmentState
@@ -46,18 +54,13 @@ def edit_button(row: rx.Var) -> rx.Component:
 
 
 def toolbar() -> rx.Component:
-    search = rx.input(
-        rx.input.slot(rx.icon("search", size=16)),
-        placeholder="Search name, description or asset code",
-        default_value=EquipmentState.search,
+    search = search_box(
+        value=EquipmentState.search,
         key=EquipmentState.filters_key,
         on_change=EquipmentState.set_search.debounce(300),
-        type="search",
-        size="2",
-        width="100%",
-        max_length=100,
-        aria_label="Search equipment",
-        custom_attrs={"data-testid": "equipment-search"},
+        placeholder="Search name, description or asset code",
+        label="Search equipment",
+        testid="equipment-search",
     )
     category = rx.select.root(
         rx.select.trigger(placeholder="All categories", width="100%"),
@@ -229,33 +232,8 @@ def equipment_cards() -> rx.Component:
 # --- states: loading, empty, no results, error -------------------------------------------------
 
 
-def _message(icon: str, title: str, text: str, *actions: rx.Component, testid: str):
-    return rx.center(
-        rx.vstack(
-            rx.center(
-                rx.icon(icon, size=24),
-                width="52px",
-                height="52px",
-                border_radius="9999px",
-                background="var(--gray-a3)",
-                color="var(--gray-11)",
-            ),
-            rx.heading(title, size="4", as_="h2"),
-            rx.text(text, size="2", color_scheme="gray", text_align="center", max_width="380px"),
-            *actions,
-            align="center",
-            spacing="3",
-        ),
-        padding="56px 16px",
-        border="1px dashed var(--gray-a6)",
-        border_radius="var(--radius-4)",
-        width="100%",
-        custom_attrs={"data-testid": testid},
-    )
-
-
 def empty_state() -> rx.Component:
-    return _message(
+    return message_box(
         "package-open",
         "No equipment yet",
         "Items added to the inventory will appear here with their stock, location and rate.",
@@ -264,7 +242,7 @@ def empty_state() -> rx.Component:
 
 
 def no_results() -> rx.Component:
-    return _message(
+    return message_box(
         "package-search",
         "No items match your filters",
         "Try another search term or category.",
@@ -278,19 +256,10 @@ def no_results() -> rx.Component:
     )
 
 
-def loading_rows() -> rx.Component:
-    return rx.vstack(
-        *[rx.skeleton(height="44px", width="100%", loading=True) for _ in range(6)],
-        spacing="2",
-        width="100%",
-        custom_attrs={"data-testid": "equipment-loading"},
-    )
-
-
 def list_body() -> rx.Component:
     return rx.cond(
         ~EquipmentState.loaded,
-        loading_rows(),
+        loading_rows("equipment-loading"),
         rx.cond(
             EquipmentState.total == 0,
             rx.cond(EquipmentState.has_filters, no_results(), empty_state()),
@@ -299,88 +268,7 @@ def list_body() -> rx.Component:
     )
 
 
-# --- pagination, live banner, edit dialog --------------------------------------------------
-
-
-def pagination() -> rx.Component:
-    return rx.flex(
-        rx.hstack(
-            rx.text("Rows per page", size="2", color_scheme="gray", white_space="nowrap"),
-            rx.select(
-                [str(s) for s in PAGE_SIZES],
-                value=EquipmentState.page_size_value,
-                on_change=EquipmentState.set_page_size,
-                size="1",
-            ),
-            align="center",
-            spacing="2",
-        ),
-        rx.spacer(display=rx.breakpoints(initial="none", sm="block")),
-        rx.hstack(
-            rx.cond(EquipmentState.loading, rx.spinner(size="1")),
-            rx.text(
-                EquipmentState.page_label,
-                size="2",
-                color_scheme="gray",
-                custom_attrs={"data-testid": "page-label"},
-            ),
-            rx.icon_button(
-                rx.icon("chevron-left", size=16),
-                on_click=EquipmentState.prev_page,
-                disabled=EquipmentState.page <= 1,
-                variant="soft",
-                color_scheme="gray",
-                size="2",
-                aria_label="Previous page",
-            ),
-            rx.icon_button(
-                rx.icon("chevron-right", size=16),
-                on_click=EquipmentState.next_page,
-                disabled=EquipmentState.page >= EquipmentState.total_pages,
-                variant="soft",
-                color_scheme="gray",
-                size="2",
-                aria_label="Next page",
-            ),
-            align="center",
-            spacing="2",
-        ),
-        direction=rx.breakpoints(initial="column-reverse", sm="row"),
-        align=rx.breakpoints(initial="start", sm="center"),
-        gap="3",
-        width="100%",
-    )
-
-
-def live_banner() -> rx.Component:
-    return rx.cond(
-        EquipmentState.live_notice != "",
-        rx.flex(
-            rx.icon("radio", size=16, flex_shrink="0"),
-            rx.text(
-                EquipmentState.live_notice,
-                size="2",
-                flex="1",
-                custom_attrs={"data-testid": "live-notice"},
-            ),
-            rx.icon_button(
-                rx.icon("x", size=14),
-                on_click=EquipmentState.dismiss_notice,
-                variant="ghost",
-                color_scheme="blue",
-                size="1",
-                aria_label="Dismiss",
-            ),
-            align="center",
-            gap="10px",
-            padding="10px 12px",
-            border_radius="var(--radius-3)",
-            background="var(--blue-a3)",
-            color="var(--blue-11)",
-            width="100%",
-            role="status",
-        ),
-    )
+# --- edit dialog ----------------------------------------------------------------------------
 
 
 def edit_dialog() -> rx.Component:
@@ -393,17 +281,7 @@ def edit_dialog() -> rx.Component:
                 color_scheme="gray",
                 margin_bottom="12px",
             ),
-            rx.cond(
-                EquipmentState.edit_conflict != "",
-                rx.callout(
-                    EquipmentState.edit_conflict,
-                    icon="triangle-alert",
-                    color_scheme="amber",
-                    size="1",
-                    margin_bottom="12px",
-                    custom_attrs={"data-testid": "edit-conflict"},
-                ),
-            ),
+            conflict_callout(EquipmentState.edit_conflict),
             rx.form(
                 rx.vstack(
                     rx.text("Location", as_="label", size="2", weight="medium", html_for="loc"),
@@ -417,15 +295,7 @@ def edit_dialog() -> rx.Component:
                         width="100%",
                         custom_attrs={"data-testid": "location-input"},
                     ),
-                    rx.cond(
-                        EquipmentState.edit_error != "",
-                        rx.text(
-                            EquipmentState.edit_error,
-                            size="1",
-                            color_scheme="red",
-                            custom_attrs={"data-testid": "location-error"},
-                        ),
-                    ),
+                    field_error(EquipmentState.edit_error, "location-error"),
                     rx.hstack(
                         rx.dialog.close(
                             rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
@@ -460,13 +330,10 @@ def equipment_page() -> rx.Component:
         rx.vstack(
             rx.text(routes.BY_PATH[routes.EQUIPMENT].description, size="2", color_scheme="gray"),
             toolbar(),
-            live_banner(),
-            rx.cond(
-                EquipmentState.error != "",
-                rx.callout(EquipmentState.error, icon="circle-alert", color_scheme="red"),
-            ),
+            live_banner(EquipmentState.live_notice, EquipmentState.dismiss_notice),
+            error_callout(EquipmentState.error),
             list_body(),
-            rx.cond(EquipmentState.total > 0, pagination()),
+            rx.cond(EquipmentState.total > 0, paginator(EquipmentState)),
             edit_dialog(),
             spacing="4",
             width="100%",

@@ -14,7 +14,7 @@ import contextlib
 import uuid
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, ClassVar
 
 import reflex as rx
 
@@ -164,6 +164,8 @@ class EquipmentState(rx.State):
     verification. Services enforce permissions; `open_edit` only spares a role without
     `equipment:write` a dialog whose save would be refused.
     """
+
+    LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
 
     rows: list[dict[str, str]] = []
     total: int = 0

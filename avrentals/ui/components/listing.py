@@ -1,0 +1,165 @@
+"""Pieces shared by the list pages (equipment, clients, ...): search box, paginator, the
+empty / no-results / loading placeholders and the live-update banner.
+
+They take the page's state class (or its vars and events) as arguments, so every list looks
+and behaves the same and the e2e tests can rely on the same test ids.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from avrentals.domain.pagination import PAGE_SIZES
+
+
+def search_box(
+    *,
+    value: rx.Var,
+    key: rx.Var,
+    on_change: Any,
+    placeholder: str,
+    label: str,
+    testid: str,
+    max_length: int = 100,
+) -> rx.Component:
+    """An uncontrolled search input (debounce `on_change` yourself); `key` resets it."""
+    return rx.input(
+        rx.input.slot(rx.icon("search", size=16)),
+        placeholder=placeholder,
+        default_value=value,
+        key=key,
+        on_change=on_change,
+        type="search",
+        size="2",
+        width="100%",
+        max_length=max_length,
+        aria_label=label,
+        custom_attrs={"data-testid": testid},
+    )
+
+
+def message_box(icon: str, title: str, text: str, *actions: rx.Component, testid: str):
+    """A dashed placeholder box: icon, heading, one sentence and optional actions."""
+    return rx.center(
+        rx.vstack(
+            rx.center(
+                rx.icon(icon, size=24),
+                width="52px",
+                height="52px",
+                border_radius="9999px",
+                background="var(--gray-a3)",
+                color="var(--gray-11)",
+            ),
+            rx.heading(title, size="4", as_="h2"),
+            rx.text(text, size="2", color_scheme="gray", text_align="center", max_width="380px"),
+            *actions,
+            align="center",
+            spacing="3",
+        ),
+        padding="56px 16px",
+        border="1px dashed var(--gray-a6)",
+        border_radius="var(--radius-4)",
+        width="100%",
+        custom_attrs={"data-testid": testid},
+    )
+
+
+def loading_rows(testid: str, count: int = 6) -> rx.Component:
+    """Skeleton rows shown until the first page has loaded."""
+    return rx.vstack(
+        *[rx.skeleton(height="44px", width="100%", loading=True) for _ in range(count)],
+        spacing="2",
+        width="100%",
+        custom_attrs={"data-testid": testid},
+    )
+
+
+def paginator(state: Any) -> rx.Component:
+    """Rows per page (20/50/100), "Page x of y · n items" and previous/next.
+
+    `state` must have the vars `page`, `total_pages`, `page_label`, `page_size_value`,
+    `loading` and the events `set_page_size`, `prev_page`, `next_page`."""
+    return rx.flex(
+        rx.hstack(
+            rx.text("Rows per page", size="2", color_scheme="gray", white_space="nowrap"),
+            rx.select(
+                [str(s) for s in PAGE_SIZES],
+                value=state.page_size_value,
+                on_change=state.set_page_size,
+                size="1",
+            ),
+            align="center",
+            spacing="2",
+        ),
+        rx.spacer(display=rx.breakpoints(initial="none", sm="block")),
+        rx.hstack(
+            rx.cond(state.loading, rx.spinner(size="1")),
+            rx.text(
+                state.page_label,
+                size="2",
+                color_scheme="gray",
+                custom_attrs={"data-testid": "page-label"},
+            ),
+            rx.icon_button(
+                rx.icon("chevron-left", size=16),
+                on_click=state.prev_page,
+                disabled=state.page <= 1,
+                variant="soft",
+                color_scheme="gray",
+                size="2",
+                aria_label="Previous page",
+            ),
+            rx.icon_button(
+                rx.icon("chevron-right", size=16),
+                on_click=state.next_page,
+                disabled=state.page >= state.total_pages,
+                variant="soft",
+                color_scheme="gray",
+                size="2",
+                aria_label="Next page",
+            ),
+            align="center",
+            spacing="2",
+        ),
+        direction=rx.breakpoints(initial="column-reverse", sm="row"),
+        align=rx.breakpoints(initial="start", sm="center"),
+        gap="3",
+        width="100%",
+    )
+
+
+def live_banner(notice: rx.Var, on_dismiss: Any) -> rx.Component:
+    """The "X changed Y" banner of live updates (hidden while `notice` is empty)."""
+    return rx.cond(
+        notice != "",
+        rx.flex(
+            rx.icon("radio", size=16, flex_shrink="0"),
+            rx.text(notice, size="2", flex="1", custom_attrs={"data-testid": "live-notice"}),
+            rx.icon_button(
+                rx.icon("x", size=14),
+                on_click=on_dismiss,
+                variant="ghost",
+                color_scheme="blue",
+                size="1",
+                aria_label="Dismiss",
+            ),
+            align="center",
+            gap="10px",
+            padding="10px 12px",
+            border_radius="var(--radius-3)",
+            background="var(--blue-a3)",
+            color="var(--blue-11)",
+            width="100%",
+            role="status",
+        ),
+    )
+
+
+def error_callout(message: rx.Var) -> rx.Component:
+    """A red callout for a failed load (hidden while `message` is empty)."""
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="circle-alert", color_scheme="red"),
+    )

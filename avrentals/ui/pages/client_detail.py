@@ -1,0 +1,308 @@
+"""/clients/<id>: one client with contacts, events, quotes (status colours) and client value."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from avrentals.ui.components.listing import error_callout, live_banner, message_box
+from avrentals.ui.components.shell import shell
+from avrentals.ui.pages.client_dialogs import client_form_dialog, delete_dialog
+from avrentals.ui.pages.clients import CAN_DELETE, CAN_WRITE
+from avrentals.ui.state.client_delete import ClientDeleteState
+from avrentals.ui.state.client_detail import ClientDetailState
+from avrentals.ui.state.client_form import ClientFormState
+from avrentals.ui.state.clients import CLIENTS_PATH
+
+D = ClientDetailState
+
+
+def quote_status_badge(status: rx.Var) -> rx.Component:
+    """Draft gray, Sent blue, Accepted green, Declined red, Archived muted."""
+
+    def badge(color: str, variant: str = "soft", **props) -> rx.Component:
+        return rx.badge(
+            status,
+            color_scheme=color,
+            variant=variant,
+            radius="full",
+            custom_attrs={"data-testid": "quote-status"},
+            **props,
+        )
+
+    return rx.match(
+        status,
+        ("Draft", badge("gray")),
+        ("Sent", badge("blue")),
+        ("Accepted", badge("green")),
+        ("Declined", badge("red")),
+        ("Archived", badge("gray", "outline", opacity="0.65")),
+        badge("gray"),
+    )
+
+
+def event_status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
+    def badge(color: str) -> rx.Component:
+        return rx.badge(label, color_scheme=color, variant="soft", radius="full")
+
+    return rx.match(
+        status,
+        ("upcoming", badge("blue")),
+        ("ongoing", badge("green")),
+        badge("gray"),
+    )
+
+
+def back_link() -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon("arrow-left", size=16), rx.text("All clients"), spacing="1"),
+        href=CLIENTS_PATH,
+        size="2",
+        underline="none",
+    )
+
+
+def _contact_line(icon: str, label: str, value: rx.Var, href: rx.Var | None = None):
+    shown = rx.link(value, href=href) if href is not None else rx.text(value)
+    return rx.cond(
+        value != "",
+        rx.hstack(
+            rx.icon(icon, size=16, color="var(--gray-10)", flex_shrink="0", margin_top="2px"),
+            rx.vstack(
+                rx.text(label, size="1", color_scheme="gray"),
+                rx.box(shown, font_size="var(--font-size-2)", word_break="break-word"),
+                spacing="0",
+                min_width="0",
+            ),
+            align="start",
+            spacing="3",
+            custom_attrs={"data-contact": label},
+        ),
+    )
+
+
+def contact_block() -> rx.Component:
+    c = D.client
+    return rx.card(
+        rx.vstack(
+            rx.heading("Contact", size="3", as_="h3"),
+            _contact_line("user", "Contact person", c["contact_person"]),
+            _contact_line("mail", "Email", c["email"], "mailto:" + c["email"]),
+            _contact_line("phone", "Phone", c["phone"], "tel:" + c["phone"]),
+            _contact_line("map-pin", "Address", c["address"]),
+            _contact_line("receipt", "Tax id", c["tax_id"]),
+            _contact_line("sticky-note", "Notes", c["notes"]),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        custom_attrs={"data-testid": "client-contact"},
+    )
+
+
+def stat(label: str, value: rx.Var, testid: str, hint: str = "") -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.text(label, size="1", color_scheme="gray"),
+            rx.text(value, size="6", weight="bold", custom_attrs={"data-testid": testid}),
+            rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
+            spacing="1",
+        ),
+        width="100%",
+    )
+
+
+def stats() -> rx.Component:
+    return rx.grid(
+        rx.box(
+            stat("Client value", D.value, "client-value", "Sum of accepted quotes"),
+            grid_column="1 / -1",
+        ),
+        stat("Events", D.event_count.to_string(), "event-count"),
+        stat("Quotes", D.quote_count.to_string(), "quote-count"),
+        grid_template_columns="1fr 1fr",
+        gap="12px",
+        width="100%",
+    )
+
+
+def _list_row(left: rx.Component, right: rx.Component, testid: str, row_id: rx.Var):
+    return rx.flex(
+        left,
+        right,
+        align="center",
+        justify="between",
+        gap="3",
+        padding="10px 12px",
+        border_bottom="1px solid var(--gray-a4)",
+        width="100%",
+        custom_attrs={"data-testid": testid, "data-id": row_id},
+    )
+
+
+def event_row(e: rx.Var) -> rx.Component:
+    return _list_row(
+        rx.vstack(
+            rx.text(e["name"], weight="medium", size="2"),
+            rx.text(e["location"], size="1", color_scheme="gray"),
+            spacing="0",
+            min_width="0",
+            flex="1",
+        ),
+        rx.vstack(
+            rx.text(e["period"], size="2", white_space="nowrap"),
+            event_status_badge(e["status"], e["status_label"]),
+            spacing="1",
+            align="end",
+            flex_shrink="0",
+        ),
+        "client-event",
+        e["id"],
+    )
+
+
+def quote_row(q: rx.Var) -> rx.Component:
+    return _list_row(
+        rx.vstack(
+            rx.text(q["name"], weight="medium", size="2"),
+            rx.text(q["number"] + " · " + q["period"], size="1", color_scheme="gray"),
+            spacing="0",
+            min_width="0",
+            flex="1",
+        ),
+        rx.vstack(
+            rx.text(q["total"], size="2", weight="medium", class_name="avr-num"),
+            quote_status_badge(q["status"]),
+            spacing="1",
+            align="end",
+            flex_shrink="0",
+        ),
+        "client-quote",
+        q["id"],
+    )
+
+
+def section(title: str, count: rx.Var, items: rx.Var, render, empty: str, testid: str):
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(title, size="3", as_="h3"),
+                rx.badge(count.to_string(), variant="soft", color_scheme="gray", radius="full"),
+                align="center",
+                spacing="2",
+            ),
+            rx.cond(
+                count > 0,
+                rx.vstack(rx.foreach(items, render), spacing="0", width="100%"),
+                rx.text(empty, size="2", color_scheme="gray"),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        custom_attrs={"data-testid": testid},
+    )
+
+
+def actions() -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            CAN_WRITE,
+            rx.button(
+                rx.icon("pencil", size=16),
+                "Edit",
+                on_click=ClientFormState.open_edit(D.detail_id),
+                variant="soft",
+                custom_attrs={"data-testid": "edit-client"},
+            ),
+        ),
+        rx.cond(
+            CAN_DELETE,
+            rx.button(
+                rx.icon("trash-2", size=16),
+                "Delete",
+                on_click=ClientDeleteState.ask_delete(D.detail_id),
+                variant="soft",
+                color_scheme="red",
+                custom_attrs={"data-testid": "delete-client"},
+            ),
+        ),
+        spacing="2",
+    )
+
+
+def found() -> rx.Component:
+    return rx.vstack(
+        rx.flex(
+            rx.heading(
+                D.client["name"],
+                size="6",
+                as_="h2",
+                custom_attrs={"data-testid": "client-name"},
+            ),
+            rx.spacer(),
+            actions(),
+            align="center",
+            gap="3",
+            wrap="wrap",
+            width="100%",
+        ),
+        rx.grid(
+            rx.vstack(contact_block(), stats(), spacing="3", width="100%"),
+            rx.vstack(
+                section(
+                    "Events",
+                    D.event_count,
+                    D.events,
+                    event_row,
+                    "No events for this client yet.",
+                    "client-events",
+                ),
+                section(
+                    "Quotes",
+                    D.quote_count,
+                    D.quotes,
+                    quote_row,
+                    "No quotes for this client yet.",
+                    "client-quotes",
+                ),
+                spacing="3",
+                width="100%",
+                min_width="0",
+            ),
+            grid_template_columns=rx.breakpoints(initial="1fr", md="minmax(260px, 1fr) 2fr"),
+            gap="16px",
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def not_found() -> rx.Component:
+    return message_box(
+        "user-x",
+        "Client not found",
+        "There is no client at this address. It may have been deleted.",
+        rx.link(rx.button("Back to clients", variant="soft"), href=CLIENTS_PATH),
+        testid="client-not-found",
+    )
+
+
+def client_detail_page() -> rx.Component:
+    return shell(
+        CLIENTS_PATH,
+        rx.vstack(
+            back_link(),
+            live_banner(D.live_notice, D.dismiss_notice),
+            error_callout(D.error),
+            rx.cond(
+                ~D.loaded,
+                rx.skeleton(height="240px", width="100%", loading=True),
+                rx.cond(D.not_found, not_found(), found()),
+            ),
+            client_form_dialog(),
+            delete_dialog(),
+            spacing="4",
+            width="100%",
+        ),
+    )

@@ -1,0 +1,294 @@
+"""/clients: the client list (server-side pages, search, sort) with the create / edit /
+delete dialogs. Table on tablets and desktops, cards on phones."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from avrentals.ui import routes
+from avrentals.ui.components.listing import (
+    error_callout,
+    live_banner,
+    loading_rows,
+    message_box,
+    paginator,
+    search_box,
+)
+from avrentals.ui.components.shell import shell
+from avrentals.ui.pages.client_dialogs import client_form_dialog, delete_dialog
+from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.client_delete import ClientDeleteState
+from avrentals.ui.state.client_form import ClientFormState
+from avrentals.ui.state.clients import CLIENTS_PATH, SORT_OPTIONS, ClientsState
+
+S = ClientsState
+CAN_WRITE = AuthState.permissions.contains("clients:write")
+CAN_DELETE = AuthState.permissions.contains("clients:delete")
+
+
+def detail_href(client_id: rx.Var) -> rx.Var:
+    return CLIENTS_PATH + "/" + client_id
+
+
+def new_client_button() -> rx.Component:
+    return rx.cond(
+        CAN_WRITE,
+        rx.button(
+            rx.icon("plus", size=16),
+            "New client",
+            on_click=ClientFormState.open_create,
+            size="2",
+            custom_attrs={"data-testid": "new-client"},
+        ),
+    )
+
+
+def row_actions(row: rx.Var) -> rx.Component:
+    """Edit / delete icons, only for roles that may use them (the services refuse anyway)."""
+    return rx.hstack(
+        rx.cond(
+            CAN_WRITE,
+            rx.icon_button(
+                rx.icon("pencil", size=14),
+                on_click=ClientFormState.open_edit(row["id"]),
+                variant="ghost",
+                color_scheme="gray",
+                size="1",
+                aria_label="Edit " + row["name"],
+                title="Edit",
+                custom_attrs={"data-testid": "edit-client"},
+            ),
+        ),
+        rx.cond(
+            CAN_DELETE,
+            rx.icon_button(
+                rx.icon("trash-2", size=14),
+                on_click=ClientDeleteState.ask_delete(row["id"]),
+                variant="ghost",
+                color_scheme="red",
+                size="1",
+                aria_label="Delete " + row["name"],
+                title="Delete",
+                custom_attrs={"data-testid": "delete-client"},
+            ),
+        ),
+        spacing="3",
+        justify="end",
+    )
+
+
+def toolbar() -> rx.Component:
+    search = search_box(
+        value=S.search,
+        key=S.filters_key,
+        on_change=S.set_search.debounce(300),
+        placeholder="Search name, contact person or email",
+        label="Search clients",
+        testid="client-search",
+    )
+    sort = rx.select.root(
+        rx.select.trigger(width="100%", aria_label="Sort"),
+        rx.select.content(
+            *[rx.select.item(label, value=key) for key, (_s, _d, label) in SORT_OPTIONS.items()]
+        ),
+        value=S.sort,
+        on_change=S.set_sort,
+        size="2",
+    )
+    return rx.grid(
+        search,
+        rx.box(sort, custom_attrs={"data-testid": "client-sort"}, min_width="0"),
+        grid_template_columns=rx.breakpoints(initial="1fr", sm="2fr 1fr"),
+        gap="12px",
+        width="100%",
+    )
+
+
+# --- table (tablet/desktop) and cards (phone) --------------------------------------------------
+
+
+def _header_cell(label: str, numeric: bool = False, desktop_only: bool = False):
+    classes = ["avr-num" if numeric else "", "avr-col-desktop" if desktop_only else ""]
+    return rx.table.column_header_cell(
+        label, class_name=" ".join(c for c in classes if c), white_space="nowrap"
+    )
+
+
+def table_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.link(
+                row["name"],
+                href=detail_href(row["id"]),
+                weight="medium",
+                custom_attrs={"data-field": "name"},
+            ),
+            rx.text(
+                row["contact_person"], size="1", color_scheme="gray", class_name="avr-only-tablet"
+            ),
+        ),
+        rx.table.cell(row["contact_person"], class_name="avr-col-desktop"),
+        rx.table.cell(rx.text(row["email"], custom_attrs={"data-field": "email"})),
+        rx.table.cell(row["phone"], class_name="avr-col-desktop", white_space="nowrap"),
+        rx.table.cell(row["events"], class_name="avr-num", custom_attrs={"data-field": "events"}),
+        rx.table.cell(row["value"], class_name="avr-num", custom_attrs={"data-field": "value"}),
+        rx.table.cell(row_actions(row)),
+        class_name=rx.cond(row["id"] == S.live_item_id, "avr-row-live", ""),
+        custom_attrs={"data-id": row["id"], "data-testid": "client-row"},
+        align="center",
+    )
+
+
+def clients_table() -> rx.Component:
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    _header_cell("Name"),
+                    _header_cell("Contact person", desktop_only=True),
+                    _header_cell("Email"),
+                    _header_cell("Phone", desktop_only=True),
+                    _header_cell("Events", numeric=True),
+                    _header_cell("Client value", numeric=True),
+                    rx.table.column_header_cell("", aria_label="Actions"),
+                )
+            ),
+            rx.table.body(rx.foreach(S.rows, table_row)),
+            variant="surface",
+            size="2",
+            width="100%",
+        ),
+        class_name="avr-only-wide",
+        overflow_x="auto",
+        width="100%",
+        custom_attrs={"data-testid": "client-table"},
+    )
+
+
+def _fact(label: str, value: rx.Var) -> rx.Component:
+    return rx.vstack(
+        rx.text(label, size="1", color_scheme="gray"),
+        rx.text(value, size="2", weight="medium"),
+        spacing="0",
+        min_width="0",
+    )
+
+
+def _contact(icon: str, value: rx.Var) -> rx.Component:
+    return rx.cond(
+        value != "",
+        rx.hstack(
+            rx.icon(icon, size=14, color="var(--gray-10)", flex_shrink="0"),
+            rx.text(
+                value,
+                size="2",
+                overflow="hidden",
+                text_overflow="ellipsis",
+                white_space="nowrap",
+                min_width="0",
+            ),
+            align="center",
+            spacing="2",
+            width="100%",
+        ),
+    )
+
+
+def client_card(row: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.link(row["name"], href=detail_href(row["id"]), weight="bold", size="3"),
+                    rx.text(row["contact_person"], size="1", color_scheme="gray"),
+                    spacing="1",
+                    min_width="0",
+                ),
+                rx.spacer(),
+                row_actions(row),
+                align="start",
+                width="100%",
+            ),
+            rx.grid(
+                rx.vstack(
+                    _contact("mail", row["email"]),
+                    _contact("phone", row["phone"]),
+                    spacing="1",
+                    min_width="0",
+                ),
+                _fact("Events", row["events"]),
+                _fact("Client value", row["value"]),
+                grid_template_columns="1fr auto auto",
+                gap="16px",
+                align_items="end",
+                width="100%",
+            ),
+            spacing="3",
+        ),
+        class_name=rx.cond(row["id"] == S.live_item_id, "avr-row-live", ""),
+        custom_attrs={"data-id": row["id"], "data-testid": "client-card"},
+        size="2",
+        width="100%",
+    )
+
+
+def client_cards() -> rx.Component:
+    return rx.box(
+        rx.vstack(rx.foreach(S.rows, client_card), spacing="2", width="100%"),
+        class_name="avr-only-narrow",
+    )
+
+
+def list_body() -> rx.Component:
+    empty = message_box(
+        "users",
+        "No clients yet",
+        "Clients you add appear here with their contacts, events and value.",
+        new_client_button(),
+        testid="client-empty",
+    )
+    no_results = message_box(
+        "search-x",
+        "No clients match your search",
+        "Try another name, contact person or email.",
+        rx.button(rx.icon("x", size=16), "Clear search", variant="soft", on_click=S.clear_filters),
+        testid="client-no-results",
+    )
+    return rx.cond(
+        ~S.loaded,
+        loading_rows("client-loading"),
+        rx.cond(
+            S.total == 0,
+            rx.cond(S.has_filters, no_results, empty),
+            rx.fragment(clients_table(), client_cards()),
+        ),
+    )
+
+
+def clients_page() -> rx.Component:
+    return shell(
+        CLIENTS_PATH,
+        rx.vstack(
+            rx.flex(
+                rx.text(
+                    routes.BY_PATH[CLIENTS_PATH].description,
+                    size="2",
+                    color_scheme="gray",
+                    flex="1",
+                ),
+                new_client_button(),
+                align="center",
+                gap="3",
+                width="100%",
+            ),
+            toolbar(),
+            live_banner(S.live_notice, S.dismiss_notice),
+            error_callout(S.error),
+            list_body(),
+            rx.cond(S.total > 0, paginator(S)),
+            client_form_dialog(),
+            delete_dialog(),
+            spacing="4",
+            width="100%",
+        ),
+    )

@@ -1,0 +1,227 @@
+"""The client page (/clients/<id>): contact block, events, quotes with status and the client
+value (Σ Accepted quote totals).
+
+The id comes from the URL, is parsed as a UUID here, and is read with
+`clients.client_detail` in a worker thread with the re-verified Actor. An unknown or malformed
+id shows a "not found" message. Live refreshes arrive through `_apply_changes` (called by
+`avrentals.ui.live`, never by a client).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, ClassVar
+
+import reflex as rx
+
+from avrentals.db import read_session
+from avrentals.domain.changes import Change
+from avrentals.domain.errors import DomainError, NotFound
+from avrentals.domain.permissions import Actor
+from avrentals.domain.services import clients as clients_service
+from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.clients import (
+    CLIENTS_PATH,
+    ClientsState,
+    format_eur,
+    format_period,
+    live_context,
+    parse_client_id,
+    text,
+    verified_actor,
+)
+
+EVENT_STATUS_LABELS = {"upcoming": "Upcoming", "ongoing": "On now", "completed": "Completed"}
+LIVE_ENTITIES = frozenset({"client", "event", "quote"})
+CLIENT_FIELDS = ("name", "contact_person", "email", "phone", "address", "tax_id", "notes")
+
+
+def display_detail(detail: dict[str, Any]) -> dict[str, Any]:
+    """`client_detail` output as the display-ready strings the page shows."""
+    client = detail["client"]
+    return {
+        "client": {f: text(client.get(f)) for f in CLIENT_FIELDS}
+        | {"id": text(client.get("id")), "version": text(client.get("version"))},
+        "events": [
+            {
+                "id": e["id"],
+                "name": text(e.get("name")),
+                "location": text(e.get("location")),
+                "period": format_period(e.get("start_date", ""), e.get("end_date", "")),
+                "status": text(e.get("status")),
+                "status_label": EVENT_STATUS_LABELS.get(e.get("status"), text(e.get("status"))),
+            }
+            for e in detail["events"]
+        ],
+        "quotes": [
+            {
+                "id": q["id"],
+                "number": text(q.get("number")),
+                "name": text(q.get("name")),
+                "period": format_period(q.get("start_date", ""), q.get("end_date", "")),
+                "status": text(q.get("status")),
+                "total": format_eur(q.get("total")),
+            }
+            for q in detail["quotes"]
+        ],
+        "value": format_eur(detail["client_value"]),
+    }
+
+
+def _load_detail(actor: Actor, client_id: str) -> dict[str, Any]:
+    with read_session() as session:
+        return display_detail(clients_service.client_detail(session, actor, parse_id(client_id)))
+
+
+def _live_detail(
+    token: str, ip: str | None, user_agent: str | None, client_id: str
+) -> dict[str, Any]:
+    with read_session() as session:
+        actor = verified_actor(session, token, ip, user_agent)
+        return display_detail(clients_service.client_detail(session, actor, parse_id(client_id)))
+
+
+def parse_id(raw: str) -> Any:
+    client_id = parse_client_id(raw)
+    if client_id is None:
+        raise NotFound("Client not found.")
+    return client_id
+
+
+def id_from_path(path: str) -> str:
+    """The `<id>` of `/clients/<id>` (the raw text; validated by `parse_client_id`)."""
+    prefix = CLIENTS_PATH + "/"
+    if not isinstance(path, str) or not path.startswith(prefix):
+        return ""
+    return path[len(prefix) :].strip("/")
+
+
+class ClientDetailState(rx.State):
+    """One client's page. Handlers take no client-supplied arguments: the id is parsed from
+    the URL (a UUID, else "not found"); `clients.client_detail` does the read."""
+
+    LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
+
+    detail_id: str = ""
+    loaded: bool = False
+    not_found: bool = False
+    error: str = ""
+    client: dict[str, str] = {}
+    events: list[dict[str, str]] = []
+    quotes: list[dict[str, str]] = []
+    value: str = "€0.00"
+    live_notice: str = ""
+
+    @rx.var
+    def event_count(self) -> int:
+        return len(self.events)
+
+    @rx.var
+    def quote_count(self) -> int:
+        return len(self.quotes)
+
+    def _apply(self, shown: dict[str, Any]) -> None:
+        self.client = shown["client"]
+        self.events = shown["events"]
+        self.quotes = shown["quotes"]
+        self.value = shown["value"]
+        self.not_found = False
+        self.loaded = True
+
+    def _gone(self) -> None:
+        self.not_found = True
+        self.loaded = True
+        self.client = {}
+        self.events = []
+        self.quotes = []
+
+    async def _reload(self, actor: Actor) -> None:
+        try:
+            shown = await asyncio.to_thread(_load_detail, actor, self.detail_id)
+        except NotFound:
+            self._gone()
+            return
+        except DomainError as exc:
+            self.error = exc.message
+            return
+        self.error = ""
+        self._apply(shown)
+
+    @rx.event
+    async def load(self):
+        """on_load of /clients/<id>: re-verify the token, take the id from the URL (a UUID of
+        at most 64 characters, else "not found") and read `clients.client_detail`."""
+        auth = await self.get_state(AuthState)
+        actor = await auth._current_actor()
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        raw = id_from_path(self.router.url.path)
+        if raw != self.detail_id:
+            self.loaded = False
+            self.client = {}
+        self.detail_id = raw if parse_client_id(raw) is not None else ""
+        self.live_notice = ""
+        if not self.detail_id:
+            self._gone()
+            return
+        yield
+        await self._reload(actor)
+
+    @rx.event
+    async def refresh(self):
+        """Re-read the client shown. No arguments."""
+        auth = await self.get_state(AuthState)
+        actor = await auth._current_actor()
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        if self.detail_id:
+            await self._reload(actor)
+
+    @rx.event
+    def dismiss_notice(self):
+        """Hide the live-update banner. No arguments."""
+        self.live_notice = ""
+
+    async def _apply_changes(self, changes: list[Change]) -> None:
+        """Re-read the client after a committed change to it or to any event or quote (they
+        may be this client's), if this tab shows it; name who changed or deleted it."""
+        relevant = [c for c in changes if c.entity in LIVE_ENTITIES]
+        on_page = id_from_path(self.router.url.path) == self.detail_id
+        if not relevant or not self.loaded or not self.detail_id or not on_page:
+            return
+        token, ip, user_agent, own = await live_context(self)
+        if not token:
+            return
+        try:
+            shown = await asyncio.to_thread(_live_detail, token, ip, user_agent, self.detail_id)
+        except NotFound:
+            shown = None
+        except DomainError:
+            return
+        name = self.client.get("name") or "This client"
+        if shown is None:
+            self._gone()
+        else:
+            self._apply(shown)
+        for change in reversed(relevant):
+            mine = change.actor and change.actor == own
+            if change.entity != "client" or change.id != self.detail_id or mine:
+                continue
+            who = change.actorName or change.actor or "Someone"
+            verb = "deleted" if change.action == "delete" else "updated"
+            self.live_notice = f"{name} was {verb} by {who}."
+            break
+
+
+async def refresh_client_pages(state: rx.State, actor: Actor, client_id: str) -> None:
+    """After a write from this tab: re-query the clients list (if loaded) and the client
+    page (if it shows `client_id`), so the user sees the result with the save's answer (the
+    live push follows too)."""
+    listing = await state.get_state(ClientsState)
+    if listing.loaded:
+        await listing._reload(actor)
+    detail = await state.get_state(ClientDetailState)
+    if detail.loaded and detail.detail_id == client_id:
+        await detail._reload(actor)

@@ -1,0 +1,398 @@
+"""The clients list (/clients): one server-side page of clients with search, sort and paging.
+
+Only the current page of display-ready rows is in a frontend var; the Actor stays in
+`AuthState`'s backend vars and is re-verified at the start of every handler. Reads call
+`clients.list_clients` (plus `clients.client_value` for rows the list does not value) in a
+worker thread. Live refreshes from the change bus arrive through `_apply_changes` (called by
+`avrentals.ui.live`, never by a client). Create / edit / delete live in `client_form.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+import reflex as rx
+from sqlmodel import Session
+
+from avrentals.db import read_session
+from avrentals.domain.changes import Change
+from avrentals.domain.errors import DomainError
+from avrentals.domain.pagination import PAGE_SIZES, Page, PageRequest
+from avrentals.domain.permissions import Actor
+from avrentals.domain.services import auth as auth_service
+from avrentals.domain.services import clients as clients_service
+from avrentals.domain.services import users as users_service
+from avrentals.settings import get_settings
+from avrentals.ui import routes
+from avrentals.ui.state.auth import AuthState
+
+CLIENTS_PATH = routes.CLIENTS
+MAX_SEARCH_LENGTH = 100
+MAX_ID_LENGTH = 64
+# UI sort choice -> (service sort key from its allow-list, descending, label).
+SORT_OPTIONS: dict[str, tuple[str, bool, str]] = {
+    "name": ("name", False, "Name (A-Z)"),
+    "name_desc": ("name", True, "Name (Z-A)"),
+    "contact": ("contactPerson", False, "Contact person"),
+    "email": ("email", False, "Email"),
+    "newest": ("createdAt", True, "Newest first"),
+    "updated": ("updatedAt", True, "Recently updated"),
+    "value": ("value", True, "Highest value"),
+}
+# Events and quotes change a client's counts and value, so they refresh the list too.
+LIVE_ENTITIES = frozenset({"client", "event", "quote"})
+
+
+# --- formatting and parsing (pure) ------------------------------------------------------------
+
+
+def format_eur(value: Any) -> str:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return "—"
+    return f"€{amount:,.2f}"
+
+
+def plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def format_period(start: str, end: str) -> str:
+    """ISO dates as "12-14 Mar 2026", "30 Mar - 2 Apr 2026" (en dashes) or with both years."""
+    dash = "\u2013"
+    try:
+        a, b = date.fromisoformat(start), date.fromisoformat(end)
+    except (TypeError, ValueError):
+        return f"{start} {dash} {end}"
+    if a == b:
+        return f"{a.day} {a:%b %Y}"
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}{dash}{b.day} {b:%b %Y}"
+    if a.year == b.year:
+        return f"{a.day} {a:%b} {dash} {b.day} {b:%b %Y}"
+    return f"{a.day} {a:%b %Y} {dash} {b.day} {b:%b %Y}"
+
+
+def parse_client_id(value: Any) -> uuid.UUID | None:
+    """A UUID from untrusted input (a string of at most 64 characters), else None."""
+    if not isinstance(value, str) or not value or len(value) > MAX_ID_LENGTH:
+        return None
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
+
+
+def text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def display_row(row: dict[str, Any]) -> dict[str, str]:
+    """A service row (snake_case, JSON-ready) as the strings the table shows."""
+    return {
+        "id": str(row["id"]),
+        "name": text(row.get("name")),
+        "contact_person": text(row.get("contact_person")),
+        "email": text(row.get("email")),
+        "phone": text(row.get("phone")),
+        "events": str(int(row.get("event_count") or 0)),
+        "quotes": str(int(row.get("quote_count") or 0)),
+        "value": format_eur(row.get("client_value", 0)),
+        "version": text(row.get("version")),
+    }
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What the list shows, already validated."""
+
+    page: int
+    page_size: int
+    search: str
+    sort: str
+    descending: bool
+
+
+# --- blocking work, run with asyncio.to_thread ---------------------------------------------
+
+
+def verified_actor(session: Session, token: str, ip: str | None, user_agent: str | None) -> Actor:
+    """Re-verify a tab's token inside a live refresh (raises Unauthorized)."""
+    actor, _user = auth_service.actor_for_token(
+        session, token, get_settings().jwt_secret, ip=ip, user_agent=user_agent
+    )
+    return actor
+
+
+user_name = users_service.display_name
+
+
+def fetch_page(session: Session, actor: Actor, query: ListQuery) -> Page[dict[str, Any]]:
+    """`list_clients` for the query (last page if the list shrank), each row valued."""
+
+    def fetch(page: int) -> Page[dict[str, Any]]:
+        return clients_service.list_clients(
+            session,
+            actor,
+            PageRequest(page=page, page_size=query.page_size),
+            search=query.search or None,
+            sort=query.sort,
+            descending=query.descending,
+        )
+
+    result = fetch(query.page)
+    if not result.items and result.total and query.page > result.total_pages:
+        result = fetch(result.total_pages)
+    return result
+
+
+def _load_list(actor: Actor, query: ListQuery) -> Page[dict[str, Any]]:
+    with read_session() as session:
+        return fetch_page(session, actor, query)
+
+
+def _live_load(
+    token: str, ip: str | None, user_agent: str | None, query: ListQuery, ids: list[str]
+) -> tuple[Page[dict[str, Any]], dict[str, str]]:
+    """Re-verify the tab's token, re-query its page, and name changed clients not on it."""
+    with read_session() as session:
+        actor = verified_actor(session, token, ip, user_agent)
+        page = fetch_page(session, actor, query)
+        on_page = {str(r["id"]) for r in page.items}
+        names: dict[str, str] = {}
+        for raw in ids:
+            client_id = parse_client_id(raw)
+            if client_id is None or raw in on_page:
+                continue
+            try:
+                names[raw] = clients_service.get_client(session, actor, client_id).name
+            except DomainError:  # deleted in the meantime
+                continue
+        return page, names
+
+
+def describe_change(change: Change, name: str | None) -> str:
+    who = change.actorName or change.actor or "Someone"
+    subject = name or "A client"
+    if change.action == "delete":
+        return f"{subject} was deleted by {who}."
+    if change.action == "create":
+        return f"{subject} was added by {who}."
+    return f"{subject} was updated by {who}."
+
+
+async def live_context(state: rx.State) -> tuple[str, str | None, str | None, str | None]:
+    """(token, ip, user agent, own username) of the tab for a live refresh; token "" when
+    the tab is not signed in (it is then left alone: its next event redirects it)."""
+    auth = await state.get_state(AuthState)
+    token = auth.token if isinstance(auth.token, str) else ""
+    if not auth.signed_in:
+        token = ""
+    ip, user_agent = auth._request_context()
+    own = auth._actor.username if auth._actor is not None else None
+    return token, ip, user_agent, own
+
+
+class ClientsState(rx.State):
+    """Clients list of one tab: the current page (frontend), search, sort, paging, notices.
+
+    Every handler validates its arguments (types, lengths, allow-lists) and re-verifies the
+    token through `AuthState._current_actor()` before calling `clients.list_clients`.
+    """
+
+    LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
+
+    rows: list[dict[str, str]] = []
+    total: int = 0
+    page: int = 1
+    page_size: int = 20
+    total_pages: int = 1
+    search: str = ""
+    sort: str = "name"
+    filters_key: str = "0"  # bumped to reset the (uncontrolled) search box
+    loading: bool = False
+    loaded: bool = False
+    error: str = ""
+
+    live_notice: str = ""
+    live_item_id: str = ""
+
+    # --- computed display ------------------------------------------------------------------
+
+    @rx.var
+    def page_label(self) -> str:
+        return f"Page {self.page} of {self.total_pages} · {plural(self.total, 'client')}"
+
+    @rx.var
+    def has_filters(self) -> bool:
+        return bool(self.search)
+
+    @rx.var
+    def page_size_value(self) -> str:
+        return str(self.page_size)
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    def _query(self) -> ListQuery:
+        sort, descending, _label = SORT_OPTIONS.get(self.sort, SORT_OPTIONS["name"])
+        return ListQuery(
+            page=max(1, self.page),
+            page_size=self.page_size if self.page_size in PAGE_SIZES else PAGE_SIZES[0],
+            search=self.search,
+            sort=sort,
+            descending=descending,
+        )
+
+    def _apply_page(self, page: Page[dict[str, Any]]) -> None:
+        self.rows = [display_row(r) for r in page.items]
+        self.total = page.total
+        self.page = page.page
+        self.total_pages = page.total_pages
+        self.loaded = True
+
+    async def _reload(self, actor: Actor) -> None:
+        try:
+            page = await asyncio.to_thread(_load_list, actor, self._query())
+        except DomainError as exc:
+            self.error = exc.message
+            return
+        self.error = ""
+        self._apply_page(page)
+
+    async def _reload_verified(self):
+        """Shared body of the read handlers: verify the token, then re-query."""
+        auth = await self.get_state(AuthState)
+        actor = await auth._current_actor()
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        self.loading = True
+        yield
+        try:
+            await self._reload(actor)
+        finally:
+            self.loading = False
+
+    # --- event handlers ----------------------------------------------------------------------
+
+    @rx.event
+    async def load(self):
+        """on_load of /clients: re-verify the token, then load the current page
+        (`clients.list_clients`). No arguments."""
+        self.live_notice = ""
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    async def refresh(self):
+        """Re-query the current page. No arguments."""
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    async def set_search(self, value: str):
+        """Search box (debounced in the browser). `value` must be a string; it is trimmed and
+        cut to 100 characters; the list goes back to page 1."""
+        if not isinstance(value, str):
+            return
+        value = value.strip()[:MAX_SEARCH_LENGTH]
+        if value == self.search:
+            return
+        self.search = value
+        self.page = 1
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    async def set_sort(self, value: str):
+        """Sort order: `value` must be a key of SORT_OPTIONS (mapped to the service's
+        allow-list)."""
+        if not isinstance(value, str) or value not in SORT_OPTIONS:
+            return
+        self.sort = value
+        self.page = 1
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    async def set_page_size(self, value: str):
+        """Rows per page: `value` (string or int) must be one of 20, 50, 100."""
+        try:
+            size = int(value)
+        except (TypeError, ValueError):
+            return
+        if size not in PAGE_SIZES:
+            return
+        self.page_size = size
+        self.page = 1
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    async def next_page(self):
+        """Go to the next page, if there is one. No arguments."""
+        if self.page >= self.total_pages:
+            return
+        self.page += 1
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    async def prev_page(self):
+        """Go to the previous page, if there is one. No arguments."""
+        if self.page <= 1:
+            return
+        self.page -= 1
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    async def clear_filters(self):
+        """Drop the search. No arguments."""
+        self.search = ""
+        self.page = 1
+        self.filters_key = str(int(self.filters_key) + 1)
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    def dismiss_notice(self):
+        """Hide the live-update banner. No arguments."""
+        self.live_notice = ""
+        self.live_item_id = ""
+
+    # --- live updates (called by avrentals.ui.live inside app.modify_state) -----------------
+
+    async def _apply_changes(self, changes: list[Change]) -> None:
+        """Re-query this tab's page after committed client/event/quote changes, if it has the
+        list open, and name who changed which client (own changes are not announced)."""
+        relevant = [c for c in changes if c.entity in LIVE_ENTITIES]
+        on_list = self.router.url.path.rstrip("/") == CLIENTS_PATH
+        if not relevant or not self.loaded or not on_list:
+            return
+        token, ip, user_agent, own = await live_context(self)
+        if not token:
+            return
+        before = {r["id"]: r["name"] for r in self.rows}
+        ids = [c.id for c in relevant if c.entity == "client" and c.action != "delete"]
+        try:
+            page, names = await asyncio.to_thread(
+                _live_load, token, ip, user_agent, self._query(), ids
+            )
+        except DomainError:  # Unauthorized included: their next event redirects
+            return
+        self._apply_page(page)
+        after = {r["id"]: r["name"] for r in self.rows} | names
+        for change in reversed(relevant):
+            if change.entity != "client" or (change.actor and change.actor == own):
+                continue
+            name = after.get(change.id) or before.get(change.id)
+            self.live_notice = describe_change(change, name)
+            self.live_item_id = change.id
+            break
