@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import sqlalchemy as sa
 from sqlmodel import SQLModel
 
@@ -29,6 +31,16 @@ def test_sqlite_roundtrip(tmp_path) -> None:
     _roundtrip(f"sqlite:///{tmp_path / 'm.db'}")
 
 
+def _indexdef(conn: sa.Connection, name: str) -> str:
+    return conn.execute(
+        sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = :name"), {"name": name}
+    ).scalar_one()
+
+
+def _plan(conn: sa.Connection, query: str, **params: object) -> str:
+    return "\n".join(conn.execute(sa.text("EXPLAIN " + query), params).scalars())
+
+
 def test_postgres_roundtrip_and_fulltext_index(postgres_url: str) -> None:
     url = ensure_postgres_database(postgres_url + "_migrations")
     reset_schema(url)
@@ -48,5 +60,56 @@ def test_postgres_roundtrip_and_fulltext_index(postgres_url: str) -> None:
             )
             plan = "\n".join(conn.execute(sa.text(query)).scalars())
             assert "ix_equipment_fulltext" in plan, plan
+    finally:
+        engine.dispose()
+
+
+def test_postgres_availability_indexes(postgres_url: str) -> None:
+    """Migration 0002: the covering rental index and the GiST index on the event's blocked
+    window exist after upgrade, and the services' availability query uses both."""
+    from datetime import date
+
+    from sqlalchemy.dialects import postgresql
+
+    from avrentals.domain import availability as av
+    from avrentals.domain.models import Event, Rental
+    from avrentals.domain.services.availability import blocks_window
+
+    url = ensure_postgres_database(postgres_url + "_migrations")
+    reset_schema(url)
+    engine = make_engine(url)
+    try:
+        with engine.connect() as conn:
+            covering = _indexdef(conn, "ix_rental_equipment_id")
+            assert "(equipment_id) INCLUDE (event_id, quantity, id)" in covering, covering
+            blocked = _indexdef(conn, "ix_event_blocked_window")
+            assert "gist" in blocked and "daterange" in blocked, blocked
+            # The service's overlap condition must be the indexed expression (and the rental
+            # side readable from the index alone), or the indexes are dead weight.
+            window = av.Window(date(2031, 6, 1), date(2031, 6, 7))
+            stmt = (
+                sa.select(Rental.id, Rental.quantity, Event.id)
+                .join(Event, Event.id == Rental.event_id)
+                .where(blocks_window("postgresql", window))
+                .where(Rental.equipment_id == sa.literal(uuid.uuid4()))
+            )
+            sql = str(
+                stmt.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True})
+            )
+            conn.execute(sa.text("SET enable_seqscan = off"))
+            conn.execute(sa.text("SET enable_bitmapscan = off"))
+            plan = _plan(conn, sql)
+            assert "ix_event_blocked_window" in plan or "event_pkey" in plan, plan
+            assert "Index Only Scan using ix_rental_equipment_id" in plan, plan
+            events_only = _plan(
+                conn,
+                "SELECT id FROM event WHERE "
+                + str(
+                    blocks_window("postgresql", window).compile(
+                        dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}
+                    )
+                ),
+            )
+            assert "ix_event_blocked_window" in events_only, events_only
     finally:
         engine.dispose()

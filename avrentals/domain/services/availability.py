@@ -17,6 +17,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from datetime import date
+from functools import cache
 from typing import Any
 
 import sqlalchemy as sa
@@ -65,13 +66,73 @@ def _shifted(dialect: str, day: Any, days: Any, sign: int) -> Any:
     return day + days if sign > 0 else day - days
 
 
-def blocks_window(dialect: str, window: av.Window) -> Any:
-    """SQL condition: the event's blocked window overlaps `window`."""
+def _overlaps(dialect: str, start: Any, end: Any) -> Any:
+    """SQL condition: the event's blocked window overlaps the days `start`..`end` (SQL values;
+    ISO strings on SQLite). See `blocks_window`."""
     first = _shifted(dialect, col(Event.start_date), col(Event.prep_days), -1)
     last = _shifted(dialect, col(Event.end_date), col(Event.return_days), +1)
+    if dialect == "postgresql":
+        inclusive = sa.literal_column("'[]'", sa.Text)
+        blocked = sa.func.daterange(first, last, inclusive)
+        return blocked.op("&&", is_comparison=True)(sa.func.daterange(start, end, inclusive))
+    return sa.and_(first <= end, last >= start)
+
+
+def _window_values(dialect: str, window: av.Window) -> tuple[Any, Any]:
     if dialect == "sqlite":  # dates are ISO strings there; compare as such
-        return sa.and_(first <= window.end.isoformat(), last >= window.start.isoformat())
-    return sa.and_(first <= window.end, last >= window.start)
+        return window.start.isoformat(), window.end.isoformat()
+    return window.start, window.end
+
+
+def blocks_window(dialect: str, window: av.Window) -> Any:
+    """SQL condition: the event's blocked window overlaps `window`.
+
+    PostgreSQL: `daterange(start - prep, end + return, '[]') && daterange(:start, :end, '[]')`,
+    the very expression of the GiST index `ix_event_blocked_window` (migration 0002), so the
+    overlapping events are found through the index. The bounds type stays the literal `'[]'`
+    (not a bound parameter) so the expression matches the index under generic plans too.
+    Elsewhere (SQLite): the plain comparisons `start - prep <= :end AND end + return >= :start`.
+    """
+    start, end = _window_values(dialect, window)
+    value_type = sa.String() if dialect == "sqlite" else sa.Date()
+    return _overlaps(
+        dialect, sa.bindparam(None, start, value_type), sa.bindparam(None, end, value_type)
+    )
+
+
+@cache
+def _bookings_statement(dialect: str, by_items: bool, excluding: bool) -> Any:
+    """The `load_bookings` query, built once per shape with named parameters (`window_start`,
+    `window_end`, `item_ids`, `exclude_event_id`): reusing the statement object spares
+    rebuilding it and its cache key on every call (the booking hot path)."""
+    value_type = sa.String() if dialect == "sqlite" else sa.Date()
+    stmt = (
+        sa.select(
+            col(Rental.id),
+            col(Rental.equipment_id),
+            col(Rental.quantity),
+            col(Event.id),
+            col(Event.name),
+            col(Event.start_date),
+            col(Event.end_date),
+            col(Event.prep_days),
+            col(Event.return_days),
+        )
+        .join(Event, col(Event.id) == col(Rental.event_id))
+        .where(
+            _overlaps(
+                dialect,
+                sa.bindparam("window_start", type_=value_type),
+                sa.bindparam("window_end", type_=value_type),
+            )
+        )
+    )
+    if by_items:
+        ids = sa.bindparam("item_ids", expanding=True, type_=sa.Uuid())
+        stmt = stmt.where(col(Rental.equipment_id).in_(ids))
+    if excluding:
+        stmt = stmt.where(col(Event.id) != sa.bindparam("exclude_event_id", type_=sa.Uuid()))
+    return stmt
 
 
 def load_bookings(
@@ -86,28 +147,16 @@ def load_bookings(
     if item_ids is not None and not item_ids:
         return {}
     dialect = session.get_bind().dialect.name
-    stmt = (
-        sa.select(
-            col(Rental.id),
-            col(Rental.equipment_id),
-            col(Rental.quantity),
-            col(Event.id),
-            col(Event.name),
-            col(Event.start_date),
-            col(Event.end_date),
-            col(Event.prep_days),
-            col(Event.return_days),
-        )
-        .join(Event, col(Event.id) == col(Rental.event_id))
-        .where(blocks_window(dialect, window))
-    )
+    stmt = _bookings_statement(dialect, item_ids is not None, exclude_event_id is not None)
+    first, last = _window_values(dialect, window)
+    params: dict[str, Any] = {"window_start": first, "window_end": last}
     if item_ids is not None:
-        stmt = stmt.where(col(Rental.equipment_id).in_(list(item_ids)))
+        params["item_ids"] = list(item_ids)
     if exclude_event_id is not None:
-        stmt = stmt.where(col(Event.id) != exclude_event_id)
+        params["exclude_event_id"] = exclude_event_id
     grouped: dict[uuid.UUID, list[av.Booking]] = defaultdict(list)
     windows: dict[uuid.UUID, av.Window] = {}  # one window per event, shared by its lines
-    for rid, item_id, qty, eid, ename, start, end, prep, ret in session.execute(stmt):
+    for rid, item_id, qty, eid, ename, start, end, prep, ret in session.execute(stmt, params):
         blocked = windows.get(eid)
         if blocked is None:
             blocked = windows[eid] = av.blocked_window(start, end, prep, ret)
@@ -125,14 +174,22 @@ def lock_items(session: Session, item_ids: Iterable[uuid.UUID]) -> dict[uuid.UUI
     ids = sorted(set(item_ids))
     if not ids:
         return {}
-    stmt = (
+    rows = session.exec(_lock_statement(), params={"item_ids": ids}).all()
+    return {item.id: item for item in rows}
+
+
+@cache
+def _lock_statement() -> Any:
+    """`lock_items`' query, built once (the same SQL every time; reusing the statement object
+    spares rebuilding it and its cache key on every booking)."""
+    ids = sa.bindparam("item_ids", expanding=True, type_=sa.Uuid())
+    return (
         select(EquipmentItem)
         .where(col(EquipmentItem.id).in_(ids))
         .order_by(col(EquipmentItem.id))
         .with_for_update()
         .execution_options(populate_existing=True)
     )
-    return {item.id: item for item in session.exec(stmt).all()}
 
 
 def items_by_id(session: Session, item_ids: Iterable[uuid.UUID]) -> dict[uuid.UUID, EquipmentItem]:
