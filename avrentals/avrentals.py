@@ -7,17 +7,23 @@ from avrentals.api.app import create_api
 from avrentals.ui import live, routes
 from avrentals.ui.errors import on_backend_error
 from avrentals.ui.live import live_updates
+from avrentals.ui.pages.categories import categories_page
 from avrentals.ui.pages.client_detail import client_detail_page
 from avrentals.ui.pages.clients import clients_page
 from avrentals.ui.pages.equipment import equipment_page
+from avrentals.ui.pages.equipment_detail import equipment_detail_page
 from avrentals.ui.pages.login import login_page
 from avrentals.ui.pages.placeholders import placeholder_page
 from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.categories import CategoriesState
 from avrentals.ui.state.client_delete import ClientDeleteState
 from avrentals.ui.state.client_detail import ClientDetailState
 from avrentals.ui.state.client_form import ClientFormState
 from avrentals.ui.state.clients import ClientsState
 from avrentals.ui.state.equipment import EquipmentState
+from avrentals.ui.state.equipment_delete import EquipmentDeleteState
+from avrentals.ui.state.equipment_detail import EquipmentDetailState
+from avrentals.ui.state.equipment_form import EquipmentFormState
 
 PRODUCT = "AV Rentals"
 
@@ -51,6 +57,12 @@ app.add_page(
     on_load=EquipmentState.load,
 )
 app.add_page(
+    equipment_detail_page,
+    route=f"{routes.EQUIPMENT}/[item_id]",
+    title=f"Item · {PRODUCT}",
+    on_load=EquipmentDetailState.load,
+)
+app.add_page(
     clients_page,
     route=routes.CLIENTS,
     title=f"Clients · {PRODUCT}",
@@ -62,7 +74,13 @@ app.add_page(
     title=f"Client · {PRODUCT}",
     on_load=ClientDetailState.load,
 )
-BUILT = {routes.EQUIPMENT, routes.CLIENTS}
+app.add_page(
+    categories_page,
+    route=routes.CATEGORIES,
+    title=f"Categories · {PRODUCT}",
+    on_load=CategoriesState.load,
+)
+BUILT = {routes.EQUIPMENT, routes.CLIENTS, routes.CATEGORIES}
 for _route in routes.ROUTES:
     if _route.path not in BUILT:
         app.add_page(
@@ -72,5 +90,14 @@ for _route in routes.ROUTES:
             on_load=AuthState.require_login,
         )
 
-live.register(ClientsState, ClientDetailState, ClientFormState, ClientDeleteState)
+live.register(
+    ClientsState,
+    ClientDetailState,
+    ClientFormState,
+    ClientDeleteState,
+    EquipmentDetailState,
+    EquipmentFormState,
+    EquipmentDeleteState,
+    CategoriesState,
+)
 app.register_lifespan_task(live_updates)

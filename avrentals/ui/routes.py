@@ -11,6 +11,7 @@ LOGIN = "/login"
 HOME = "/"
 EQUIPMENT = "/equipment"
 CLIENTS = "/clients"
+CATEGORIES = "/categories"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,13 @@ ROUTES: tuple[Route, ...] = (
         "package",
         "Every item in the warehouse: quantities by condition, location and daily rate.",
         mobile=True,
+    ),
+    Route(
+        CATEGORIES,
+        "Categories",
+        "folder-tree",
+        "Inventory categories and subcategories, with their icons and how many items each holds.",
+        permission="categories:write",
     ),
     Route(
         CLIENTS,

@@ -71,4 +71,4 @@ def test_category_filter_and_sort(server: Server, page: Page):
         "ON c.id = e.category_id WHERE c.name = :n",
         n=category,
     )
-    expect(table_rows(page).first.locator("td").last).to_have_text(f"€{top_rate:,.2f}")
+    expect(table_rows(page).first.locator("td[data-field=rate]")).to_have_text(f"€{top_rate:,.2f}")

@@ -437,7 +437,19 @@ def conflicts(session: Session, actor: Actor, window: av.Window) -> list[dict[st
     quantity, blockedFrom, blockedTo}]}`. Needs `rentals:read`; at most MAX_WINDOW_DAYS days."""
     require(actor, "rentals:read")
     read_window(window.start, window.end)
-    bookings = load_bookings(session, window, overbookable_items(session, window))
+    return find_conflicts(session, window)
+
+
+def find_conflicts(
+    session: Session, window: av.Window, item_ids: Iterable[uuid.UUID] | None = None
+) -> list[dict[str, Any]]:
+    """`conflicts` without the permission check, optionally for some items only (for the
+    system's own checks, e.g. raising `conflict_alert` notifications after stock changes)."""
+    candidates = overbookable_items(session, window)
+    if item_ids is not None:
+        wanted = set(item_ids)
+        candidates = [i for i in candidates if i in wanted]
+    bookings = load_bookings(session, window, candidates)
     if not bookings:
         return []
     stock = session.execute(

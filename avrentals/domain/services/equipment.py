@@ -50,6 +50,7 @@ from avrentals.domain.models import (
 from avrentals.domain.pagination import Page, PageRequest
 from avrentals.domain.permissions import Actor, require
 from avrentals.domain.serialize import json_value, snapshot
+from avrentals.domain.services.notifications import alert_new_conflicts
 from avrentals.domain.services.users import display_name
 from avrentals.domain.services.versioning import compare_and_swap
 from avrentals.domain.services.writes import check_version, record_created, record_deleted
@@ -569,7 +570,9 @@ def update_equipment(
     all good) - except the asset code, which is kept when omitted.
 
     Nothing is written when no value changes. Otherwise one `compare_and_swap` (conditional
-    UPDATE on id + version) that audits the changed fields and records the change. Raises
+    UPDATE on id + version) that audits the changed fields and records the change; when good
+    units went down, Admins and Managers get a `conflict_alert` for any day from today on
+    where existing bookings now exceed them (`notifications.alert_new_conflicts`). Raises
     NotFound, VersionConflict (with the saved row) when `version` is stale, ValidationFailed,
     Forbidden."""
     require(actor, "equipment:write")
@@ -578,6 +581,7 @@ def update_equipment(
         raise NotFound("Equipment item not found.")
     check_version(item, version, "equipment")
     current = _current_input(item)
+    current_good = item.qty_good
     base = {"asset_code": item.asset_code} if replace else current
     values, _category = _clean_equipment(session, actor, data, base, item_id=item.id)
     changed = {k: val for k, val in values.items() if getattr(item, k) != val}
@@ -587,7 +591,7 @@ def update_equipment(
         _require_asset_code_editor(actor)
         try:
             with session.begin_nested():
-                return compare_and_swap(
+                saved = compare_and_swap(
                     session, EquipmentItem, item_id, version, changed, actor, entity="equipment"
                 )
         except sa_exc.IntegrityError:
@@ -595,9 +599,13 @@ def update_equipment(
             raise ValidationFailed(
                 {"asset_code": [f"Asset code {code} is already used by another item."]}
             ) from None
-    return compare_and_swap(
-        session, EquipmentItem, item_id, version, changed, actor, entity="equipment"
-    )
+    else:
+        saved = compare_and_swap(
+            session, EquipmentItem, item_id, version, changed, actor, entity="equipment"
+        )
+    if saved.qty_good < current_good:
+        alert_new_conflicts(session, [item_id])
+    return saved
 
 
 def _rental_events(session: Session, item_id: uuid.UUID) -> list[tuple[str, date, int]]:

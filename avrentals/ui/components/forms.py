@@ -1,6 +1,9 @@
-"""Form pieces shared by the edit dialogs: field-level error text and the conflict callout."""
+"""Form pieces shared by the edit dialogs: field-level error text, the conflict callout and
+the field-by-field conflict comparison (rows, table, apply-mine / discard-mine buttons)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 import reflex as rx
 
@@ -26,3 +29,109 @@ def conflict_callout(message: rx.Var, testid: str = "edit-conflict", *body: rx.C
             margin_bottom="12px",
         ),
     )
+
+
+def conflict_table(rows: rx.Var) -> rx.Component:
+    """Field-by-field comparison after a version conflict. `rows` is a list of dicts with
+    `field`, `label`, `mine`, `saved`, `keeps` (see the form states' `conflict_rows`)."""
+
+    def row(r: rx.Var) -> rx.Component:
+        return rx.table.row(
+            rx.table.row_header_cell(r["label"]),
+            rx.table.cell(rx.text(r["mine"], custom_attrs={"data-col": "mine"})),
+            rx.table.cell(rx.text(r["saved"], custom_attrs={"data-col": "saved"})),
+            rx.table.cell(r["keeps"], white_space="nowrap"),
+            custom_attrs={"data-testid": "conflict-row", "data-field": r["field"]},
+        )
+
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    rx.table.column_header_cell("Field"),
+                    rx.table.column_header_cell("Your value"),
+                    rx.table.column_header_cell("Saved value"),
+                    rx.table.column_header_cell("“Apply mine” keeps"),
+                )
+            ),
+            rx.table.body(rx.foreach(rows, row)),
+            size="1",
+            variant="surface",
+            width="100%",
+        ),
+        overflow_x="auto",
+        width="100%",
+        margin_top="8px",
+    )
+
+
+def conflict_resolution(state: Any, noun: str) -> rx.Component:
+    """The whole conflict callout of a versioned edit form: message, comparison table and
+    the "Discard mine" / "Apply my changes on top" buttons. `state` has `conflict`,
+    `conflict_rows`, `saving`, `discard_mine` and `apply_mine`."""
+    return conflict_callout(
+        state.conflict,
+        "edit-conflict",
+        conflict_table(state.conflict_rows),
+        rx.text(
+            f"“Apply my changes on top” saves the fields you changed over the saved {noun}; "
+            f"their other edits stay. “Discard mine” shows the saved {noun}.",
+            size="1",
+        ),
+        rx.flex(
+            rx.button(
+                "Discard mine",
+                on_click=state.discard_mine,
+                variant="soft",
+                color_scheme="gray",
+                type="button",
+                custom_attrs={"data-testid": "discard-mine"},
+            ),
+            rx.button(
+                "Apply my changes on top",
+                on_click=state.apply_mine,
+                loading=state.saving,
+                color_scheme="amber",
+                type="button",
+                custom_attrs={"data-testid": "apply-mine"},
+            ),
+            gap="2",
+            justify="end",
+            wrap="wrap",
+        ),
+    )
+
+
+def conflict_rows(
+    fields: tuple[tuple[str, str], ...],
+    mine: dict[str, str],
+    original: dict[str, str],
+    saved: dict[str, str],
+) -> list[dict[str, str]]:
+    """Rows for `conflict_table`: every field (of `fields`, (name, label) pairs) that you or
+    the other person changed and where your value differs from the saved one. Values are
+    the display strings of the form (compared with whitespace at the ends trimmed)."""
+    out = []
+    for field, label in fields:
+        yours, theirs, before = (
+            mine.get(field, "").strip(),
+            saved.get(field, "").strip(),
+            original.get(field, "").strip(),
+        )
+        if yours == theirs:
+            continue
+        you, they = yours != before, theirs != before
+        if not (you or they):
+            continue
+        who = "both" if you and they else ("you" if you else "them")
+        out.append(
+            {
+                "field": field,
+                "label": label,
+                "mine": yours or "(empty)",
+                "saved": theirs or "(empty)",
+                "changed_by": {"both": "Both", "you": "You", "them": "Them"}[who],
+                "keeps": "Yours" if you else "Saved",
+            }
+        )
+    return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from avrentals.ui.components.detail import list_row, section, stat
 from avrentals.ui.components.listing import error_callout, live_banner, message_box
 from avrentals.ui.components.shell import shell
 from avrentals.ui.pages.client_dialogs import client_form_dialog, delete_dialog
@@ -99,18 +100,6 @@ def contact_block() -> rx.Component:
     )
 
 
-def stat(label: str, value: rx.Var, testid: str, hint: str = "") -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.text(label, size="1", color_scheme="gray"),
-            rx.text(value, size="6", weight="bold", custom_attrs={"data-testid": testid}),
-            rx.cond(hint != "", rx.text(hint, size="1", color_scheme="gray")),
-            spacing="1",
-        ),
-        width="100%",
-    )
-
-
 def stats() -> rx.Component:
     return rx.grid(
         rx.box(
@@ -125,22 +114,8 @@ def stats() -> rx.Component:
     )
 
 
-def _list_row(left: rx.Component, right: rx.Component, testid: str, row_id: rx.Var):
-    return rx.flex(
-        left,
-        right,
-        align="center",
-        justify="between",
-        gap="3",
-        padding="10px 12px",
-        border_bottom="1px solid var(--gray-a4)",
-        width="100%",
-        custom_attrs={"data-testid": testid, "data-id": row_id},
-    )
-
-
 def event_row(e: rx.Var) -> rx.Component:
-    return _list_row(
+    return list_row(
         rx.vstack(
             rx.text(e["name"], weight="medium", size="2"),
             rx.text(e["location"], size="1", color_scheme="gray"),
@@ -161,7 +136,7 @@ def event_row(e: rx.Var) -> rx.Component:
 
 
 def quote_row(q: rx.Var) -> rx.Component:
-    return _list_row(
+    return list_row(
         rx.vstack(
             rx.text(q["name"], weight="medium", size="2"),
             rx.text(q["number"] + " · " + q["period"], size="1", color_scheme="gray"),
@@ -178,28 +153,6 @@ def quote_row(q: rx.Var) -> rx.Component:
         ),
         "client-quote",
         q["id"],
-    )
-
-
-def section(title: str, count: rx.Var, items: rx.Var, render, empty: str, testid: str):
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading(title, size="3", as_="h3"),
-                rx.badge(count.to_string(), variant="soft", color_scheme="gray", radius="full"),
-                align="center",
-                spacing="2",
-            ),
-            rx.cond(
-                count > 0,
-                rx.vstack(rx.foreach(items, render), spacing="0", width="100%"),
-                rx.text(empty, size="2", color_scheme="gray"),
-            ),
-            spacing="3",
-            width="100%",
-        ),
-        width="100%",
-        custom_attrs={"data-testid": testid},
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from avrentals.ui.components.forms import conflict_callout, field_error
+from avrentals.ui.components.forms import conflict_resolution, field_error
 from avrentals.ui.state.client_delete import ClientDeleteState
 from avrentals.ui.state.client_form import ClientFormState
 
@@ -75,71 +75,6 @@ def _notes() -> rx.Component:
     )
 
 
-def _conflict_table() -> rx.Component:
-    def row(r: rx.Var) -> rx.Component:
-        return rx.table.row(
-            rx.table.row_header_cell(r["label"]),
-            rx.table.cell(rx.text(r["mine"], custom_attrs={"data-col": "mine"})),
-            rx.table.cell(rx.text(r["saved"], custom_attrs={"data-col": "saved"})),
-            rx.table.cell(r["keeps"], white_space="nowrap"),
-            custom_attrs={"data-testid": "conflict-row", "data-field": r["field"]},
-        )
-
-    return rx.box(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    rx.table.column_header_cell("Field"),
-                    rx.table.column_header_cell("Your value"),
-                    rx.table.column_header_cell("Saved value"),
-                    rx.table.column_header_cell("“Apply mine” keeps"),
-                )
-            ),
-            rx.table.body(rx.foreach(S.conflict_rows, row)),
-            size="1",
-            variant="surface",
-            width="100%",
-        ),
-        overflow_x="auto",
-        width="100%",
-        margin_top="8px",
-    )
-
-
-def _conflict() -> rx.Component:
-    return conflict_callout(
-        S.conflict,
-        "edit-conflict",
-        _conflict_table(),
-        rx.text(
-            "“Apply my changes on top” saves the fields you changed over the saved client; "
-            "their other edits stay. “Discard mine” shows the saved client.",
-            size="1",
-        ),
-        rx.flex(
-            rx.button(
-                "Discard mine",
-                on_click=S.discard_mine,
-                variant="soft",
-                color_scheme="gray",
-                type="button",
-                custom_attrs={"data-testid": "discard-mine"},
-            ),
-            rx.button(
-                "Apply my changes on top",
-                on_click=S.apply_mine,
-                loading=S.saving,
-                color_scheme="amber",
-                type="button",
-                custom_attrs={"data-testid": "apply-mine"},
-            ),
-            gap="2",
-            justify="end",
-            wrap="wrap",
-        ),
-    )
-
-
 def client_form_dialog() -> rx.Component:
     """Create / edit: Enter submits, Escape closes, Save is disabled while saving."""
     return rx.dialog.root(
@@ -166,7 +101,7 @@ def client_form_dialog() -> rx.Component:
                     custom_attrs={"data-testid": "form-stale"},
                 ),
             ),
-            _conflict(),
+            conflict_resolution(S, "client"),
             rx.form(
                 rx.grid(
                     *[_input(*f) for f in FORM_FIELDS],

@@ -1,4 +1,5 @@
-"""/equipment: the inventory list (server-side pages), filters and the location editor."""
+"""/equipment: the inventory list (server-side pages), filters, the location editor and the
+create / edit / delete dialogs (names link to the item page)."""
 
 from __future__ import annotations
 
@@ -15,10 +16,65 @@ from avrentals.ui.components.listing import (
     search_box,
 )
 from avrentals.ui.components.shell import shell
+from avrentals.ui.pages.equipment_dialogs import equipment_delete_dialog, equipment_form_dialog
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.equipment import ALL_CATEGORIES, SORT_OPTIONS, EquipmentState
+from avrentals.ui.state.equipment_delete import EquipmentDeleteState
+from avrentals.ui.state.equipment_form import EquipmentFormState
 
 CAN_EDIT = AuthState.permissions.contains("equipment:write")
+CAN_DELETE = AuthState.permissions.contains("equipment:delete")
+
+
+def detail_href(item_id: rx.Var) -> rx.Var:
+    return routes.EQUIPMENT + "/" + item_id
+
+
+def new_item_button() -> rx.Component:
+    return rx.cond(
+        CAN_EDIT,
+        rx.button(
+            rx.icon("plus", size=16),
+            "New item",
+            on_click=EquipmentFormState.open_create,
+            size="2",
+            custom_attrs={"data-testid": "new-equipment"},
+        ),
+    )
+
+
+def row_actions(row: rx.Var) -> rx.Component:
+    """Edit / delete icons, only for roles that may use them (the services refuse anyway)."""
+    return rx.hstack(
+        rx.cond(
+            CAN_EDIT,
+            rx.icon_button(
+                rx.icon("square-pen", size=14),
+                on_click=EquipmentFormState.open_edit(row["id"]),
+                variant="ghost",
+                color_scheme="gray",
+                size="1",
+                aria_label="Edit " + row["name"],
+                title="Edit",
+                custom_attrs={"data-testid": "edit-equipment"},
+            ),
+        ),
+        rx.cond(
+            CAN_DELETE,
+            rx.icon_button(
+                rx.icon("trash-2", size=14),
+                on_click=EquipmentDeleteState.ask_delete(row["id"]),
+                variant="ghost",
+                color_scheme="red",
+                size="1",
+                aria_label="Delete " + row["name"],
+                title="Delete",
+                custom_attrs={"data-testid": "delete-equipment"},
+            ),
+        ),
+        spacing="3",
+        justify="end",
+    )
 
 
 def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
@@ -108,7 +164,12 @@ def _header_cell(label: str, numeric: bool = False, desktop_only: bool = False):
 def table_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
-            rx.text(row["name"], weight="medium"),
+            rx.text(
+                rx.link(
+                    row["name"], href=detail_href(row["id"]), custom_attrs={"data-field": "name"}
+                ),
+                weight="medium",
+            ),
             rx.text(
                 row["subcategory"], size="1", color_scheme="gray", class_name="avr-only-desktop"
             ),
@@ -135,7 +196,8 @@ def table_row(row: rx.Var) -> rx.Component:
             ),
             white_space="nowrap",
         ),
-        rx.table.cell(row["rate"], class_name="avr-num"),
+        rx.table.cell(row["rate"], class_name="avr-num", custom_attrs={"data-field": "rate"}),
+        rx.table.cell(row_actions(row), white_space="nowrap"),
         class_name=rx.cond(row["id"] == EquipmentState.live_item_id, "avr-row-live", ""),
         custom_attrs={"data-id": row["id"], "data-testid": "equipment-row"},
         align="center",
@@ -154,6 +216,7 @@ def equipment_table() -> rx.Component:
                     _header_cell("Good / total", numeric=True),
                     _header_cell("Location"),
                     _header_cell("Daily rate", numeric=True),
+                    rx.table.column_header_cell("", aria_label="Actions"),
                 )
             ),
             rx.table.body(rx.foreach(EquipmentState.rows, table_row)),
@@ -182,7 +245,7 @@ def equipment_card(row: rx.Var) -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.vstack(
-                    rx.text(row["name"], weight="bold", size="3"),
+                    rx.link(row["name"], href=detail_href(row["id"]), weight="bold", size="3"),
                     rx.text(
                         row["asset_code"] + " · " + row["category"],
                         size="1",
@@ -194,6 +257,7 @@ def equipment_card(row: rx.Var) -> rx.Component:
                 ),
                 rx.spacer(),
                 status_badge(row["status"], row["status_label"]),
+                row_actions(row),
                 align="start",
                 width="100%",
             ),
@@ -328,13 +392,26 @@ def equipment_page() -> rx.Component:
     return shell(
         routes.EQUIPMENT,
         rx.vstack(
-            rx.text(routes.BY_PATH[routes.EQUIPMENT].description, size="2", color_scheme="gray"),
+            rx.flex(
+                rx.text(
+                    routes.BY_PATH[routes.EQUIPMENT].description,
+                    size="2",
+                    color_scheme="gray",
+                    flex="1",
+                ),
+                new_item_button(),
+                align="center",
+                gap="3",
+                width="100%",
+            ),
             toolbar(),
             live_banner(EquipmentState.live_notice, EquipmentState.dismiss_notice),
             error_callout(EquipmentState.error),
             list_body(),
             rx.cond(EquipmentState.total > 0, paginator(EquipmentState)),
             edit_dialog(),
+            equipment_form_dialog(),
+            equipment_delete_dialog(),
             spacing="4",
             width="100%",
         ),

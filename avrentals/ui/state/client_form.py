@@ -22,6 +22,7 @@ from avrentals.domain.changes import Change
 from avrentals.domain.errors import DomainError, NotFound, ValidationFailed, VersionConflict
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import clients as clients_service
+from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.client_detail import refresh_client_pages
 from avrentals.ui.state.clients import live_context, parse_client_id, text, user_name
@@ -79,32 +80,8 @@ def changed_fields(mine: dict[str, str], original: dict[str, str]) -> dict[str, 
 def conflict_rows(
     mine: dict[str, str], original: dict[str, str], saved: dict[str, str]
 ) -> list[dict[str, str]]:
-    """Field-by-field comparison for the conflict callout: every field that you or the other
-    person changed and where your value differs from the saved one."""
-    rows = []
-    for field, label in FIELDS:
-        yours, theirs, before = (
-            mine.get(field, "").strip(),
-            saved.get(field, "").strip(),
-            original.get(field, "").strip(),
-        )
-        if yours == theirs:
-            continue
-        you, they = yours != before, theirs != before
-        if not (you or they):
-            continue
-        who = "both" if you and they else ("you" if you else "them")
-        rows.append(
-            {
-                "field": field,
-                "label": label,
-                "mine": yours or "(empty)",
-                "saved": theirs or "(empty)",
-                "changed_by": {"both": "Both", "you": "You", "them": "Them"}[who],
-                "keeps": "Yours" if you else "Saved",
-            }
-        )
-    return rows
+    """Field-by-field comparison for the conflict callout (see `forms.conflict_rows`)."""
+    return shared_conflict_rows(FIELDS, mine, original, saved)
 
 
 # --- blocking work, run with asyncio.to_thread ---------------------------------------------

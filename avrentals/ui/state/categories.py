@@ -1,0 +1,345 @@
+"""The categories manager (/categories): categories with icon and item count, their
+subcategories nested; create, rename, icon picker (the service's fixed `ICONS`), delete
+refused while in use (the service's reason).
+
+Reads call `categories.list_category_tree`; writes call `create_category` /
+`update_category` / `delete_category` and the subcategory equivalents, in a worker thread,
+versioned (the version shown in the dialog). Live refreshes arrive through `_apply_changes`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any, ClassVar
+
+import reflex as rx
+
+from avrentals.db import read_session, transaction
+from avrentals.domain.changes import Change
+from avrentals.domain.errors import DomainError, InUse, NotFound, ValidationFailed, VersionConflict
+from avrentals.domain.permissions import Actor
+from avrentals.domain.services import categories as categories_service
+from avrentals.ui import routes
+from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.clients import live_context, parse_client_id, plural, text, verified_actor
+
+CATEGORIES_PATH = routes.CATEGORIES
+ICONS: tuple[str, ...] = categories_service.ICONS
+KINDS = ("category", "subcategory")
+MAX_NAME_INPUT = 200  # the service allows 50 and says so on the field
+LIVE_ENTITIES = frozenset({"category", "subcategory", "equipment"})
+
+
+def display_tree(tree: list[dict[str, Any]]) -> tuple[list[dict[str, str]], dict]:
+    """(categories, subcategories by category id) as display strings."""
+    cats, subs = [], {}
+    for c in tree:
+        cats.append(
+            {
+                "id": c["id"],
+                "name": text(c["name"]),
+                "icon": text(c["icon"]) or "package",
+                "count": plural(int(c["item_count"]), "item"),
+                "items": str(int(c["item_count"])),
+                "version": str(c["version"]),
+            }
+        )
+        subs[c["id"]] = [
+            {
+                "id": s["id"],
+                "name": text(s["name"]),
+                "count": plural(int(s["item_count"]), "item"),
+                "version": str(s["version"]),
+            }
+            for s in c["subcategories"]
+        ]
+    return cats, subs
+
+
+def _load(actor: Actor) -> tuple[list[dict[str, str]], dict]:
+    with read_session() as session:
+        return display_tree(categories_service.list_category_tree(session, actor))
+
+
+def _live_load(token: str, ip: str | None, user_agent: str | None) -> tuple[list, dict]:
+    with read_session() as session:
+        actor = verified_actor(session, token, ip, user_agent)
+        return display_tree(categories_service.list_category_tree(session, actor))
+
+
+def _save(actor: Actor, kind: str, target: uuid.UUID | None, parent: str, version: int, data):
+    with transaction() as session:
+        if kind == "category" and target is None:
+            categories_service.create_category(session, actor, data)
+        elif kind == "category":
+            categories_service.update_category(session, actor, target, version, data)
+        elif target is None:
+            categories_service.create_subcategory(session, actor, data | {"category_id": parent})
+        else:
+            categories_service.update_subcategory(session, actor, target, version, data)
+
+
+def _delete(actor: Actor, kind: str, target: uuid.UUID, version: int) -> None:
+    with transaction() as session:
+        if kind == "category":
+            categories_service.delete_category(session, actor, target, version=version)
+        else:
+            categories_service.delete_subcategory(session, actor, target, version=version)
+
+
+class CategoriesState(rx.State):
+    """The categories page of one tab, its editor dialog and its delete confirmation.
+
+    Handlers re-verify the token; arguments are validated: `kind` in KINDS, ids UUID strings
+    that this tab has loaded, the icon in the service's ICONS, the name a string (≤ 200
+    characters here; the service allows 1-50 and names the field). The services check
+    `categories:write` / `categories:delete`."""
+
+    LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
+
+    categories: list[dict[str, str]] = []
+    subcategories: dict[str, list[dict[str, str]]] = {}
+    loaded: bool = False
+    error: str = ""
+    live_notice: str = ""
+
+    editor_open: bool = False
+    editor_kind: str = "category"
+    editor_id: str = ""  # "" = create
+    editor_parent: str = ""  # category of a new subcategory
+    editor_parent_name: str = ""
+    editor_version: int = 0
+    editor_name: str = ""
+    editor_icon: str = "package"
+    editor_key: str = "0"
+    name_error: str = ""
+    icon_error: str = ""
+    editor_error: str = ""
+    saving: bool = False
+
+    delete_open: bool = False
+    delete_kind: str = "category"
+    delete_id: str = ""
+    delete_name: str = ""
+    delete_version: int = 0
+    delete_error: str = ""
+    delete_blocked: bool = False
+    deleting: bool = False
+
+    async def _actor(self) -> tuple[Actor | None, AuthState]:
+        auth = await self.get_state(AuthState)
+        return await auth._current_actor(), auth
+
+    async def _reload(self, actor: Actor) -> None:
+        try:
+            self.categories, self.subcategories = await asyncio.to_thread(_load, actor)
+        except DomainError as exc:
+            self.error = exc.message
+            return
+        self.error = ""
+        self.loaded = True
+
+    def _find(self, kind: str, item_id: str) -> dict[str, str] | None:
+        if kind == "category":
+            return next((c for c in self.categories if c["id"] == item_id), None)
+        for subs in self.subcategories.values():
+            for sub in subs:
+                if sub["id"] == item_id:
+                    return sub
+        return None
+
+    @rx.event
+    async def load(self):
+        """on_load of /categories: re-verify the token and read the tree
+        (`categories.list_category_tree`). No arguments."""
+        actor, auth = await self._actor()
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        self.editor_open = self.delete_open = False
+        self.live_notice = ""
+        await self._reload(actor)
+
+    @rx.event
+    async def open_editor(self, kind: str, item_id: str, parent_id: str):
+        """Open the create/rename dialog. `kind` is "category" or "subcategory"; `item_id`
+        "" to create or the id of a loaded row to rename; `parent_id` the loaded category of
+        a new subcategory. Needs `categories:write`."""
+        if kind not in KINDS or not isinstance(item_id, str) or not isinstance(parent_id, str):
+            return None
+        row = self._find(kind, item_id) if item_id else {"name": "", "icon": "package"}
+        parent = self._find("category", parent_id) if kind == "subcategory" and not item_id else {}
+        if row is None or parent is None:
+            return None
+        actor, auth = await self._actor()
+        if actor is None:
+            return auth._login_redirect()
+        if not actor.can("categories:write"):
+            return rx.toast.error("Your role cannot change categories.")
+        self.editor_kind, self.editor_id = kind, item_id
+        self.editor_parent = parent_id if parent else ""
+        self.editor_parent_name = parent.get("name", "")
+        self.editor_version = int(row.get("version") or 0)
+        self.editor_name = row.get("name", "")
+        self.editor_icon = row.get("icon", "package") or "package"
+        self.editor_key = str(int(self.editor_key) + 1)
+        self.name_error = self.icon_error = self.editor_error = ""
+        self.editor_open = True
+        return None
+
+    @rx.event
+    def set_editor_open(self, value: bool):
+        """Dialog open/close from the browser: only closing is honoured."""
+        if value is False and not self.saving:
+            self.editor_open = False
+
+    @rx.event
+    def pick_icon(self, icon: str):
+        """Icon picker: `icon` must be one of the service's ICONS."""
+        if isinstance(icon, str) and icon in ICONS and self.editor_open:
+            self.editor_icon = icon
+
+    @rx.event
+    async def save(self, form_data: dict):
+        """Submit of the editor. `form_data` must be a dict with a string `name` (≤ 200
+        characters). Calls `create_category` / `update_category` (name and icon) or
+        `create_subcategory` / `update_subcategory` (name), with the version shown."""
+        if self.saving or not self.editor_open:
+            return
+        name = form_data.get("name") if isinstance(form_data, dict) else None
+        if not isinstance(name, str) or len(name) > MAX_NAME_INPUT:
+            self.name_error = "Name must be at most 50 characters."
+            return
+        actor, auth = await self._actor()
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        target = parse_client_id(self.editor_id) if self.editor_id else None
+        data: dict[str, Any] = {"name": name}
+        if self.editor_kind == "category":
+            data["icon"] = self.editor_icon
+        self.saving = True
+        self.name_error = self.icon_error = self.editor_error = ""
+        yield
+        try:
+            await asyncio.to_thread(
+                _save,
+                actor,
+                self.editor_kind,
+                target,
+                self.editor_parent,
+                self.editor_version,
+                data,
+            )
+        except ValidationFailed as exc:
+            self.name_error = (exc.fields.get("name") or [""])[0]
+            self.icon_error = (exc.fields.get("icon") or [""])[0]
+            if not (self.name_error or self.icon_error):
+                self.editor_error = exc.message
+        except VersionConflict as exc:
+            self.editor_version = int(exc.current.get("version") or self.editor_version)
+            self.editor_error = (
+                f"Someone else changed this {self.editor_kind}; it is now called "
+                f"“{text(exc.current.get('name'))}”. Save again to apply yours."
+            )
+        except NotFound:
+            self.editor_open = False
+            yield rx.toast.error(f"This {self.editor_kind} no longer exists.")
+        except DomainError as exc:
+            self.editor_error = exc.message
+        else:
+            self.editor_open = False
+            verb = "renamed" if target else "added"
+            yield rx.toast.success(f"{name.strip()} {verb}.")
+            await self._reload(actor)
+        finally:
+            self.saving = False
+
+    @rx.event
+    async def ask_delete(self, kind: str, item_id: str):
+        """Open the confirmation naming the category/subcategory. `kind` in KINDS, `item_id`
+        a loaded row's id; needs `categories:delete`."""
+        row = self._find(kind, item_id) if kind in KINDS and isinstance(item_id, str) else None
+        if row is None:
+            return None
+        actor, auth = await self._actor()
+        if actor is None:
+            return auth._login_redirect()
+        if not actor.can("categories:delete"):
+            return rx.toast.error("Your role cannot delete categories.")
+        self.delete_kind, self.delete_id = kind, item_id
+        self.delete_name = row["name"]
+        self.delete_version = int(row.get("version") or 0)
+        self.delete_error = ""
+        self.delete_blocked = False
+        self.delete_open = True
+        return None
+
+    @rx.event
+    def set_delete_open(self, value: bool):
+        """Confirmation open/close from the browser: only closing is honoured."""
+        if value is False and not self.deleting:
+            self.delete_open = False
+
+    @rx.event
+    async def confirm_delete(self):
+        """Delete what the confirmation names (`delete_category` / `delete_subcategory` with
+        the version shown). InUse shows the service's reason. No arguments."""
+        target = parse_client_id(self.delete_id)
+        if self.deleting or not self.delete_open or target is None:
+            return
+        actor, auth = await self._actor()
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        self.deleting = True
+        self.delete_error = ""
+        yield
+        try:
+            await asyncio.to_thread(_delete, actor, self.delete_kind, target, self.delete_version)
+        except InUse as exc:
+            self.delete_error = exc.message
+            self.delete_blocked = True
+        except VersionConflict as exc:
+            self.delete_version = int(exc.current.get("version") or self.delete_version)
+            self.delete_error = "Someone changed this since you opened it; confirm again."
+        except NotFound:
+            self.delete_open = False
+            yield rx.toast.info("It was already deleted.")
+        except DomainError as exc:
+            self.delete_error = exc.message
+        else:
+            self.delete_open = False
+            yield rx.toast.success(f"{self.delete_name} deleted.")
+            await self._reload(actor)
+        finally:
+            self.deleting = False
+
+    @rx.event
+    def dismiss_notice(self):
+        """Hide the live-update banner. No arguments."""
+        self.live_notice = ""
+
+    async def _apply_changes(self, changes: list[Change]) -> None:
+        """Re-read the tree (counts included) after committed changes, if this tab shows
+        the page; name who changed a category."""
+        relevant = [c for c in changes if c.entity in LIVE_ENTITIES]
+        on_page = self.router.url.path.rstrip("/") == CATEGORIES_PATH
+        if not relevant or not self.loaded or not on_page:
+            return
+        token, ip, user_agent, own = await live_context(self)
+        if not token:
+            return
+        try:
+            self.categories, self.subcategories = await asyncio.to_thread(
+                _live_load, token, ip, user_agent
+            )
+        except DomainError:
+            return
+        for change in reversed(relevant):
+            if change.entity == "equipment" or (change.actor and change.actor == own):
+                continue
+            who = change.actorName or change.actor or "Someone"
+            self.live_notice = f"Categories updated by {who}."
+            break

@@ -1,0 +1,379 @@
+"""Create / edit an equipment item, shared by the inventory list and the item page.
+
+The edit form carries the version it loaded and saves only the fields the user changed
+(`equipment.update_equipment`, versioned). When someone else saved first (VersionConflict)
+the dialog shows who, and field by field "your value" vs "saved value"; "Apply my changes on
+top" resubmits the changed fields with the saved version, "Discard mine" reloads the saved
+item. Field messages come from the service's ValidationFailed (snake_case field names).
+
+Category, subcategory, type and the four counts are tracked by this state (subcategory
+options follow the category; a consumable forces the daily rate to 0; the counts' sum is
+checked live). The asset code is shown only to roles the service lets set it by hand.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from typing import Any, ClassVar
+
+import reflex as rx
+
+from avrentals.db import read_session, transaction
+from avrentals.domain.changes import Change
+from avrentals.domain.errors import DomainError, NotFound, ValidationFailed, VersionConflict
+from avrentals.domain.permissions import Actor
+from avrentals.domain.services import categories as categories_service
+from avrentals.domain.services import equipment as equipment_service
+from avrentals.ui.components.forms import conflict_rows
+from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.clients import live_context
+from avrentals.ui.state.equipment_detail import refresh_equipment_pages
+from avrentals.ui.state.equipment_form_values import (
+    CONTROLLED,
+    FIELD_NAMES,
+    FIELDS,
+    NO_SUBCATEGORY,
+    TYPES,
+    blank,
+    changed_fields,
+    count_check,
+    form_values,
+    parse_item_id,
+    read_form,
+    service_input,
+)
+
+LIVE_ENTITIES = frozenset({"equipment"})
+
+
+# --- blocking work, run with asyncio.to_thread ---------------------------------------------
+
+
+def _choices(actor: Actor) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
+    with read_session() as session:
+        tree = categories_service.list_category_tree(session, actor)
+    cats = [{"id": c["id"], "name": c["name"]} for c in tree]
+    subs = [
+        {"id": s["id"], "category_id": s["category_id"], "name": s["name"]}
+        for c in tree
+        for s in c["subcategories"]
+    ]
+    return cats, subs
+
+
+def _get(actor: Actor, item_id: uuid.UUID) -> dict[str, Any]:
+    with read_session() as session:
+        return equipment_service.get_equipment_row(session, actor, item_id)
+
+
+def _create(actor: Actor, data: dict[str, Any]) -> dict[str, str]:
+    with transaction() as session:
+        item = equipment_service.create_equipment(session, actor, data)
+        return {"id": str(item.id), "name": item.name}
+
+
+def _update(actor: Actor, item_id: uuid.UUID, version: int, data: dict[str, Any]) -> dict:
+    with transaction() as session:
+        item = equipment_service.update_equipment(session, actor, item_id, version, data)
+        return {"id": str(item.id), "name": item.name}
+
+
+def _editor(actor: Actor, item_id: uuid.UUID) -> str | None:
+    with read_session() as session:
+        return equipment_service.last_editor_name(session, actor, item_id)
+
+
+class EquipmentFormState(rx.State):
+    """The equipment create/edit dialog of one tab, with conflict resolution.
+
+    Every handler re-verifies the token (`AuthState._current_actor()`) and validates its
+    arguments: ids are UUID strings (≤ 64 characters), `set_choice` takes an allow-listed
+    field and a string, form payloads are dicts of strings (≤ 1000 characters; unknown keys
+    ignored). The service checks `equipment:write`, the asset-code role rule and every field
+    rule; the checks here only spare a role a dialog whose save would be refused.
+    """
+
+    LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
+
+    form_open: bool = False
+    mode: str = "create"  # "create" | "edit"
+    form_key: str = "0"  # bumped to re-render the (uncontrolled) inputs with `values`
+    edit_id: str = ""
+    edit_version: int = 0
+    values: dict[str, str] = blank()
+    errors: dict[str, str] = dict.fromkeys(FIELD_NAMES, "")
+    form_error: str = ""
+    saving: bool = False
+    code_editor: bool = False  # Manager/Admin: the asset code field is shown
+    categories: list[dict[str, str]] = []
+    subcategories: list[dict[str, str]] = []
+    stale_notice: str = ""
+    conflict: str = ""
+    conflict_rows: list[dict[str, str]] = []
+
+    _original: dict[str, str] = {}
+    _mine: dict[str, str] = {}
+
+    @rx.var
+    def subcategory_options(self) -> list[dict[str, str]]:
+        chosen = self.values.get("category_id", "")
+        return [s for s in self.subcategories if s["category_id"] == chosen]
+
+    @rx.var
+    def subcategory_value(self) -> str:
+        return self.values.get("subcategory_id") or NO_SUBCATEGORY
+
+    @rx.var
+    def counts_message(self) -> str:
+        return count_check(self.values)[0]
+
+    @rx.var
+    def counts_ok(self) -> bool:
+        return count_check(self.values)[1]
+
+    @rx.var
+    def consumable(self) -> bool:
+        return self.values.get("type") == "consumable"
+
+    # --- helpers -----------------------------------------------------------------------------
+
+    async def _actor(self) -> tuple[Actor | None, AuthState]:
+        auth = await self.get_state(AuthState)
+        return await auth._current_actor(), auth
+
+    def _show(self, row: dict[str, Any]) -> None:
+        self.values = form_values(row) if row else blank()
+        self._original = dict(self.values)
+        self.edit_version = int(row.get("version") or 0) if row else 0
+        self.form_key = str(int(self.form_key) + 1)
+
+    def _reset_form(self) -> None:
+        self.errors = dict.fromkeys(FIELD_NAMES, "")
+        self.form_error = ""
+        self.conflict = ""
+        self.conflict_rows = []
+        self.stale_notice = ""
+        self._mine = {}
+
+    def _display(self, values: dict[str, str]) -> dict[str, str]:
+        """Form values as people read them (category names instead of ids)."""
+        cats = {c["id"]: c["name"] for c in self.categories}
+        subs = {s["id"]: s["name"] for s in self.subcategories}
+        return values | {
+            "category_id": cats.get(values.get("category_id", ""), ""),
+            "subcategory_id": subs.get(values.get("subcategory_id", ""), ""),
+            "type": TYPES.get(values.get("type", ""), ""),
+        }
+
+    async def _open(self, actor: Actor, row: dict[str, Any]) -> None:
+        self.categories, self.subcategories = await asyncio.to_thread(_choices, actor)
+        self.code_editor = actor.role in equipment_service.ASSET_CODE_EDITORS
+        self._reset_form()
+        self._show(row)
+        self.form_open = True
+
+    # --- create / edit -------------------------------------------------------------------
+
+    @rx.event
+    async def open_create(self):
+        """Open an empty "New item" form (reads the category tree with
+        `categories.list_category_tree`). No arguments; needs `equipment:write`."""
+        actor, auth = await self._actor()
+        if actor is None:
+            return auth._login_redirect()
+        if not actor.can("equipment:write"):
+            return rx.toast.error("Your role cannot add equipment.")
+        self.mode = "create"
+        self.edit_id = ""
+        await self._open(actor, {})
+        return None
+
+    @rx.event
+    async def open_edit(self, item_id: str):
+        """Open the edit form of an item. `item_id` must be a UUID string; the item is read
+        fresh (`equipment.get_equipment_row`) and its version is the one the save carries."""
+        iid = parse_item_id(item_id)
+        if iid is None:
+            return None
+        actor, auth = await self._actor()
+        if actor is None:
+            return auth._login_redirect()
+        if not actor.can("equipment:write"):
+            return rx.toast.error("Your role cannot change equipment.")
+        try:
+            row = await asyncio.to_thread(_get, actor, iid)
+        except NotFound:
+            return rx.toast.error("This item no longer exists.")
+        self.mode = "edit"
+        self.edit_id = str(iid)
+        await self._open(actor, row)
+        return None
+
+    @rx.event
+    def set_choice(self, field: str, value: str):
+        """A select or count input changed. `field` must be one of the controlled fields,
+        `value` a string of at most 20 characters (a category/subcategory must be one of
+        the loaded ones; changing the category clears the subcategory)."""
+        if field not in CONTROLLED or not isinstance(value, str) or len(value) > 64:
+            return
+        if not self.form_open or self.saving:
+            return
+        if field == "category_id" and value not in {c["id"] for c in self.categories}:
+            return
+        if field == "subcategory_id":
+            value = "" if value == NO_SUBCATEGORY else value
+            if value and value not in {s["id"] for s in self.subcategory_options}:
+                return
+        if field == "type" and value not in TYPES:
+            return
+        if field.startswith("quantity") and len(value) > 20:
+            return
+        updated = dict(self.values)
+        updated[field] = value
+        if field == "category_id" and value != self.values.get("category_id"):
+            updated["subcategory_id"] = ""
+        self.values = updated
+
+    @rx.event
+    def set_form_open(self, value: bool):
+        """Dialog open/close from the browser (Escape, overlay, Cancel): only closing is
+        honoured; opening goes through `open_create` / `open_edit`."""
+        if value is False and not self.saving:
+            self.form_open = False
+            self._reset_form()
+
+    @rx.event
+    async def save(self, form_data: dict):
+        """Submit (Enter or Save). `form_data` must be a dict of strings (see the class
+        docstring). Create calls `equipment.create_equipment` with the filled fields; edit
+        calls `equipment.update_equipment` with the loaded version and the changed fields."""
+        if self.saving or not self.form_open or self.conflict:
+            return
+        values, errors = read_form(form_data, {f: self.values.get(f, "") for f in CONTROLLED})
+        if any(errors.values()):
+            self.errors = errors
+            return
+        if not self.code_editor:  # the field is not shown: keep the saved (or no) code
+            values["asset_code"] = self._original.get("asset_code", "")
+        self._mine = values
+        async for update in self._submit(values):
+            yield update
+
+    @rx.event
+    async def apply_mine(self):
+        """After a conflict: resubmit the fields this user changed on top of the saved item
+        (with the saved version). No arguments."""
+        if self.saving or not self.form_open or not self.conflict or self.mode != "edit":
+            return
+        async for update in self._submit(self._mine):
+            yield update
+
+    @rx.event
+    async def discard_mine(self):
+        """After a conflict (or a live notice): drop this user's edits and show the saved
+        item (`equipment.get_equipment_row`), keeping the dialog open. No arguments."""
+        iid = parse_item_id(self.edit_id)
+        if self.saving or not self.form_open or self.mode != "edit" or iid is None:
+            return
+        actor, auth = await self._actor()
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        try:
+            row = await asyncio.to_thread(_get, actor, iid)
+        except NotFound:
+            self.form_open = False
+            yield rx.toast.error("This item was deleted.")
+            return
+        self._reset_form()
+        self._show(row)
+
+    async def _submit(self, values: dict[str, str]):
+        actor, auth = await self._actor()
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        iid = parse_item_id(self.edit_id) if self.mode == "edit" else None
+        changes = changed_fields(values, self._original) if iid else values
+        if iid and not changes:
+            self.form_open = False
+            self._reset_form()
+            yield rx.toast.info("No changes to save.")
+            return
+        data = service_input(changes, create=iid is None, code_editor=self.code_editor)
+        self.saving = True
+        self.errors = dict.fromkeys(FIELD_NAMES, "")
+        self.form_error = ""
+        yield
+        try:
+            if iid is None:
+                saved = await asyncio.to_thread(_create, actor, data)
+            else:
+                saved = await asyncio.to_thread(_update, actor, iid, self.edit_version, data)
+        except VersionConflict as exc:
+            await self._on_conflict(actor, exc.current)
+        except ValidationFailed as exc:
+            self._on_invalid(exc)
+        except NotFound:
+            self.form_open = False
+            yield rx.toast.error("This item was deleted by someone else.")
+        except DomainError as exc:  # Forbidden, rate limits, ...
+            self.form_error = exc.message
+        else:
+            self.form_open = False
+            self._reset_form()
+            verb = "added" if iid is None else "saved"
+            yield rx.toast.success(f"{saved['name']} {verb}.")
+            await refresh_equipment_pages(self, actor, saved["id"])
+        finally:
+            self.saving = False
+
+    def _on_invalid(self, exc: ValidationFailed) -> None:
+        errors = dict.fromkeys(FIELD_NAMES, "")
+        other = []
+        for field, messages in exc.fields.items():
+            if field in errors and messages:
+                errors[field] = messages[0]
+            else:
+                other.extend(messages)
+        self.errors = errors
+        self.form_error = " ".join(other)
+        if not any(errors.values()) and not other:
+            self.form_error = exc.message
+
+    async def _on_conflict(self, actor: Actor, current: dict[str, Any]) -> None:
+        iid = parse_item_id(self.edit_id)
+        try:
+            who = await asyncio.to_thread(_editor, actor, iid) if iid else None
+        except DomainError:
+            who = None
+        saved = form_values(current)
+        self.conflict = f"{who or 'Someone else'} changed this item while you were editing."
+        self.conflict_rows = conflict_rows(
+            FIELDS, self._display(self._mine), self._display(self._original), self._display(saved)
+        )
+        self.stale_notice = ""
+        self.edit_version = int(current.get("version") or self.edit_version)
+
+    # --- live updates (called by avrentals.ui.live inside app.modify_state) -----------------
+
+    async def _apply_changes(self, changes: list[Change]) -> None:
+        """Tell a user with an open edit form that someone else just saved or deleted that
+        item, before they overwrite it."""
+        if not (self.form_open and self.edit_id) or self.conflict:
+            return
+        _token, _ip, _ua, own = await live_context(self)
+        for change in changes:
+            if change.entity != "equipment" or change.id != self.edit_id:
+                continue
+            if change.actor and change.actor == own:
+                continue
+            who = change.actorName or change.actor or "Someone else"
+            if change.action == "delete":
+                self.stale_notice = f"{who} just deleted this item."
+            elif change.version != self.edit_version:
+                self.stale_notice = (
+                    f"{who} just saved changes to this item. If you save, you'll see "
+                    "what changed, field by field, before anything is overwritten."
+                )
