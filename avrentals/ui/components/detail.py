@@ -3,6 +3,8 @@ with a count badge and an empty message, and two-sided list rows."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 
@@ -51,4 +53,40 @@ def section(title: str, count: rx.Var, items: rx.Var, render, empty: str, testid
         ),
         width="100%",
         custom_attrs={"data-testid": testid},
+    )
+
+
+def detail_actions(
+    *,
+    can_edit: rx.Var,
+    on_edit: Any,
+    edit_testid: str,
+    can_delete: rx.Var,
+    on_delete: Any,
+    delete_testid: str,
+) -> rx.Component:
+    """Edit / Delete buttons of a detail page, only for roles that may use them."""
+    return rx.hstack(
+        rx.cond(
+            can_edit,
+            rx.button(
+                rx.icon("pencil", size=16),
+                "Edit",
+                on_click=on_edit,
+                variant="soft",
+                custom_attrs={"data-testid": edit_testid},
+            ),
+        ),
+        rx.cond(
+            can_delete,
+            rx.button(
+                rx.icon("trash-2", size=16),
+                "Delete",
+                on_click=on_delete,
+                variant="soft",
+                color_scheme="red",
+                custom_attrs={"data-testid": delete_testid},
+            ),
+        ),
+        spacing="2",
     )

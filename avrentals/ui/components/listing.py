@@ -12,6 +12,7 @@ from typing import Any
 import reflex as rx
 
 from avrentals.domain.pagination import PAGE_SIZES
+from avrentals.ui.components.shell import shell
 
 
 def search_box(
@@ -162,4 +163,157 @@ def error_callout(message: rx.Var) -> rx.Component:
     return rx.cond(
         message != "",
         rx.callout(message, icon="circle-alert", color_scheme="red"),
+    )
+
+
+# --- list page building blocks (toolbar button, row actions, table, cards, page) ------------
+
+
+def new_button(can: rx.Var, label: str, on_click: Any, testid: str) -> rx.Component:
+    """The "New ..." button of a list page, shown only to roles that may create."""
+    return rx.cond(
+        can,
+        rx.button(
+            rx.icon("plus", size=16),
+            label,
+            on_click=on_click,
+            size="2",
+            custom_attrs={"data-testid": testid},
+        ),
+    )
+
+
+def row_actions(
+    row: rx.Var,
+    *,
+    can_edit: rx.Var,
+    on_edit: Any,
+    edit_testid: str,
+    can_delete: rx.Var,
+    on_delete: Any,
+    delete_testid: str,
+    edit_icon: str = "pencil",
+) -> rx.Component:
+    """Edit / delete icons, only for roles that may use them (the services refuse anyway)."""
+    return rx.hstack(
+        rx.cond(
+            can_edit,
+            rx.icon_button(
+                rx.icon(edit_icon, size=14),
+                on_click=on_edit,
+                variant="ghost",
+                color_scheme="gray",
+                size="1",
+                aria_label="Edit " + row["name"],
+                title="Edit",
+                custom_attrs={"data-testid": edit_testid},
+            ),
+        ),
+        rx.cond(
+            can_delete,
+            rx.icon_button(
+                rx.icon("trash-2", size=14),
+                on_click=on_delete,
+                variant="ghost",
+                color_scheme="red",
+                size="1",
+                aria_label="Delete " + row["name"],
+                title="Delete",
+                custom_attrs={"data-testid": delete_testid},
+            ),
+        ),
+        spacing="3",
+        justify="end",
+    )
+
+
+def header_cell(label: str, numeric: bool = False, desktop_only: bool = False) -> rx.Component:
+    classes = ["avr-num" if numeric else "", "avr-col-desktop" if desktop_only else ""]
+    return rx.table.column_header_cell(
+        label, class_name=" ".join(c for c in classes if c), white_space="nowrap"
+    )
+
+
+def list_table(
+    headers: list[rx.Component], rows: rx.Var, render_row: Any, testid: str
+) -> rx.Component:
+    """The tablet/desktop table: `headers` then an (unlabelled) actions column."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(
+                rx.table.row(
+                    *headers,
+                    rx.table.column_header_cell("", aria_label="Actions"),
+                )
+            ),
+            rx.table.body(rx.foreach(rows, render_row)),
+            variant="surface",
+            size="2",
+            width="100%",
+        ),
+        class_name="avr-only-wide",
+        overflow_x="auto",
+        width="100%",
+        custom_attrs={"data-testid": testid},
+    )
+
+
+def list_cards(rows: rx.Var, render_card: Any) -> rx.Component:
+    """The phone list: one card per row."""
+    return rx.box(
+        rx.vstack(rx.foreach(rows, render_card), spacing="2", width="100%"),
+        class_name="avr-only-narrow",
+    )
+
+
+def list_states(
+    state: Any,
+    *,
+    loading_testid: str,
+    empty: rx.Component,
+    no_results: rx.Component,
+    content: rx.Component,
+) -> rx.Component:
+    """Loading placeholder, then empty / no-results / the list itself."""
+    return rx.cond(
+        ~state.loaded,
+        loading_rows(loading_testid),
+        rx.cond(
+            state.total == 0,
+            rx.cond(state.has_filters, no_results, empty),
+            content,
+        ),
+    )
+
+
+def list_page(
+    path: str,
+    description: str,
+    state: Any,
+    *,
+    new: rx.Component,
+    toolbar: rx.Component,
+    body: rx.Component,
+    dialogs: list[rx.Component],
+) -> rx.Component:
+    """Header line, toolbar, live banner, error, list, paginator and the page's dialogs."""
+    return shell(
+        path,
+        rx.vstack(
+            rx.flex(
+                rx.text(description, size="2", color_scheme="gray", flex="1"),
+                new,
+                align="center",
+                gap="3",
+                width="100%",
+            ),
+            toolbar,
+            live_banner(state.live_notice, state.dismiss_notice),
+            error_callout(state.error),
+            body,
+            rx.cond(state.total > 0, paginator(state)),
+            *dialogs,
+            spacing="4",
+            width="100%",
+        ),
     )

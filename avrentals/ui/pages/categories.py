@@ -6,6 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from avrentals.ui import routes
+from avrentals.ui.components.dialogs import delete_dialog as shared_delete_dialog
 from avrentals.ui.components.forms import field_error
 from avrentals.ui.components.listing import error_callout, live_banner, message_box
 from avrentals.ui.components.shell import shell
@@ -203,54 +204,11 @@ def editor_dialog() -> rx.Component:
 
 
 def delete_dialog() -> rx.Component:
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title(
-                rx.cond(S.delete_kind == "category", "Delete category?", "Delete subcategory?")
-            ),
-            rx.alert_dialog.description(
-                rx.text.strong(S.delete_name),
-                " will be deleted permanently. This can't be undone.",
-                size="2",
-            ),
-            rx.cond(
-                S.delete_error != "",
-                rx.callout(
-                    S.delete_error,
-                    icon="ban",
-                    color_scheme="red",
-                    size="1",
-                    margin_top="12px",
-                    custom_attrs={"data-testid": "delete-error"},
-                ),
-            ),
-            rx.flex(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        rx.cond(S.delete_blocked, "Close", "Cancel"),
-                        variant="soft",
-                        color_scheme="gray",
-                    )
-                ),
-                rx.cond(
-                    ~S.delete_blocked,
-                    rx.button(
-                        "Delete",
-                        on_click=S.confirm_delete,
-                        loading=S.deleting,
-                        disabled=S.deleting,
-                        color_scheme="red",
-                        custom_attrs={"data-testid": "confirm-delete"},
-                    ),
-                ),
-                justify="end",
-                gap="3",
-                margin_top="16px",
-            ),
-            max_width="440px",
-        ),
-        open=S.delete_open,
-        on_open_change=S.set_delete_open,
+    return shared_delete_dialog(
+        S,
+        rx.cond(S.delete_kind == "category", "Delete category?", "Delete subcategory?"),
+        rx.text.strong(S.delete_name),
+        " will be deleted permanently. This can't be undone.",
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from avrentals.ui.components.detail import list_row, section, stat
+from avrentals.ui.components.detail import detail_actions, list_row, section, stat
 from avrentals.ui.components.listing import error_callout, live_banner, message_box
 from avrentals.ui.components.shell import shell
 from avrentals.ui.pages.client_dialogs import client_form_dialog, delete_dialog
@@ -157,29 +157,13 @@ def quote_row(q: rx.Var) -> rx.Component:
 
 
 def actions() -> rx.Component:
-    return rx.hstack(
-        rx.cond(
-            CAN_WRITE,
-            rx.button(
-                rx.icon("pencil", size=16),
-                "Edit",
-                on_click=ClientFormState.open_edit(D.detail_id),
-                variant="soft",
-                custom_attrs={"data-testid": "edit-client"},
-            ),
-        ),
-        rx.cond(
-            CAN_DELETE,
-            rx.button(
-                rx.icon("trash-2", size=16),
-                "Delete",
-                on_click=ClientDeleteState.ask_delete(D.detail_id),
-                variant="soft",
-                color_scheme="red",
-                custom_attrs={"data-testid": "delete-client"},
-            ),
-        ),
-        spacing="2",
+    return detail_actions(
+        can_edit=CAN_WRITE,
+        on_edit=ClientFormState.open_edit(D.detail_id),
+        edit_testid="edit-client",
+        can_delete=CAN_DELETE,
+        on_delete=ClientDeleteState.ask_delete(D.detail_id),
+        delete_testid="delete-client",
     )
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from avrentals.ui.components.forms import conflict_resolution, field_error
+from avrentals.ui.components.dialogs import delete_dialog as shared_delete_dialog
+from avrentals.ui.components.dialogs import form_dialog
+from avrentals.ui.components.forms import field_error
 from avrentals.ui.state.client_delete import ClientDeleteState
 from avrentals.ui.state.client_form import ClientFormState
 
@@ -77,126 +79,30 @@ def _notes() -> rx.Component:
 
 def client_form_dialog() -> rx.Component:
     """Create / edit: Enter submits, Escape closes, Save is disabled while saving."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(S.mode == "edit", "Edit client", "New client")),
-            rx.dialog.description(
-                rx.cond(
-                    S.mode == "edit",
-                    "Change the details and save.",
-                    "Only the name is required.",
-                ),
-                size="2",
-                color_scheme="gray",
-                margin_bottom="12px",
-            ),
-            rx.cond(
-                S.stale_notice != "",
-                rx.callout(
-                    S.stale_notice,
-                    icon="radio",
-                    color_scheme="blue",
-                    size="1",
-                    margin_bottom="12px",
-                    custom_attrs={"data-testid": "form-stale"},
-                ),
-            ),
-            conflict_resolution(S, "client"),
-            rx.form(
-                rx.grid(
-                    *[_input(*f) for f in FORM_FIELDS],
-                    _notes(),
-                    grid_template_columns=rx.breakpoints(initial="1fr", sm="1fr 1fr"),
-                    gap="12px",
-                    width="100%",
-                ),
-                rx.cond(
-                    S.form_error != "",
-                    rx.callout(
-                        S.form_error,
-                        icon="circle-alert",
-                        color_scheme="red",
-                        size="1",
-                        margin_top="12px",
-                        custom_attrs={"data-testid": "form-error"},
-                    ),
-                ),
-                rx.flex(
-                    rx.dialog.close(
-                        rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                    ),
-                    rx.cond(
-                        S.conflict == "",
-                        rx.button(
-                            "Save",
-                            type="submit",
-                            loading=S.saving,
-                            disabled=S.saving,
-                            custom_attrs={"data-testid": "save-client"},
-                        ),
-                    ),
-                    justify="end",
-                    gap="3",
-                    margin_top="16px",
-                ),
-                key=S.form_key,
-                on_submit=S.save,
-                reset_on_submit=False,
-                custom_attrs={"data-testid": "client-form"},
-            ),
-            max_width="620px",
+    return form_dialog(
+        S,
+        noun="client",
+        title_edit="Edit client",
+        title_new="New client",
+        hint_new="Only the name is required.",
+        body=rx.grid(
+            *[_input(*f) for f in FORM_FIELDS],
+            _notes(),
+            grid_template_columns=rx.breakpoints(initial="1fr", sm="1fr 1fr"),
+            gap="12px",
+            width="100%",
         ),
-        open=S.form_open,
-        on_open_change=S.set_form_open,
+        save_testid="save-client",
+        form_testid="client-form",
+        max_width="620px",
     )
 
 
 def delete_dialog() -> rx.Component:
     """Confirmation naming the client; an in-use refusal is explained in place."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete client?"),
-            rx.alert_dialog.description(
-                rx.text.strong(X.delete_name),
-                " will be deleted permanently. This can't be undone.",
-                size="2",
-            ),
-            rx.cond(
-                X.delete_error != "",
-                rx.callout(
-                    X.delete_error,
-                    icon="ban",
-                    color_scheme="red",
-                    size="1",
-                    margin_top="12px",
-                    custom_attrs={"data-testid": "delete-error"},
-                ),
-            ),
-            rx.flex(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        rx.cond(X.delete_blocked, "Close", "Cancel"),
-                        variant="soft",
-                        color_scheme="gray",
-                    )
-                ),
-                rx.cond(
-                    ~X.delete_blocked,
-                    rx.button(
-                        "Delete",
-                        on_click=X.confirm_delete,
-                        loading=X.deleting,
-                        disabled=X.deleting,
-                        color_scheme="red",
-                        custom_attrs={"data-testid": "confirm-delete"},
-                    ),
-                ),
-                justify="end",
-                gap="3",
-                margin_top="16px",
-            ),
-            max_width="440px",
-        ),
-        open=X.delete_open,
-        on_open_change=X.set_delete_open,
+    return shared_delete_dialog(
+        X,
+        "Delete client?",
+        rx.text.strong(X.delete_name),
+        " will be deleted permanently. This can't be undone.",
     )

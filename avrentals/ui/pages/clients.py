@@ -7,14 +7,16 @@ import reflex as rx
 
 from avrentals.ui import routes
 from avrentals.ui.components.listing import (
-    error_callout,
-    live_banner,
-    loading_rows,
+    header_cell,
+    list_cards,
+    list_page,
+    list_states,
+    list_table,
     message_box,
-    paginator,
+    new_button,
     search_box,
 )
-from avrentals.ui.components.shell import shell
+from avrentals.ui.components.listing import row_actions as list_row_actions
 from avrentals.ui.pages.client_dialogs import client_form_dialog, delete_dialog
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.client_delete import ClientDeleteState
@@ -31,49 +33,18 @@ def detail_href(client_id: rx.Var) -> rx.Var:
 
 
 def new_client_button() -> rx.Component:
-    return rx.cond(
-        CAN_WRITE,
-        rx.button(
-            rx.icon("plus", size=16),
-            "New client",
-            on_click=ClientFormState.open_create,
-            size="2",
-            custom_attrs={"data-testid": "new-client"},
-        ),
-    )
+    return new_button(CAN_WRITE, "New client", ClientFormState.open_create, "new-client")
 
 
 def row_actions(row: rx.Var) -> rx.Component:
-    """Edit / delete icons, only for roles that may use them (the services refuse anyway)."""
-    return rx.hstack(
-        rx.cond(
-            CAN_WRITE,
-            rx.icon_button(
-                rx.icon("pencil", size=14),
-                on_click=ClientFormState.open_edit(row["id"]),
-                variant="ghost",
-                color_scheme="gray",
-                size="1",
-                aria_label="Edit " + row["name"],
-                title="Edit",
-                custom_attrs={"data-testid": "edit-client"},
-            ),
-        ),
-        rx.cond(
-            CAN_DELETE,
-            rx.icon_button(
-                rx.icon("trash-2", size=14),
-                on_click=ClientDeleteState.ask_delete(row["id"]),
-                variant="ghost",
-                color_scheme="red",
-                size="1",
-                aria_label="Delete " + row["name"],
-                title="Delete",
-                custom_attrs={"data-testid": "delete-client"},
-            ),
-        ),
-        spacing="3",
-        justify="end",
+    return list_row_actions(
+        row,
+        can_edit=CAN_WRITE,
+        on_edit=ClientFormState.open_edit(row["id"]),
+        edit_testid="edit-client",
+        can_delete=CAN_DELETE,
+        on_delete=ClientDeleteState.ask_delete(row["id"]),
+        delete_testid="delete-client",
     )
 
 
@@ -107,13 +78,6 @@ def toolbar() -> rx.Component:
 # --- table (tablet/desktop) and cards (phone) --------------------------------------------------
 
 
-def _header_cell(label: str, numeric: bool = False, desktop_only: bool = False):
-    classes = ["avr-num" if numeric else "", "avr-col-desktop" if desktop_only else ""]
-    return rx.table.column_header_cell(
-        label, class_name=" ".join(c for c in classes if c), white_space="nowrap"
-    )
-
-
 def table_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
@@ -140,29 +104,15 @@ def table_row(row: rx.Var) -> rx.Component:
 
 
 def clients_table() -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    _header_cell("Name"),
-                    _header_cell("Contact person", desktop_only=True),
-                    _header_cell("Email"),
-                    _header_cell("Phone", desktop_only=True),
-                    _header_cell("Events", numeric=True),
-                    _header_cell("Client value", numeric=True),
-                    rx.table.column_header_cell("", aria_label="Actions"),
-                )
-            ),
-            rx.table.body(rx.foreach(S.rows, table_row)),
-            variant="surface",
-            size="2",
-            width="100%",
-        ),
-        class_name="avr-only-wide",
-        overflow_x="auto",
-        width="100%",
-        custom_attrs={"data-testid": "client-table"},
-    )
+    headers = [
+        header_cell("Name"),
+        header_cell("Contact person", desktop_only=True),
+        header_cell("Email"),
+        header_cell("Phone", desktop_only=True),
+        header_cell("Events", numeric=True),
+        header_cell("Client value", numeric=True),
+    ]
+    return list_table(headers, S.rows, table_row, "client-table")
 
 
 def _fact(label: str, value: rx.Var) -> rx.Component:
@@ -233,10 +183,7 @@ def client_card(row: rx.Var) -> rx.Component:
 
 
 def client_cards() -> rx.Component:
-    return rx.box(
-        rx.vstack(rx.foreach(S.rows, client_card), spacing="2", width="100%"),
-        class_name="avr-only-narrow",
-    )
+    return list_cards(S.rows, client_card)
 
 
 def list_body() -> rx.Component:
@@ -254,41 +201,22 @@ def list_body() -> rx.Component:
         rx.button(rx.icon("x", size=16), "Clear search", variant="soft", on_click=S.clear_filters),
         testid="client-no-results",
     )
-    return rx.cond(
-        ~S.loaded,
-        loading_rows("client-loading"),
-        rx.cond(
-            S.total == 0,
-            rx.cond(S.has_filters, no_results, empty),
-            rx.fragment(clients_table(), client_cards()),
-        ),
+    return list_states(
+        S,
+        loading_testid="client-loading",
+        empty=empty,
+        no_results=no_results,
+        content=rx.fragment(clients_table(), client_cards()),
     )
 
 
 def clients_page() -> rx.Component:
-    return shell(
+    return list_page(
         CLIENTS_PATH,
-        rx.vstack(
-            rx.flex(
-                rx.text(
-                    routes.BY_PATH[CLIENTS_PATH].description,
-                    size="2",
-                    color_scheme="gray",
-                    flex="1",
-                ),
-                new_client_button(),
-                align="center",
-                gap="3",
-                width="100%",
-            ),
-            toolbar(),
-            live_banner(S.live_notice, S.dismiss_notice),
-            error_callout(S.error),
-            list_body(),
-            rx.cond(S.total > 0, paginator(S)),
-            client_form_dialog(),
-            delete_dialog(),
-            spacing="4",
-            width="100%",
-        ),
+        routes.BY_PATH[CLIENTS_PATH].description,
+        S,
+        new=new_client_button(),
+        toolbar=toolbar(),
+        body=list_body(),
+        dialogs=[client_form_dialog(), delete_dialog()],
     )

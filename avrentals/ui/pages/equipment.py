@@ -8,14 +8,16 @@ import reflex as rx
 from avrentals.ui import routes
 from avrentals.ui.components.forms import conflict_callout, field_error
 from avrentals.ui.components.listing import (
-    error_callout,
-    live_banner,
-    loading_rows,
+    header_cell,
+    list_cards,
+    list_page,
+    list_states,
+    list_table,
     message_box,
-    paginator,
+    new_button,
     search_box,
 )
-from avrentals.ui.components.shell import shell
+from avrentals.ui.components.listing import row_actions as list_row_actions
 from avrentals.ui.pages.equipment_dialogs import equipment_delete_dialog, equipment_form_dialog
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.equipment import ALL_CATEGORIES, SORT_OPTIONS, EquipmentState
@@ -31,49 +33,19 @@ def detail_href(item_id: rx.Var) -> rx.Var:
 
 
 def new_item_button() -> rx.Component:
-    return rx.cond(
-        CAN_EDIT,
-        rx.button(
-            rx.icon("plus", size=16),
-            "New item",
-            on_click=EquipmentFormState.open_create,
-            size="2",
-            custom_attrs={"data-testid": "new-equipment"},
-        ),
-    )
+    return new_button(CAN_EDIT, "New item", EquipmentFormState.open_create, "new-equipment")
 
 
 def row_actions(row: rx.Var) -> rx.Component:
-    """Edit / delete icons, only for roles that may use them (the services refuse anyway)."""
-    return rx.hstack(
-        rx.cond(
-            CAN_EDIT,
-            rx.icon_button(
-                rx.icon("square-pen", size=14),
-                on_click=EquipmentFormState.open_edit(row["id"]),
-                variant="ghost",
-                color_scheme="gray",
-                size="1",
-                aria_label="Edit " + row["name"],
-                title="Edit",
-                custom_attrs={"data-testid": "edit-equipment"},
-            ),
-        ),
-        rx.cond(
-            CAN_DELETE,
-            rx.icon_button(
-                rx.icon("trash-2", size=14),
-                on_click=EquipmentDeleteState.ask_delete(row["id"]),
-                variant="ghost",
-                color_scheme="red",
-                size="1",
-                aria_label="Delete " + row["name"],
-                title="Delete",
-                custom_attrs={"data-testid": "delete-equipment"},
-            ),
-        ),
-        spacing="3",
-        justify="end",
+    return list_row_actions(
+        row,
+        can_edit=CAN_EDIT,
+        on_edit=EquipmentFormState.open_edit(row["id"]),
+        edit_testid="edit-equipment",
+        can_delete=CAN_DELETE,
+        on_delete=EquipmentDeleteState.ask_delete(row["id"]),
+        delete_testid="delete-equipment",
+        edit_icon="square-pen",
     )
 
 
@@ -154,13 +126,6 @@ def toolbar() -> rx.Component:
 # --- list: table (tablet/desktop) and cards (phone) ------------------------------------------
 
 
-def _header_cell(label: str, numeric: bool = False, desktop_only: bool = False):
-    classes = ["avr-num" if numeric else "", "avr-col-desktop" if desktop_only else ""]
-    return rx.table.column_header_cell(
-        label, class_name=" ".join(c for c in classes if c), white_space="nowrap"
-    )
-
-
 def table_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(
@@ -205,30 +170,16 @@ def table_row(row: rx.Var) -> rx.Component:
 
 
 def equipment_table() -> rx.Component:
-    return rx.box(
-        rx.table.root(
-            rx.table.header(
-                rx.table.row(
-                    _header_cell("Name"),
-                    _header_cell("Asset code", desktop_only=True),
-                    _header_cell("Category", desktop_only=True),
-                    _header_cell("Status"),
-                    _header_cell("Good / total", numeric=True),
-                    _header_cell("Location"),
-                    _header_cell("Daily rate", numeric=True),
-                    rx.table.column_header_cell("", aria_label="Actions"),
-                )
-            ),
-            rx.table.body(rx.foreach(EquipmentState.rows, table_row)),
-            variant="surface",
-            size="2",
-            width="100%",
-        ),
-        class_name="avr-only-wide",
-        overflow_x="auto",
-        width="100%",
-        custom_attrs={"data-testid": "equipment-table"},
-    )
+    headers = [
+        header_cell("Name"),
+        header_cell("Asset code", desktop_only=True),
+        header_cell("Category", desktop_only=True),
+        header_cell("Status"),
+        header_cell("Good / total", numeric=True),
+        header_cell("Location"),
+        header_cell("Daily rate", numeric=True),
+    ]
+    return list_table(headers, EquipmentState.rows, table_row, "equipment-table")
 
 
 def _fact(label: str, value: rx.Component | rx.Var) -> rx.Component:
@@ -287,10 +238,7 @@ def equipment_card(row: rx.Var) -> rx.Component:
 
 
 def equipment_cards() -> rx.Component:
-    return rx.box(
-        rx.vstack(rx.foreach(EquipmentState.rows, equipment_card), spacing="2", width="100%"),
-        class_name="avr-only-narrow",
-    )
+    return list_cards(EquipmentState.rows, equipment_card)
 
 
 # --- states: loading, empty, no results, error -------------------------------------------------
@@ -321,14 +269,12 @@ def no_results() -> rx.Component:
 
 
 def list_body() -> rx.Component:
-    return rx.cond(
-        ~EquipmentState.loaded,
-        loading_rows("equipment-loading"),
-        rx.cond(
-            EquipmentState.total == 0,
-            rx.cond(EquipmentState.has_filters, no_results(), empty_state()),
-            rx.fragment(equipment_table(), equipment_cards()),
-        ),
+    return list_states(
+        EquipmentState,
+        loading_testid="equipment-loading",
+        empty=empty_state(),
+        no_results=no_results(),
+        content=rx.fragment(equipment_table(), equipment_cards()),
     )
 
 
@@ -389,30 +335,12 @@ def edit_dialog() -> rx.Component:
 
 
 def equipment_page() -> rx.Component:
-    return shell(
+    return list_page(
         routes.EQUIPMENT,
-        rx.vstack(
-            rx.flex(
-                rx.text(
-                    routes.BY_PATH[routes.EQUIPMENT].description,
-                    size="2",
-                    color_scheme="gray",
-                    flex="1",
-                ),
-                new_item_button(),
-                align="center",
-                gap="3",
-                width="100%",
-            ),
-            toolbar(),
-            live_banner(EquipmentState.live_notice, EquipmentState.dismiss_notice),
-            error_callout(EquipmentState.error),
-            list_body(),
-            rx.cond(EquipmentState.total > 0, paginator(EquipmentState)),
-            edit_dialog(),
-            equipment_form_dialog(),
-            equipment_delete_dialog(),
-            spacing="4",
-            width="100%",
-        ),
+        routes.BY_PATH[routes.EQUIPMENT].description,
+        EquipmentState,
+        new=new_item_button(),
+        toolbar=toolbar(),
+        body=list_body(),
+        dialogs=[edit_dialog(), equipment_form_dialog(), equipment_delete_dialog()],
     )

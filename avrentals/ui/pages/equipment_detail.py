@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from avrentals.ui import routes
-from avrentals.ui.components.detail import list_row, section, stat
+from avrentals.ui.components.detail import detail_actions, list_row, section, stat
 from avrentals.ui.components.listing import error_callout, live_banner, message_box
 from avrentals.ui.components.shell import shell
 from avrentals.ui.pages.equipment import CAN_DELETE, CAN_EDIT, status_badge
@@ -141,29 +141,13 @@ def history_row(h: rx.Var) -> rx.Component:
 
 
 def actions() -> rx.Component:
-    return rx.hstack(
-        rx.cond(
-            CAN_EDIT,
-            rx.button(
-                rx.icon("pencil", size=16),
-                "Edit",
-                on_click=EquipmentFormState.open_edit(D.detail_id),
-                variant="soft",
-                custom_attrs={"data-testid": "edit-equipment"},
-            ),
-        ),
-        rx.cond(
-            CAN_DELETE,
-            rx.button(
-                rx.icon("trash-2", size=16),
-                "Delete",
-                on_click=EquipmentDeleteState.ask_delete(D.detail_id),
-                variant="soft",
-                color_scheme="red",
-                custom_attrs={"data-testid": "delete-equipment"},
-            ),
-        ),
-        spacing="2",
+    return detail_actions(
+        can_edit=CAN_EDIT,
+        on_edit=EquipmentFormState.open_edit(D.detail_id),
+        edit_testid="edit-equipment",
+        can_delete=CAN_DELETE,
+        on_delete=EquipmentDeleteState.ask_delete(D.detail_id),
+        delete_testid="delete-equipment",
     )
 
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import reflex as rx
 
-from avrentals.ui.components.forms import conflict_resolution, field_error
+from avrentals.ui.components.dialogs import delete_dialog, form_dialog
+from avrentals.ui.components.forms import field_error
 from avrentals.ui.state.equipment_delete import EquipmentDeleteState
 from avrentals.ui.state.equipment_form import EquipmentFormState
 from avrentals.ui.state.equipment_form_values import NO_SUBCATEGORY, TYPES
@@ -216,122 +217,26 @@ def _fields() -> rx.Component:
 
 def equipment_form_dialog() -> rx.Component:
     """Create / edit: Enter submits, Escape closes, Save is disabled while saving."""
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(rx.cond(S.mode == "edit", "Edit item", "New item")),
-            rx.dialog.description(
-                rx.cond(
-                    S.mode == "edit",
-                    "Change the details and save.",
-                    "Name, category, location and quantity are required.",
-                ),
-                size="2",
-                color_scheme="gray",
-                margin_bottom="12px",
-            ),
-            rx.cond(
-                S.stale_notice != "",
-                rx.callout(
-                    S.stale_notice,
-                    icon="radio",
-                    color_scheme="blue",
-                    size="1",
-                    margin_bottom="12px",
-                    custom_attrs={"data-testid": "form-stale"},
-                ),
-            ),
-            conflict_resolution(S, "item"),
-            rx.form(
-                _fields(),
-                rx.cond(
-                    S.form_error != "",
-                    rx.callout(
-                        S.form_error,
-                        icon="circle-alert",
-                        color_scheme="red",
-                        size="1",
-                        margin_top="12px",
-                        custom_attrs={"data-testid": "form-error"},
-                    ),
-                ),
-                rx.flex(
-                    rx.dialog.close(
-                        rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
-                    ),
-                    rx.cond(
-                        S.conflict == "",
-                        rx.button(
-                            "Save",
-                            type="submit",
-                            loading=S.saving,
-                            disabled=S.saving,
-                            custom_attrs={"data-testid": "save-equipment"},
-                        ),
-                    ),
-                    justify="end",
-                    gap="3",
-                    margin_top="16px",
-                ),
-                key=S.form_key,
-                on_submit=S.save,
-                reset_on_submit=False,
-                custom_attrs={"data-testid": "equipment-form"},
-            ),
-            max_width="680px",
-        ),
-        open=S.form_open,
-        on_open_change=S.set_form_open,
+    return form_dialog(
+        S,
+        noun="item",
+        title_edit="Edit item",
+        title_new="New item",
+        hint_new="Name, category, location and quantity are required.",
+        body=_fields(),
+        save_testid="save-equipment",
+        form_testid="equipment-form",
+        max_width="680px",
     )
 
 
 def equipment_delete_dialog() -> rx.Component:
     """Confirmation naming the item; an in-use refusal shows the service's reason."""
-    return rx.alert_dialog.root(
-        rx.alert_dialog.content(
-            rx.alert_dialog.title("Delete item?"),
-            rx.alert_dialog.description(
-                rx.text.strong(X.delete_name),
-                " (",
-                rx.text.span(X.delete_code, class_name="avr-mono"),
-                ") will be deleted permanently. This can't be undone.",
-                size="2",
-            ),
-            rx.cond(
-                X.delete_error != "",
-                rx.callout(
-                    X.delete_error,
-                    icon="ban",
-                    color_scheme="red",
-                    size="1",
-                    margin_top="12px",
-                    custom_attrs={"data-testid": "delete-error"},
-                ),
-            ),
-            rx.flex(
-                rx.alert_dialog.cancel(
-                    rx.button(
-                        rx.cond(X.delete_blocked, "Close", "Cancel"),
-                        variant="soft",
-                        color_scheme="gray",
-                    )
-                ),
-                rx.cond(
-                    ~X.delete_blocked,
-                    rx.button(
-                        "Delete",
-                        on_click=X.confirm_delete,
-                        loading=X.deleting,
-                        disabled=X.deleting,
-                        color_scheme="red",
-                        custom_attrs={"data-testid": "confirm-delete"},
-                    ),
-                ),
-                justify="end",
-                gap="3",
-                margin_top="16px",
-            ),
-            max_width="440px",
-        ),
-        open=X.delete_open,
-        on_open_change=X.set_delete_open,
+    return delete_dialog(
+        X,
+        "Delete item?",
+        rx.text.strong(X.delete_name),
+        " (",
+        rx.text.span(X.delete_code, class_name="avr-mono"),
+        ") will be deleted permanently. This can't be undone.",
     )

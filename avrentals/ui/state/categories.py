@@ -10,6 +10,7 @@ versioned (the version shown in the dialog). Live refreshes arrive through `_app
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from typing import Any, ClassVar
 
@@ -17,12 +18,13 @@ import reflex as rx
 
 from avrentals.db import read_session, transaction
 from avrentals.domain.changes import Change
-from avrentals.domain.errors import DomainError, InUse, NotFound, ValidationFailed, VersionConflict
+from avrentals.domain.errors import DomainError, NotFound, ValidationFailed, VersionConflict
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import categories as categories_service
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import live_context, parse_client_id, plural, text, verified_actor
+from avrentals.ui.state.deleting import open_confirmation, run_delete
 
 CATEGORIES_PATH = routes.CATEGORIES
 ICONS: tuple[str, ...] = categories_service.ICONS
@@ -268,12 +270,8 @@ class CategoriesState(rx.State):
             return auth._login_redirect()
         if not actor.can("categories:delete"):
             return rx.toast.error("Your role cannot delete categories.")
-        self.delete_kind, self.delete_id = kind, item_id
-        self.delete_name = row["name"]
-        self.delete_version = int(row.get("version") or 0)
-        self.delete_error = ""
-        self.delete_blocked = False
-        self.delete_open = True
+        self.delete_kind = kind
+        open_confirmation(self, item_id, row["name"], int(row.get("version") or 0))
         return None
 
     @rx.event
@@ -293,28 +291,16 @@ class CategoriesState(rx.State):
         if actor is None:
             yield auth._login_redirect()
             return
-        self.deleting = True
-        self.delete_error = ""
-        yield
-        try:
-            await asyncio.to_thread(_delete, actor, self.delete_kind, target, self.delete_version)
-        except InUse as exc:
-            self.delete_error = exc.message
-            self.delete_blocked = True
-        except VersionConflict as exc:
-            self.delete_version = int(exc.current.get("version") or self.delete_version)
-            self.delete_error = "Someone changed this since you opened it; confirm again."
-        except NotFound:
-            self.delete_open = False
-            yield rx.toast.info("It was already deleted.")
-        except DomainError as exc:
-            self.delete_error = exc.message
-        else:
-            self.delete_open = False
-            yield rx.toast.success(f"{self.delete_name} deleted.")
-            await self._reload(actor)
-        finally:
-            self.deleting = False
+        async for event in run_delete(
+            self,
+            functools.partial(_delete, actor, self.delete_kind, target, self.delete_version),
+            in_use=lambda exc: exc.message,
+            stale="Someone changed this since you opened it; confirm again.",
+            gone="It was already deleted.",
+            on_deleted=lambda: self._reload(actor),
+            rename_on_conflict=False,
+        ):
+            yield event
 
     @rx.event
     def dismiss_notice(self):

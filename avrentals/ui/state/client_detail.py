@@ -25,11 +25,11 @@ from avrentals.ui.state.clients import (
     ClientsState,
     format_eur,
     format_period,
-    live_context,
     parse_client_id,
     text,
     verified_actor,
 )
+from avrentals.ui.state.details import apply_detail_changes, refresh_pages
 
 EVENT_STATUS_LABELS = {"upcoming": "Upcoming", "ongoing": "On now", "completed": "Completed"}
 LIVE_ENTITIES = frozenset({"client", "event", "quote"})
@@ -187,41 +187,19 @@ class ClientDetailState(rx.State):
     async def _apply_changes(self, changes: list[Change]) -> None:
         """Re-read the client after a committed change to it or to any event or quote (they
         may be this client's), if this tab shows it; name who changed or deleted it."""
-        relevant = [c for c in changes if c.entity in LIVE_ENTITIES]
-        on_page = id_from_path(self.router.url.path) == self.detail_id
-        if not relevant or not self.loaded or not self.detail_id or not on_page:
-            return
-        token, ip, user_agent, own = await live_context(self)
-        if not token:
-            return
-        try:
-            shown = await asyncio.to_thread(_live_detail, token, ip, user_agent, self.detail_id)
-        except NotFound:
-            shown = None
-        except DomainError:
-            return
-        name = self.client.get("name") or "This client"
-        if shown is None:
-            self._gone()
-        else:
-            self._apply(shown)
-        for change in reversed(relevant):
-            mine = change.actor and change.actor == own
-            if change.entity != "client" or change.id != self.detail_id or mine:
-                continue
-            who = change.actorName or change.actor or "Someone"
-            verb = "deleted" if change.action == "delete" else "updated"
-            self.live_notice = f"{name} was {verb} by {who}."
-            break
+        await apply_detail_changes(
+            self,
+            changes,
+            live_entities=LIVE_ENTITIES,
+            entity="client",
+            name=self.client.get("name") or "This client",
+            id_from_path=id_from_path,
+            live_detail=_live_detail,
+        )
 
 
 async def refresh_client_pages(state: rx.State, actor: Actor, client_id: str) -> None:
     """After a write from this tab: re-query the clients list (if loaded) and the client
     page (if it shows `client_id`), so the user sees the result with the save's answer (the
     live push follows too)."""
-    listing = await state.get_state(ClientsState)
-    if listing.loaded:
-        await listing._reload(actor)
-    detail = await state.get_state(ClientDetailState)
-    if detail.loaded and detail.detail_id == client_id:
-        await detail._reload(actor)
+    await refresh_pages(state, actor, client_id, ClientsState, ClientDetailState)

@@ -30,9 +30,9 @@ from avrentals.domain.services import users as users_service
 from avrentals.settings import get_settings
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.listing import ListStateMixin
 
 CLIENTS_PATH = routes.CLIENTS
-MAX_SEARCH_LENGTH = 100
 MAX_ID_LENGTH = 64
 # UI sort choice -> (service sort key from its allow-list, descending, label).
 SORT_OPTIONS: dict[str, tuple[str, bool, str]] = {
@@ -199,7 +199,7 @@ async def live_context(state: rx.State) -> tuple[str, str | None, str | None, st
     return token, ip, user_agent, own
 
 
-class ClientsState(rx.State):
+class ClientsState(ListStateMixin, rx.State):
     """Clients list of one tab: the current page (frontend), search, sort, paging, notices.
 
     Every handler validates its arguments (types, lengths, allow-lists) and re-verifies the
@@ -207,21 +207,7 @@ class ClientsState(rx.State):
     """
 
     LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
-
-    rows: list[dict[str, str]] = []
-    total: int = 0
-    page: int = 1
-    page_size: int = 20
-    total_pages: int = 1
-    search: str = ""
-    sort: str = "name"
-    filters_key: str = "0"  # bumped to reset the (uncontrolled) search box
-    loading: bool = False
-    loaded: bool = False
-    error: str = ""
-
-    live_notice: str = ""
-    live_item_id: str = ""
+    SORT_OPTIONS: ClassVar[dict[str, tuple[str, bool, str]]] = SORT_OPTIONS
 
     # --- computed display ------------------------------------------------------------------
 
@@ -232,10 +218,6 @@ class ClientsState(rx.State):
     @rx.var
     def has_filters(self) -> bool:
         return bool(self.search)
-
-    @rx.var
-    def page_size_value(self) -> str:
-        return str(self.page_size)
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -265,20 +247,6 @@ class ClientsState(rx.State):
         self.error = ""
         self._apply_page(page)
 
-    async def _reload_verified(self):
-        """Shared body of the read handlers: verify the token, then re-query."""
-        auth = await self.get_state(AuthState)
-        actor = await auth._current_actor()
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        self.loading = True
-        yield
-        try:
-            await self._reload(actor)
-        finally:
-            self.loading = False
-
     # --- event handlers ----------------------------------------------------------------------
 
     @rx.event
@@ -290,69 +258,6 @@ class ClientsState(rx.State):
             yield update
 
     @rx.event
-    async def refresh(self):
-        """Re-query the current page. No arguments."""
-        async for update in self._reload_verified():
-            yield update
-
-    @rx.event
-    async def set_search(self, value: str):
-        """Search box (debounced in the browser). `value` must be a string; it is trimmed and
-        cut to 100 characters; the list goes back to page 1."""
-        if not isinstance(value, str):
-            return
-        value = value.strip()[:MAX_SEARCH_LENGTH]
-        if value == self.search:
-            return
-        self.search = value
-        self.page = 1
-        async for update in self._reload_verified():
-            yield update
-
-    @rx.event
-    async def set_sort(self, value: str):
-        """Sort order: `value` must be a key of SORT_OPTIONS (mapped to the service's
-        allow-list)."""
-        if not isinstance(value, str) or value not in SORT_OPTIONS:
-            return
-        self.sort = value
-        self.page = 1
-        async for update in self._reload_verified():
-            yield update
-
-    @rx.event
-    async def set_page_size(self, value: str):
-        """Rows per page: `value` (string or int) must be one of 20, 50, 100."""
-        try:
-            size = int(value)
-        except (TypeError, ValueError):
-            return
-        if size not in PAGE_SIZES:
-            return
-        self.page_size = size
-        self.page = 1
-        async for update in self._reload_verified():
-            yield update
-
-    @rx.event
-    async def next_page(self):
-        """Go to the next page, if there is one. No arguments."""
-        if self.page >= self.total_pages:
-            return
-        self.page += 1
-        async for update in self._reload_verified():
-            yield update
-
-    @rx.event
-    async def prev_page(self):
-        """Go to the previous page, if there is one. No arguments."""
-        if self.page <= 1:
-            return
-        self.page -= 1
-        async for update in self._reload_verified():
-            yield update
-
-    @rx.event
     async def clear_filters(self):
         """Drop the search. No arguments."""
         self.search = ""
@@ -360,12 +265,6 @@ class ClientsState(rx.State):
         self.filters_key = str(int(self.filters_key) + 1)
         async for update in self._reload_verified():
             yield update
-
-    @rx.event
-    def dismiss_notice(self):
-        """Hide the live-update banner. No arguments."""
-        self.live_notice = ""
-        self.live_item_id = ""
 
     # --- live updates (called by avrentals.ui.live inside app.modify_state) -----------------
 

@@ -33,9 +33,9 @@ from avrentals.domain.services import equipment as equipment_service
 from avrentals.settings import get_settings
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.listing import ListStateMixin
 
 ALL_CATEGORIES = "all"
-MAX_SEARCH_LENGTH = 100
 MAX_LOCATION_INPUT = 200  # the service enforces its own limit (100) with a field message
 
 # UI sort choice -> (service sort key from its allow-list, descending, label).
@@ -156,7 +156,7 @@ def _live_load(
         return page, names
 
 
-class EquipmentState(rx.State):
+class EquipmentState(ListStateMixin, rx.State):
     """Inventory list of one tab: the current page (frontend), filters, the edit dialog.
 
     Every handler validates its arguments (types, allow-lists, ranges) and gets the Actor from
@@ -166,20 +166,10 @@ class EquipmentState(rx.State):
     """
 
     LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
+    SORT_OPTIONS: ClassVar[dict[str, tuple[str, bool, str]]] = SORT_OPTIONS
 
-    rows: list[dict[str, str]] = []
-    total: int = 0
-    page: int = 1
-    page_size: int = 20
-    total_pages: int = 1
-    search: str = ""
     category: str = ALL_CATEGORIES
-    sort: str = "name"
-    filters_key: str = "0"  # bumped to reset the (uncontrolled) search box
     categories: list[dict[str, str]] = []
-    loading: bool = False
-    loaded: bool = False
-    error: str = ""
 
     edit_open: bool = False
     edit_id: str = ""
@@ -192,9 +182,6 @@ class EquipmentState(rx.State):
     edit_overwrite: bool = False  # after a conflict: the next save replaces the saved value
     saving: bool = False
 
-    live_notice: str = ""
-    live_item_id: str = ""
-
     # --- computed display ------------------------------------------------------------------
 
     @rx.var
@@ -205,10 +192,6 @@ class EquipmentState(rx.State):
     @rx.var
     def has_filters(self) -> bool:
         return bool(self.search) or self.category != ALL_CATEGORIES
-
-    @rx.var
-    def page_size_value(self) -> str:
-        return str(self.page_size)
 
     # --- helpers -----------------------------------------------------------------------------
 
@@ -257,19 +240,6 @@ class EquipmentState(rx.State):
             }:
                 self.category = ALL_CATEGORIES
 
-    async def _reload_for_read(self):
-        """Shared body of the read-only handlers: re-query with a recent verification."""
-        actor, auth = await self._actor()
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        self.loading = True
-        yield
-        try:
-            await self._reload(actor)
-        finally:
-            self.loading = False
-
     # --- event handlers ----------------------------------------------------------------------
 
     @rx.event
@@ -289,26 +259,6 @@ class EquipmentState(rx.State):
             self.loading = False
 
     @rx.event
-    async def refresh(self):
-        """Re-query the current page. No arguments."""
-        async for update in self._reload_for_read():
-            yield update
-
-    @rx.event
-    async def set_search(self, value: str):
-        """Search box (debounced in the browser). `value` must be a string; it is trimmed and
-        cut to 100 characters; the list goes back to page 1."""
-        if not isinstance(value, str):
-            return
-        value = value.strip()[:MAX_SEARCH_LENGTH]
-        if value == self.search:
-            return
-        self.search = value
-        self.page = 1
-        async for update in self._reload_for_read():
-            yield update
-
-    @rx.event
     async def set_category(self, value: str):
         """Category filter: `value` must be "all" or the id of a loaded category."""
         if not isinstance(value, str):
@@ -317,50 +267,7 @@ class EquipmentState(rx.State):
             return
         self.category = value
         self.page = 1
-        async for update in self._reload_for_read():
-            yield update
-
-    @rx.event
-    async def set_sort(self, value: str):
-        """Sort order: `value` must be a key of SORT_OPTIONS (mapped to the service's
-        allow-list)."""
-        if not isinstance(value, str) or value not in SORT_OPTIONS:
-            return
-        self.sort = value
-        self.page = 1
-        async for update in self._reload_for_read():
-            yield update
-
-    @rx.event
-    async def set_page_size(self, value: str):
-        """Rows per page: `value` (string or int) must be one of 20, 50, 100."""
-        try:
-            size = int(value)
-        except (TypeError, ValueError):
-            return
-        if size not in PAGE_SIZES:
-            return
-        self.page_size = size
-        self.page = 1
-        async for update in self._reload_for_read():
-            yield update
-
-    @rx.event
-    async def next_page(self):
-        """Go to the next page, if there is one. No arguments."""
-        if self.page >= self.total_pages:
-            return
-        self.page += 1
-        async for update in self._reload_for_read():
-            yield update
-
-    @rx.event
-    async def prev_page(self):
-        """Go to the previous page, if there is one. No arguments."""
-        if self.page <= 1:
-            return
-        self.page -= 1
-        async for update in self._reload_for_read():
+        async for update in self._reload_verified():
             yield update
 
     @rx.event
@@ -370,14 +277,8 @@ class EquipmentState(rx.State):
         self.category = ALL_CATEGORIES
         self.page = 1
         self.filters_key = str(int(self.filters_key) + 1)
-        async for update in self._reload_for_read():
+        async for update in self._reload_verified():
             yield update
-
-    @rx.event
-    def dismiss_notice(self):
-        """Hide the live-update banner. No arguments."""
-        self.live_notice = ""
-        self.live_item_id = ""
 
     @rx.event
     async def open_edit(self, item_id: str):
