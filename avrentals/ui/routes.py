@@ -12,6 +12,11 @@ HOME = "/"
 EQUIPMENT = "/equipment"
 CLIENTS = "/clients"
 CATEGORIES = "/categories"
+EQUIPMENT_IMPORT = "/equipment/import"
+EVENTS = "/events"
+CALENDAR = "/calendar"
+AVAILABILITY = "/availability"
+CONFLICTS = "/conflicts"
 
 
 @dataclass(frozen=True)
@@ -53,17 +58,29 @@ ROUTES: tuple[Route, ...] = (
         "The companies and people you rent to, with their contacts, events and quotes.",
     ),
     Route(
-        "/events",
+        EVENTS,
         "Events",
         "calendar-check",
         "Jobs with their dates, venue, client and the equipment booked onto each one.",
         mobile=True,
     ),
     Route(
-        "/calendar",
+        CALENDAR,
         "Calendar",
         "calendar-days",
         "Events and bookings by day, week and month, with availability conflicts in red.",
+    ),
+    Route(
+        AVAILABILITY,
+        "Availability",
+        "chart-gantt",
+        "Items by day for a date range: booked against bookable units, conflicts highlighted.",
+    ),
+    Route(
+        CONFLICTS,
+        "Conflicts",
+        "triangle-alert",
+        "Every day where bookings exceed the units in good condition, with the events involved.",
     ),
     Route(
         "/quotes",
