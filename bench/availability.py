@@ -6,7 +6,8 @@ rentals; set-based INSERT ... SELECT, seconds), then prints p50/p95 of `item_ava
 (one item, 7-day window), `check()` for a 5-line and a 50-line event, `conflicts()` over one
 month, each next to the floor (the same query run as raw SQL) and the ratio, and the booking
 rate of 8 concurrent writers on 50 hot items with the number of overbooked item-days
-afterwards (must be 0).
+afterwards (must be 0) -- once as 8 threads of one process (one app worker: the GIL caps it)
+and once as 8 processes (as the app's several workers run).
 
 Targets: available() p95 <= 5 ms, 50-line check p95 <= 25 ms, >= 200 bookings/s, 0 overbooked.
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import multiprocessing
 import os
 import random
 import sys
@@ -239,8 +241,41 @@ def bench_reads(engine: sa.Engine, actor: Actor, rng: random.Random, conflict_da
     )
 
 
-def bench_writers(engine: sa.Engine, actor: Actor, rng: random.Random) -> None:
-    """8 threads book 1-2 units of 1-3 of 50 hot items onto fresh overlapping events."""
+PER_WRITER = 60
+WRITERS = 8
+
+
+def book_hot(
+    engine: sa.Engine, actor: Actor, hot: list[uuid.UUID], event_ids: list[uuid.UUID], seed: int
+) -> tuple[int, int]:
+    """One writer's bookings: 1-2 units of 1-3 hot items per fresh event. (booked, refused)."""
+    local = random.Random(seed)
+    booked = refused = 0
+    for event_id in event_ids:
+        lines = [(i, local.randint(1, 2)) for i in local.sample(hot, local.randint(1, 3))]
+        try:
+            with transaction(engine) as s:
+                rs.add_rentals(s, actor, event_id, lines)
+            booked += 1
+        except RentalConflict:
+            refused += 1
+    return booked, refused
+
+
+def writer_process(url: str, actor: Actor, hot: list, event_ids: list, seed: int, barrier, out):
+    """A writer in its own process (as each app worker is): own engine, then `book_hot`."""
+    engine = make_engine(url)
+    with engine.connect() as conn:  # open the pooled connection before timing
+        conn.execute(sa.text("SELECT 1"))
+    barrier.wait()
+    began = time.time()
+    booked, refused = book_hot(engine, actor, hot, event_ids, seed)
+    out.put((began, time.time(), booked, refused))
+    engine.dispose()
+
+
+def seed_hot(engine: sa.Engine, tag: str) -> tuple[list[uuid.UUID], list[uuid.UUID]]:
+    """50 hot items with 12 good units each, and fresh 3-day events over one week."""
     hot = []
     with engine.begin() as conn:
         client_id = conn.execute(sa.select(Client.id)).scalar_one()
@@ -250,15 +285,15 @@ def bench_writers(engine: sa.Engine, actor: Actor, rng: random.Random) -> None:
             conn.execute(
                 sa.insert(EquipmentItem).values(
                     id=hot[-1],
-                    name=f"Hot {n}",
+                    name=f"Hot {tag} {n}",
                     category_id=cat_id,
                     quantity=12,
                     qty_good=12,
                     location="Hot",
-                    asset_code=f"HOT-{n:04d}",
+                    asset_code=f"HOT{tag[0].upper()}-{n:04d}",
                 )
             )
-        event_ids = [uuid.uuid4() for _ in range(2000)]
+        event_ids = [uuid.uuid4() for _ in range(2 * WRITERS * PER_WRITER)]
         conn.execute(
             sa.insert(Event),
             [
@@ -276,38 +311,65 @@ def bench_writers(engine: sa.Engine, actor: Actor, rng: random.Random) -> None:
     with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         # Flush the seed's dirty pages now, so no checkpoint competes with the timed commits.
         conn.execute(sa.text("CHECKPOINT"))
-    counts = {"ok": 0, "conflict": 0}
-    lock = threading.Lock()
-    per_thread = 60
-    barrier = threading.Barrier(8)
+    return hot, event_ids
 
-    def writer(seed: int) -> None:
-        local = random.Random(seed)
+
+def chunk(event_ids: list[uuid.UUID], n: int) -> list[uuid.UUID]:
+    """Writer n's own events."""
+    return event_ids[n * PER_WRITER : (n + 1) * PER_WRITER]
+
+
+def run_threads(engine: sa.Engine, actor: Actor, hot: list, event_ids: list) -> tuple:
+    """8 writer threads in this process (one app worker). (elapsed s, booked, refused)."""
+    results: list[tuple[int, int]] = []
+    barrier = threading.Barrier(WRITERS)
+
+    def writer(n: int) -> None:
         with engine.connect() as conn:  # open this writer's pooled connection before timing
             conn.execute(sa.text("SELECT 1"))
         barrier.wait()
-        for k in range(per_thread):
-            event_id = event_ids[seed * per_thread + k]
-            lines = [(i, local.randint(1, 2)) for i in local.sample(hot, local.randint(1, 3))]
-            try:
-                with transaction(engine) as s:
-                    rs.add_rentals(s, actor, event_id, lines)
-                outcome = "ok"
-            except RentalConflict:
-                outcome = "conflict"
-            with lock:
-                counts[outcome] += 1
+        results.append(book_hot(engine, actor, hot, chunk(event_ids, n), n))
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(8)]
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(WRITERS)]
     began = time.perf_counter()
     for t in threads:
         t.start()
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - began
-    total = counts["ok"] + counts["conflict"]
+    return elapsed, sum(b for b, _ in results), sum(r for _, r in results)
+
+
+def run_processes(url: str, actor: Actor, hot: list, event_ids: list) -> tuple:
+    """8 writer processes (as 8 app workers). (elapsed s, booked, refused)."""
+    ctx = multiprocessing.get_context("spawn")
+    barrier, out = ctx.Barrier(WRITERS), ctx.Queue()
+    procs = [
+        ctx.Process(
+            target=writer_process,
+            args=(
+                url,
+                actor,
+                hot,
+                event_ids[n * PER_WRITER : (n + 1) * PER_WRITER],
+                n,
+                barrier,
+                out,
+            ),
+        )
+        for n in range(WRITERS)
+    ]
+    for p in procs:
+        p.start()
+    rows = [out.get() for _ in procs]
+    for p in procs:
+        p.join()
+    elapsed = max(r[1] for r in rows) - min(r[0] for r in rows)
+    return elapsed, sum(r[2] for r in rows), sum(r[3] for r in rows)
+
+
+def overbooked_days(engine: sa.Engine, hot: list[uuid.UUID]) -> int:
     window = av.Window(START - timedelta(days=5), START + timedelta(days=15))
-    overbooked = 0
     with Session(engine) as s:
         bookings = avs.load_bookings(s, window, hot)
         good = dict(
@@ -315,13 +377,29 @@ def bench_writers(engine: sa.Engine, actor: Actor, rng: random.Random) -> None:
                 sa.select(EquipmentItem.id, EquipmentItem.qty_good).where(EquipmentItem.id.in_(hot))
             ).all()
         )  # type: ignore[attr-defined]
-    for item_id, item_bookings in bookings.items():
-        overbooked += len(av.conflict_days(good[item_id], item_bookings, window))
-    print(
-        f"{'bookings: 8 writers, 50 hot items':<32} {total / elapsed:7.0f} bookings/s "
-        f"(attempts, {counts['ok'] / elapsed:.0f}/s booked)  | {counts['ok']} booked, "
-        f"{counts['conflict']} refused in {elapsed:.2f} s  | overbooked item-days: {overbooked}"
+    return sum(
+        len(av.conflict_days(good[item_id], item_bookings, window))
+        for item_id, item_bookings in bookings.items()
     )
+
+
+def bench_writers(engine: sa.Engine, url: str, actor: Actor) -> None:
+    """8 concurrent writers book 1-2 units of 1-3 of 50 hot items onto fresh overlapping
+    events: first as 8 threads of one process, then (fresh items) as 8 processes."""
+    for mode in ("threads", "processes"):
+        hot, event_ids = seed_hot(engine, mode)
+        if mode == "threads":
+            elapsed, booked, refused = run_threads(engine, actor, hot, event_ids)
+        else:
+            elapsed, booked, refused = run_processes(url, actor, hot, event_ids)
+        total = booked + refused
+        label = f"bookings: 8 writer {mode}, 50 hot"
+        print(
+            f"{label:<36} {total / elapsed:7.0f} bookings/s "
+            f"(attempts, {booked / elapsed:.0f}/s booked)  | {booked} booked, "
+            f"{refused} refused in {elapsed:.2f} s  | overbooked item-days: "
+            f"{overbooked_days(engine, hot)}"
+        )
 
 
 def main() -> None:
@@ -349,7 +427,7 @@ def main() -> None:
         user = s.scalars(sa.select(User).where(User.username == "bench")).one()
     actor = actor_of(user)
     bench_reads(engine, actor, rng, args.conflict_days)
-    bench_writers(engine, actor, rng)
+    bench_writers(engine, args.url, actor)
     engine.dispose()
 
 
