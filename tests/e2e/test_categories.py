@@ -8,7 +8,7 @@ import secrets
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, db_scalar, sign_in
+from tests.e2e.conftest import Server, db_execute, db_scalar, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -86,3 +86,35 @@ def test_technician_manages_but_cannot_delete_and_viewer_has_no_entry(server: Se
     viewer = new_context().new_page()
     sign_in(viewer, server.url, "viewer")
     expect(viewer.locator("aside").get_by_test_id("nav-categories")).to_have_count(0)
+
+
+def test_rename_after_someone_else_saved_compares_and_applies_mine(server: Server, page: Page):
+    open_categories(page, server, "manager")
+    name = f"E2E Clash {secrets.token_hex(2).upper()}"
+    page.get_by_test_id("new-category").click()
+    page.get_by_test_id("category-name").fill(name)
+    page.get_by_test_id("icon-projector").click()
+    page.get_by_test_id("save-category").click()
+    expect(category_row(page, name)).to_have_count(1)
+
+    category_row(page, name).get_by_test_id("rename-category").click()
+    page.get_by_test_id("category-name").fill(name + " Mine")
+    # Another person renames it and changes its icon in the meantime.
+    db_execute(
+        "UPDATE category SET name = :t, icon = 'speaker', version = version + 1 WHERE name = :n",
+        n=name,
+        t=name + " Theirs",
+    )
+    page.get_by_test_id("save-category").click()
+    expect(page.get_by_test_id("edit-conflict")).to_be_visible()
+    rows = page.get_by_test_id("conflict-row")
+    name_row = rows.filter(has=page.locator("[data-col=mine]", has_text=name + " Mine"))
+    expect(name_row.locator("[data-col=saved]")).to_have_text(name + " Theirs")
+    icon_row = page.locator("[data-testid=conflict-row][data-field=icon]")
+    expect(icon_row.locator("[data-col=saved]")).to_have_text("speaker")
+    expect(icon_row).to_contain_text("Saved")
+    assert db_scalar("SELECT count(*) FROM category WHERE name = :n", n=name + " Mine") == 0
+
+    page.get_by_test_id("apply-mine").click()
+    expect(category_row(page, name + " Mine")).to_have_count(1)
+    assert db_scalar("SELECT icon FROM category WHERE name = :n", n=name + " Mine") == "speaker"

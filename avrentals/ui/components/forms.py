@@ -102,6 +102,15 @@ def conflict_resolution(state: Any, noun: str) -> rx.Component:
     )
 
 
+def changed_fields(
+    field_names: tuple[str, ...], mine: dict[str, str], original: dict[str, str]
+) -> dict[str, str]:
+    """The fields of `field_names` the user changed (whitespace at the ends does not count)."""
+    return {
+        f: mine[f] for f in field_names if mine.get(f, "").strip() != original.get(f, "").strip()
+    }
+
+
 def conflict_rows(
     fields: tuple[tuple[str, str], ...],
     mine: dict[str, str],

@@ -7,7 +7,7 @@ import reflex as rx
 
 from avrentals.ui import routes
 from avrentals.ui.components.dialogs import delete_dialog as shared_delete_dialog
-from avrentals.ui.components.forms import field_error
+from avrentals.ui.components.forms import conflict_resolution, field_error
 from avrentals.ui.components.listing import error_callout, live_banner, message_box
 from avrentals.ui.components.shell import shell
 from avrentals.ui.state.auth import AuthState
@@ -163,6 +163,7 @@ def editor_dialog() -> rx.Component:
                     ),
                     field_error(S.name_error, "error-name"),
                     rx.cond(is_category, icon_picker()),
+                    conflict_resolution(S, "category"),
                     rx.cond(
                         S.editor_error != "",
                         rx.callout(
@@ -181,7 +182,7 @@ def editor_dialog() -> rx.Component:
                             "Save",
                             type="submit",
                             loading=S.saving,
-                            disabled=S.saving,
+                            disabled=S.saving | (S.conflict != ""),
                             custom_attrs={"data-testid": "save-category"},
                         ),
                         justify="end",

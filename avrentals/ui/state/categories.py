@@ -22,6 +22,7 @@ from avrentals.domain.errors import DomainError, NotFound, ValidationFailed, Ver
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import categories as categories_service
 from avrentals.ui import routes
+from avrentals.ui.components.forms import conflict_rows
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import live_context, parse_client_id, plural, text, verified_actor
 from avrentals.ui.state.deleting import open_confirmation, run_delete
@@ -29,6 +30,7 @@ from avrentals.ui.state.deleting import open_confirmation, run_delete
 CATEGORIES_PATH = routes.CATEGORIES
 ICONS: tuple[str, ...] = categories_service.ICONS
 KINDS = ("category", "subcategory")
+FIELDS = (("name", "Name"), ("icon", "Icon"))
 MAX_NAME_INPUT = 200  # the service allows 50 and says so on the field
 LIVE_ENTITIES = frozenset({"category", "subcategory", "equipment"})
 
@@ -119,6 +121,12 @@ class CategoriesState(rx.State):
     icon_error: str = ""
     editor_error: str = ""
     saving: bool = False
+    # After a version conflict: the message and the field-by-field comparison.
+    conflict: str = ""
+    conflict_rows: list[dict[str, str]] = []
+    _original: dict[str, str] = {}  # the values the editor opened with
+    _mine: dict[str, str] = {}  # the values this user submitted
+    _saved: dict[str, str] = {}  # the values someone else saved first
 
     delete_open: bool = False
     delete_kind: str = "category"
@@ -187,8 +195,21 @@ class CategoriesState(rx.State):
         self.editor_icon = row.get("icon", "package") or "package"
         self.editor_key = str(int(self.editor_key) + 1)
         self.name_error = self.icon_error = self.editor_error = ""
+        self._clear_conflict()
+        self._original = self._editor_values(self.editor_name, self.editor_icon)
         self.editor_open = True
         return None
+
+    def _editor_values(self, name: str, icon: str) -> dict[str, str]:
+        values = {"name": name}
+        if self.editor_kind == "category":
+            values["icon"] = icon
+        return values
+
+    def _clear_conflict(self) -> None:
+        self.conflict = ""
+        self.conflict_rows = []
+        self._mine = self._saved = {}
 
     @rx.event
     def set_editor_open(self, value: bool):
@@ -207,20 +228,49 @@ class CategoriesState(rx.State):
         """Submit of the editor. `form_data` must be a dict with a string `name` (≤ 200
         characters). Calls `create_category` / `update_category` (name and icon) or
         `create_subcategory` / `update_subcategory` (name), with the version shown."""
-        if self.saving or not self.editor_open:
+        if self.saving or not self.editor_open or self.conflict:
             return
         name = form_data.get("name") if isinstance(form_data, dict) else None
         if not isinstance(name, str) or len(name) > MAX_NAME_INPUT:
             self.name_error = "Name must be at most 50 characters."
             return
+        async for event in self._submit(self._editor_values(name, self.editor_icon)):
+            yield event
+
+    @rx.event
+    async def apply_mine(self):
+        """After a version conflict: save the fields this user changed over the values saved
+        by the other person (their other changes stay), with the saved version. No arguments."""
+        if self.saving or not self.editor_open or not self.conflict:
+            return
+        merged = dict(self._saved)
+        for field, value in self._mine.items():
+            if value.strip() != self._original.get(field, "").strip():
+                merged[field] = value
+        self._original = dict(self._saved)
+        self._clear_conflict()
+        async for event in self._submit(merged):
+            yield event
+
+    @rx.event
+    def discard_mine(self):
+        """After a version conflict: drop this user's edits and show the saved values."""
+        if self.saving or not self.editor_open or not self.conflict:
+            return
+        self.editor_name = self._saved.get("name", self.editor_name)
+        self.editor_icon = self._saved.get("icon", self.editor_icon)
+        self._original = dict(self._saved)
+        self._clear_conflict()
+        self.editor_key = str(int(self.editor_key) + 1)  # re-render the input with the saved name
+
+    async def _submit(self, values: dict[str, str]):
         actor, auth = await self._actor()
         if actor is None:
             yield auth._login_redirect()
             return
         target = parse_client_id(self.editor_id) if self.editor_id else None
-        data: dict[str, Any] = {"name": name}
-        if self.editor_kind == "category":
-            data["icon"] = self.editor_icon
+        self.editor_name = values["name"]
+        self.editor_icon = values.get("icon", self.editor_icon)
         self.saving = True
         self.name_error = self.icon_error = self.editor_error = ""
         yield
@@ -232,7 +282,7 @@ class CategoriesState(rx.State):
                 target,
                 self.editor_parent,
                 self.editor_version,
-                data,
+                dict(values),
             )
         except ValidationFailed as exc:
             self.name_error = (exc.fields.get("name") or [""])[0]
@@ -240,11 +290,7 @@ class CategoriesState(rx.State):
             if not (self.name_error or self.icon_error):
                 self.editor_error = exc.message
         except VersionConflict as exc:
-            self.editor_version = int(exc.current.get("version") or self.editor_version)
-            self.editor_error = (
-                f"Someone else changed this {self.editor_kind}; it is now called "
-                f"“{text(exc.current.get('name'))}”. Save again to apply yours."
-            )
+            self._on_conflict(values, exc.current)
         except NotFound:
             self.editor_open = False
             yield rx.toast.error(f"This {self.editor_kind} no longer exists.")
@@ -252,11 +298,21 @@ class CategoriesState(rx.State):
             self.editor_error = exc.message
         else:
             self.editor_open = False
-            verb = "renamed" if target else "added"
-            yield rx.toast.success(f"{name.strip()} {verb}.")
+            verb = "saved" if target else "added"
+            yield rx.toast.success(f"{values['name'].strip()} {verb}.")
             await self._reload(actor)
         finally:
             self.saving = False
+
+    def _on_conflict(self, mine: dict[str, str], current: dict[str, Any]) -> None:
+        """Keep what each side has, and compare them field by field."""
+        self.editor_version = int(current.get("version") or self.editor_version)
+        self._mine = dict(mine)
+        self._saved = self._editor_values(
+            text(current.get("name")), text(current.get("icon")) or "package"
+        )
+        self.conflict_rows = conflict_rows(FIELDS, self._mine, self._original, self._saved)
+        self.conflict = f"Someone else changed this {self.editor_kind} while you were editing."
 
     @rx.event
     async def ask_delete(self, kind: str, item_id: str):

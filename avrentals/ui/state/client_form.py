@@ -18,14 +18,14 @@ from typing import Any, ClassVar
 import reflex as rx
 
 from avrentals.db import read_session, transaction
-from avrentals.domain.changes import Change
-from avrentals.domain.errors import DomainError, NotFound, ValidationFailed, VersionConflict
+from avrentals.domain.errors import NotFound
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import clients as clients_service
+from avrentals.ui.components.forms import changed_fields as shared_changed_fields
 from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
-from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.client_detail import refresh_client_pages
-from avrentals.ui.state.clients import live_context, parse_client_id, text, user_name
+from avrentals.ui.state.clients import parse_client_id, text, user_name
+from avrentals.ui.state.versioned_form import VersionedFormMixin
 
 # (field, label) in form order; the service enforces the limits and names the field.
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -72,9 +72,7 @@ def read_form(form_data: Any) -> tuple[dict[str, str], dict[str, str]]:
 
 def changed_fields(mine: dict[str, str], original: dict[str, str]) -> dict[str, str]:
     """The fields the user changed (whitespace at the ends does not count)."""
-    return {
-        f: mine[f] for f in FIELD_NAMES if mine.get(f, "").strip() != original.get(f, "").strip()
-    }
+    return shared_changed_fields(FIELD_NAMES, mine, original)
 
 
 def conflict_rows(
@@ -110,8 +108,8 @@ def _editor(current: dict[str, Any]) -> str | None:
         return user_name(session, current.get("updated_by"))
 
 
-class ClientFormState(rx.State):
-    """The create/edit dialog of one tab, with conflict resolution.
+class ClientFormState(VersionedFormMixin, rx.State):
+    """The create/edit dialog of one tab, with conflict resolution (`VersionedFormMixin`).
 
     Every handler re-verifies the token (`AuthState._current_actor()`) and validates its
     arguments: ids are UUID strings (≤ 64 characters), form payloads are dicts of strings
@@ -120,28 +118,17 @@ class ClientFormState(rx.State):
     """
 
     LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
+    NOUN: ClassVar[str] = "client"
+    ENTITY: ClassVar[str] = "client"
+    FIELD_NAMES: ClassVar[tuple[str, ...]] = FIELD_NAMES
 
-    form_open: bool = False
-    mode: str = "create"  # "create" | "edit"
-    form_key: str = "0"  # bumped to re-render the (uncontrolled) inputs with `values`
-    edit_id: str = ""
-    edit_version: int = 0
     values: dict[str, str] = blank()
     errors: dict[str, str] = blank()
-    form_error: str = ""
-    saving: bool = False
-    stale_notice: str = ""  # live: someone else saved this client while the dialog is open
-    conflict: str = ""
-    conflict_rows: list[dict[str, str]] = []
 
-    _original: dict[str, str] = {}
-    _mine: dict[str, str] = {}
+    # --- hooks of VersionedFormMixin -----------------------------------------------------------
 
-    # --- helpers -----------------------------------------------------------------------------
-
-    async def _actor(self) -> tuple[Actor | None, AuthState]:
-        auth = await self.get_state(AuthState)
-        return await auth._current_actor(), auth
+    def _parse_id(self, value: Any) -> uuid.UUID | None:
+        return parse_client_id(value)
 
     def _show(self, row: dict[str, Any]) -> None:
         """Fill the form with a saved client (inputs re-render) and take its version."""
@@ -150,13 +137,24 @@ class ClientFormState(rx.State):
         self.edit_version = int(row.get("version") or 0)
         self.form_key = str(int(self.form_key) + 1)
 
-    def _reset_form(self) -> None:
-        self.errors = blank()
-        self.form_error = ""
-        self.conflict = ""
-        self.conflict_rows = []
-        self.stale_notice = ""
-        self._mine = {}
+    def _fetch(self, actor: Actor, record_id: uuid.UUID) -> dict[str, Any]:
+        return _get(actor, record_id)
+
+    def _write(
+        self, actor: Actor, record_id: uuid.UUID | None, version: int, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        if record_id is None:
+            return _create(actor, payload)
+        return _update(actor, record_id, version, payload)
+
+    def _conflict_rows_for(self, saved: dict[str, Any]) -> list[dict[str, str]]:
+        return conflict_rows(self._mine, self._original, form_values(saved))
+
+    def _editor_name(self, actor: Actor, current: dict[str, Any]) -> str | None:
+        return _editor(current)
+
+    async def _refresh(self, actor: Actor, record_id: str) -> None:
+        await refresh_client_pages(self, actor, record_id)
 
     # --- create / edit -------------------------------------------------------------------
 
@@ -199,14 +197,6 @@ class ClientFormState(rx.State):
         return None
 
     @rx.event
-    def set_form_open(self, value: bool):
-        """Dialog open/close from the browser (Escape, overlay, Cancel): only closing is
-        honoured; opening goes through `open_create` / `open_edit`."""
-        if value is False and not self.saving:
-            self.form_open = False
-            self._reset_form()
-
-    @rx.event
     async def save(self, form_data: dict):
         """Submit of the form (Enter or Save). `form_data` must be a dict of strings (see the
         class docstring). Create calls `clients.create_client` with every field; edit calls
@@ -220,120 +210,3 @@ class ClientFormState(rx.State):
         self._mine = values
         async for update in self._submit(values):
             yield update
-
-    @rx.event
-    async def apply_mine(self):
-        """After a conflict: resubmit the fields this user changed on top of the saved client
-        (with the saved version). No arguments."""
-        if self.saving or not self.form_open or not self.conflict or self.mode != "edit":
-            return
-        async for update in self._submit(self._mine):
-            yield update
-
-    @rx.event
-    async def discard_mine(self):
-        """After a conflict (or a live notice): drop this user's edits and show the saved
-        client, keeping the dialog open. No arguments."""
-        if self.saving or not self.form_open or self.mode != "edit":
-            return
-        cid = parse_client_id(self.edit_id)
-        if cid is None:
-            return
-        actor, auth = await self._actor()
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        try:
-            row = await asyncio.to_thread(_get, actor, cid)
-        except NotFound:
-            self.form_open = False
-            yield rx.toast.error("This client was deleted.")
-            return
-        self._reset_form()
-        self._show(row)
-
-    async def _submit(self, values: dict[str, str]):
-        actor, auth = await self._actor()
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        cid = parse_client_id(self.edit_id) if self.mode == "edit" else None
-        changes = changed_fields(values, self._original) if cid else values
-        if cid and not changes:
-            self.form_open = False
-            self._reset_form()
-            yield rx.toast.info("No changes to save.")
-            return
-        self.saving = True
-        self.errors = blank()
-        self.form_error = ""
-        yield
-        try:
-            if cid is None:
-                row = await asyncio.to_thread(_create, actor, values)
-            else:
-                row = await asyncio.to_thread(_update, actor, cid, self.edit_version, changes)
-        except VersionConflict as exc:
-            await self._on_conflict(exc.current)
-        except ValidationFailed as exc:
-            self._on_invalid(exc)
-        except NotFound:
-            self.form_open = False
-            yield rx.toast.error("This client was deleted by someone else.")
-        except DomainError as exc:  # Forbidden, rate limits, ...
-            self.form_error = exc.message
-        else:
-            self.form_open = False
-            verb = "added" if cid is None else "saved"
-            name = text(row.get("name"))
-            self._reset_form()
-            yield rx.toast.success(f"{name} {verb}.")
-            await refresh_client_pages(self, actor, str(row.get("id")))
-        finally:
-            self.saving = False
-
-    def _on_invalid(self, exc: ValidationFailed) -> None:
-        errors = blank()
-        other = []
-        for field, messages in exc.fields.items():
-            if field in errors and messages:
-                errors[field] = messages[0]
-            else:
-                other.extend(messages)
-        self.errors = errors
-        self.form_error = " ".join(other) if other else ""
-        if not any(errors.values()) and not other:
-            self.form_error = exc.message
-
-    async def _on_conflict(self, current: dict[str, Any]) -> None:
-        try:
-            who = await asyncio.to_thread(_editor, current)
-        except DomainError:
-            who = None
-        saved = form_values(current)
-        self.conflict = f"{who or 'Someone else'} changed this client while you were editing."
-        self.conflict_rows = conflict_rows(self._mine, self._original, saved)
-        self.stale_notice = ""
-        self.edit_version = int(current.get("version") or self.edit_version)
-
-    # --- live updates (called by avrentals.ui.live inside app.modify_state) -----------------
-
-    async def _apply_changes(self, changes: list[Change]) -> None:
-        """Tell a user with an open edit form that someone else just saved or deleted that
-        client, before they overwrite it."""
-        if not (self.form_open and self.edit_id) or self.conflict:
-            return
-        _token, _ip, _ua, own = await live_context(self)
-        for change in changes:
-            if change.entity != "client" or change.id != self.edit_id:
-                continue
-            if change.actor and change.actor == own:
-                continue
-            who = change.actorName or change.actor or "Someone else"
-            if change.action == "delete":
-                self.stale_notice = f"{who} just deleted this client."
-            elif change.version != self.edit_version:
-                self.stale_notice = (
-                    f"{who} just saved changes to this client. If you save, you'll see "
-                    "what changed, field by field, before anything is overwritten."
-                )

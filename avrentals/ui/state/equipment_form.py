@@ -20,14 +20,11 @@ from typing import Any, ClassVar
 import reflex as rx
 
 from avrentals.db import read_session, transaction
-from avrentals.domain.changes import Change
-from avrentals.domain.errors import DomainError, NotFound, ValidationFailed, VersionConflict
+from avrentals.domain.errors import NotFound
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import categories as categories_service
 from avrentals.domain.services import equipment as equipment_service
 from avrentals.ui.components.forms import conflict_rows
-from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import live_context
 from avrentals.ui.state.equipment_detail import refresh_equipment_pages
 from avrentals.ui.state.equipment_form_values import (
     CONTROLLED,
@@ -36,13 +33,13 @@ from avrentals.ui.state.equipment_form_values import (
     NO_SUBCATEGORY,
     TYPES,
     blank,
-    changed_fields,
     count_check,
     form_values,
     parse_item_id,
     read_form,
     service_input,
 )
+from avrentals.ui.state.versioned_form import VersionedFormMixin
 
 LIVE_ENTITIES = frozenset({"equipment"})
 
@@ -84,7 +81,7 @@ def _editor(actor: Actor, item_id: uuid.UUID) -> str | None:
         return equipment_service.last_editor_name(session, actor, item_id)
 
 
-class EquipmentFormState(rx.State):
+class EquipmentFormState(VersionedFormMixin, rx.State):
     """The equipment create/edit dialog of one tab, with conflict resolution.
 
     Every handler re-verifies the token (`AuthState._current_actor()`) and validates its
@@ -95,25 +92,15 @@ class EquipmentFormState(rx.State):
     """
 
     LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
+    NOUN: ClassVar[str] = "item"
+    ENTITY: ClassVar[str] = "equipment"
+    FIELD_NAMES: ClassVar[tuple[str, ...]] = FIELD_NAMES
 
-    form_open: bool = False
-    mode: str = "create"  # "create" | "edit"
-    form_key: str = "0"  # bumped to re-render the (uncontrolled) inputs with `values`
-    edit_id: str = ""
-    edit_version: int = 0
     values: dict[str, str] = blank()
     errors: dict[str, str] = dict.fromkeys(FIELD_NAMES, "")
-    form_error: str = ""
-    saving: bool = False
     code_editor: bool = False  # Manager/Admin: the asset code field is shown
     categories: list[dict[str, str]] = []
     subcategories: list[dict[str, str]] = []
-    stale_notice: str = ""
-    conflict: str = ""
-    conflict_rows: list[dict[str, str]] = []
-
-    _original: dict[str, str] = {}
-    _mine: dict[str, str] = {}
 
     @rx.var
     def subcategory_options(self) -> list[dict[str, str]]:
@@ -138,23 +125,42 @@ class EquipmentFormState(rx.State):
 
     # --- helpers -----------------------------------------------------------------------------
 
-    async def _actor(self) -> tuple[Actor | None, AuthState]:
-        auth = await self.get_state(AuthState)
-        return await auth._current_actor(), auth
-
     def _show(self, row: dict[str, Any]) -> None:
         self.values = form_values(row) if row else blank()
         self._original = dict(self.values)
         self.edit_version = int(row.get("version") or 0) if row else 0
         self.form_key = str(int(self.form_key) + 1)
 
-    def _reset_form(self) -> None:
-        self.errors = dict.fromkeys(FIELD_NAMES, "")
-        self.form_error = ""
-        self.conflict = ""
-        self.conflict_rows = []
-        self.stale_notice = ""
-        self._mine = {}
+    def _parse_id(self, value: Any) -> uuid.UUID | None:
+        return parse_item_id(value)
+
+    def _fetch(self, actor: Actor, record_id: uuid.UUID) -> dict[str, Any]:
+        return _get(actor, record_id)
+
+    def _write(
+        self, actor: Actor, record_id: uuid.UUID | None, version: int, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        if record_id is None:
+            return _create(actor, payload)
+        return _update(actor, record_id, version, payload)
+
+    def _changes_payload(self, changes: dict[str, str], *, create: bool) -> dict[str, Any]:
+        return service_input(changes, create=create, code_editor=self.code_editor)
+
+    def _conflict_rows_for(self, saved: dict[str, Any]) -> list[dict[str, str]]:
+        return conflict_rows(
+            FIELDS,
+            self._display(self._mine),
+            self._display(self._original),
+            self._display(form_values(saved)),
+        )
+
+    def _editor_name(self, actor: Actor, current: dict[str, Any]) -> str | None:
+        item_id = parse_item_id(str(current.get("id") or self.edit_id))
+        return _editor(actor, item_id) if item_id else None
+
+    async def _refresh(self, actor: Actor, record_id: str) -> None:
+        await refresh_equipment_pages(self, actor, record_id)
 
     def _display(self, values: dict[str, str]) -> dict[str, str]:
         """Form values as people read them (category names instead of ids)."""
@@ -236,14 +242,6 @@ class EquipmentFormState(rx.State):
         self.values = updated
 
     @rx.event
-    def set_form_open(self, value: bool):
-        """Dialog open/close from the browser (Escape, overlay, Cancel): only closing is
-        honoured; opening goes through `open_create` / `open_edit`."""
-        if value is False and not self.saving:
-            self.form_open = False
-            self._reset_form()
-
-    @rx.event
     async def save(self, form_data: dict):
         """Submit (Enter or Save). `form_data` must be a dict of strings (see the class
         docstring). Create calls `equipment.create_equipment` with the filled fields; edit
@@ -259,121 +257,3 @@ class EquipmentFormState(rx.State):
         self._mine = values
         async for update in self._submit(values):
             yield update
-
-    @rx.event
-    async def apply_mine(self):
-        """After a conflict: resubmit the fields this user changed on top of the saved item
-        (with the saved version). No arguments."""
-        if self.saving or not self.form_open or not self.conflict or self.mode != "edit":
-            return
-        async for update in self._submit(self._mine):
-            yield update
-
-    @rx.event
-    async def discard_mine(self):
-        """After a conflict (or a live notice): drop this user's edits and show the saved
-        item (`equipment.get_equipment_row`), keeping the dialog open. No arguments."""
-        iid = parse_item_id(self.edit_id)
-        if self.saving or not self.form_open or self.mode != "edit" or iid is None:
-            return
-        actor, auth = await self._actor()
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        try:
-            row = await asyncio.to_thread(_get, actor, iid)
-        except NotFound:
-            self.form_open = False
-            yield rx.toast.error("This item was deleted.")
-            return
-        self._reset_form()
-        self._show(row)
-
-    async def _submit(self, values: dict[str, str]):
-        actor, auth = await self._actor()
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        iid = parse_item_id(self.edit_id) if self.mode == "edit" else None
-        changes = changed_fields(values, self._original) if iid else values
-        if iid and not changes:
-            self.form_open = False
-            self._reset_form()
-            yield rx.toast.info("No changes to save.")
-            return
-        data = service_input(changes, create=iid is None, code_editor=self.code_editor)
-        self.saving = True
-        self.errors = dict.fromkeys(FIELD_NAMES, "")
-        self.form_error = ""
-        yield
-        try:
-            if iid is None:
-                saved = await asyncio.to_thread(_create, actor, data)
-            else:
-                saved = await asyncio.to_thread(_update, actor, iid, self.edit_version, data)
-        except VersionConflict as exc:
-            await self._on_conflict(actor, exc.current)
-        except ValidationFailed as exc:
-            self._on_invalid(exc)
-        except NotFound:
-            self.form_open = False
-            yield rx.toast.error("This item was deleted by someone else.")
-        except DomainError as exc:  # Forbidden, rate limits, ...
-            self.form_error = exc.message
-        else:
-            self.form_open = False
-            self._reset_form()
-            verb = "added" if iid is None else "saved"
-            yield rx.toast.success(f"{saved['name']} {verb}.")
-            await refresh_equipment_pages(self, actor, saved["id"])
-        finally:
-            self.saving = False
-
-    def _on_invalid(self, exc: ValidationFailed) -> None:
-        errors = dict.fromkeys(FIELD_NAMES, "")
-        other = []
-        for field, messages in exc.fields.items():
-            if field in errors and messages:
-                errors[field] = messages[0]
-            else:
-                other.extend(messages)
-        self.errors = errors
-        self.form_error = " ".join(other)
-        if not any(errors.values()) and not other:
-            self.form_error = exc.message
-
-    async def _on_conflict(self, actor: Actor, current: dict[str, Any]) -> None:
-        iid = parse_item_id(self.edit_id)
-        try:
-            who = await asyncio.to_thread(_editor, actor, iid) if iid else None
-        except DomainError:
-            who = None
-        saved = form_values(current)
-        self.conflict = f"{who or 'Someone else'} changed this item while you were editing."
-        self.conflict_rows = conflict_rows(
-            FIELDS, self._display(self._mine), self._display(self._original), self._display(saved)
-        )
-        self.stale_notice = ""
-        self.edit_version = int(current.get("version") or self.edit_version)
-
-    # --- live updates (called by avrentals.ui.live inside app.modify_state) -----------------
-
-    async def _apply_changes(self, changes: list[Change]) -> None:
-        """Tell a user with an open edit form that someone else just saved or deleted that
-        item, before they overwrite it."""
-        if not (self.form_open and self.edit_id) or self.conflict:
-            return
-        _token, _ip, _ua, own = await live_context(self)
-        for change in changes:
-            if change.entity != "equipment" or change.id != self.edit_id:
-                continue
-            if change.actor and change.actor == own:
-                continue
-            who = change.actorName or change.actor or "Someone else"
-            if change.action == "delete":
-                self.stale_notice = f"{who} just deleted this item."
-            elif change.version != self.edit_version:
-                self.stale_notice = (
-                    f"{who} just saved changes to this item. If you save, you'll see "
-                    "what changed, field by field, before anything is overwritten."
-                )

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from avrentals.ui.components.forms import changed_fields as shared_changed_fields
 from avrentals.ui.state.clients import parse_client_id, text
 
 # (field, label) in form order: the service's input vocabulary.
@@ -137,6 +138,4 @@ def service_input(values: dict[str, str], *, create: bool, code_editor: bool) ->
 
 def changed_fields(mine: dict[str, str], original: dict[str, str]) -> dict[str, str]:
     """The fields the user changed (whitespace at the ends does not count)."""
-    return {
-        f: mine[f] for f in FIELD_NAMES if mine.get(f, "").strip() != original.get(f, "").strip()
-    }
+    return shared_changed_fields(FIELD_NAMES, mine, original)
