@@ -7,23 +7,37 @@ from avrentals.api.app import create_api
 from avrentals.ui import live, routes
 from avrentals.ui.errors import on_backend_error
 from avrentals.ui.live import live_updates
+from avrentals.ui.pages.calendar import calendar_page
 from avrentals.ui.pages.categories import categories_page
 from avrentals.ui.pages.client_detail import client_detail_page
 from avrentals.ui.pages.clients import clients_page
+from avrentals.ui.pages.conflicts import conflicts_page
 from avrentals.ui.pages.equipment import equipment_page
 from avrentals.ui.pages.equipment_detail import equipment_detail_page
+from avrentals.ui.pages.equipment_import import equipment_import_page
+from avrentals.ui.pages.event_detail import event_detail_page
+from avrentals.ui.pages.events import events_page
 from avrentals.ui.pages.login import login_page
 from avrentals.ui.pages.placeholders import placeholder_page
+from avrentals.ui.pages.timeline import timeline_page
 from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.calendar import CalendarState
 from avrentals.ui.state.categories import CategoriesState
 from avrentals.ui.state.client_delete import ClientDeleteState
 from avrentals.ui.state.client_detail import ClientDetailState
 from avrentals.ui.state.client_form import ClientFormState
 from avrentals.ui.state.clients import ClientsState
+from avrentals.ui.state.conflicts import ConflictsState
 from avrentals.ui.state.equipment import EquipmentState
 from avrentals.ui.state.equipment_delete import EquipmentDeleteState
 from avrentals.ui.state.equipment_detail import EquipmentDetailState
 from avrentals.ui.state.equipment_form import EquipmentFormState
+from avrentals.ui.state.equipment_import import EquipmentImportState
+from avrentals.ui.state.event_detail import EventDetailState
+from avrentals.ui.state.event_form import EventDeleteState, EventFormState
+from avrentals.ui.state.event_rentals import EventRentalsState
+from avrentals.ui.state.events import EventsState
+from avrentals.ui.state.timeline import TimelineState
 
 PRODUCT = "AV Rentals"
 
@@ -80,7 +94,44 @@ app.add_page(
     title=f"Categories · {PRODUCT}",
     on_load=CategoriesState.load,
 )
+app.add_page(
+    timeline_page,
+    route=routes.AVAILABILITY,
+    title=f"Availability · {PRODUCT}",
+    on_load=TimelineState.load,
+)
+app.add_page(
+    conflicts_page,
+    route=routes.CONFLICTS,
+    title=f"Conflicts · {PRODUCT}",
+    on_load=ConflictsState.load,
+)
 BUILT = {routes.EQUIPMENT, routes.CLIENTS, routes.CATEGORIES}
+BUILT |= {routes.AVAILABILITY, routes.CONFLICTS}
+app.add_page(
+    events_page, route=routes.EVENTS, title=f"Events · {PRODUCT}", on_load=EventsState.load
+)
+app.add_page(
+    event_detail_page,
+    route=f"{routes.EVENTS}/[event_id]",
+    title=f"Event · {PRODUCT}",
+    on_load=EventDetailState.load,
+)
+BUILT |= {routes.EVENTS}
+app.add_page(
+    calendar_page,
+    route=routes.CALENDAR,
+    title=f"Calendar · {PRODUCT}",
+    on_load=CalendarState.load,
+)
+BUILT |= {routes.CALENDAR}
+app.add_page(
+    equipment_import_page,
+    route=routes.EQUIPMENT_IMPORT,
+    title=f"Import equipment · {PRODUCT}",
+    on_load=EquipmentImportState.load,
+)
+BUILT |= {routes.EQUIPMENT_IMPORT}
 for _route in routes.ROUTES:
     if _route.path not in BUILT:
         app.add_page(
@@ -100,4 +151,7 @@ live.register(
     EquipmentDeleteState,
     CategoriesState,
 )
+live.register(TimelineState, ConflictsState)
+live.register(EventsState, EventDetailState, EventFormState, EventDeleteState, EventRentalsState)
+live.register(CalendarState)
 app.register_lifespan_task(live_updates)

@@ -23,12 +23,16 @@ from avrentals.api.middleware import (
 from avrentals.api.routes import (
     auth,
     availability,
+    calendar,
     categories,
     clients,
     equipment,
+    equipment_csv,
     events,
     health,
+    media,
     rentals,
+    timeline,
 )
 from avrentals.domain.errors import NotFound
 
@@ -38,12 +42,16 @@ ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 ROUTERS = (
     health.router,
     auth.router,
+    media.router,  # before equipment: /api/equipment/labels.pdf is not an {id}
+    equipment_csv.router,  # before equipment: export.csv / import are not an {id}
     equipment.router,
     categories.router,
     clients.router,
     events.router,
     rentals.router,
     availability.router,
+    calendar.router,
+    timeline.router,
 )
 
 
@@ -83,7 +91,14 @@ def create_api(engine: Engine | None = None) -> FastAPI:
     install_error_handlers(app)
     # Last added runs first: the size check answers before anything reads the body, and its
     # 413 still passes through the security headers.
-    app.add_middleware(DeclaredBodySizeMiddleware, max_bytes=MAX_JSON_BODY_BYTES)
+    app.add_middleware(
+        DeclaredBodySizeMiddleware,
+        max_bytes=MAX_JSON_BODY_BYTES,
+        larger=(
+            (media.UPLOAD_PATH_RE, media.UPLOAD_MAX_BODY_BYTES),
+            (equipment_csv.IMPORT_PATH_RE, equipment_csv.MAX_UPLOAD_BODY),
+        ),
+    )
     app.add_middleware(SecurityHeadersMiddleware)
     for router in ROUTERS:
         app.include_router(router, max_body_size=MAX_JSON_BODY_BYTES)

@@ -122,6 +122,12 @@ class EquipmentOut(WireModel):
     daily_rate: Money
     asset_code: str
     image: str | None
+    image_url: str | None = Field(
+        default=None, description="The photo (longest side <= 1600 px); null without one"
+    )
+    thumbnail_url: str | None = Field(
+        default=None, description="The photo's thumbnail (fits 400x400); null without one"
+    )
     low_stock_threshold: int
     version: int
     created_at: datetime
@@ -149,6 +155,8 @@ class EquipmentOut(WireModel):
             daily_rate=row["daily_rate"],
             asset_code=row["asset_code"],
             image=row.get("image"),
+            image_url=row.get("image_url"),
+            thumbnail_url=row.get("thumbnail_url"),
             low_stock_threshold=row["low_stock_threshold"],
             version=row["version"],
             created_at=row["created_at"],

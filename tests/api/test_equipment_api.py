@@ -34,6 +34,8 @@ EQUIPMENT_KEYS = {
     "dailyRate",
     "assetCode",
     "image",
+    "imageUrl",
+    "thumbnailUrl",
     "lowStockThreshold",
     "version",
     "createdAt",

@@ -100,13 +100,13 @@ def test_sign_out_and_protected_pages_redirect_to_login(server: Server, page: Pa
         expect(page.get_by_test_id("user-menu")).to_have_count(0)
 
     # The requested page is kept and reached after signing in.
-    page.goto(f"{server.url}/events")
-    expect(page).to_have_url(re.compile(r"/login\?next=/events"), timeout=15_000)
+    page.goto(f"{server.url}/quotes")
+    expect(page).to_have_url(re.compile(r"/login\?next=/quotes"), timeout=15_000)
     wait_login_ready(page)
     page.fill("#username", "employee")
     page.fill("#password", DEMO_PASSWORD)
     page.press("#password", "Enter")
-    expect(page).to_have_url(url_of("/events"), timeout=15_000)
+    expect(page).to_have_url(url_of("/quotes"), timeout=15_000)
     expect(page.get_by_test_id("placeholder")).to_be_visible()
 
 

@@ -48,3 +48,14 @@ def test_audit_summary_and_path():
     assert describe_audit(entry) == "Location: A → B"
     assert id_from_path("/equipment/abc/") == "abc"
     assert id_from_path("/clients/abc") == ""
+
+
+def test_live_notice_names_who_imported_and_who_changed_an_item() -> None:
+    from avrentals.domain.changes import Change
+    from avrentals.ui.state.equipment import _describe
+
+    imported = Change(entity="equipment", action="import", id="", actor="ana", actorName="Ana")
+    assert _describe(imported, None, None, {}) == "Items were imported by Ana."
+    moved = Change(entity="equipment", action="update", id="1", actor="bo", actorName="Bo")
+    before, after = {"name": "Mixer", "location": "A"}, {"name": "Mixer", "location": "B"}
+    assert _describe(moved, before, after, {}) == "Location of Mixer updated by Bo."

@@ -37,6 +37,7 @@ from sqlmodel import Session, col, select
 from avrentals.domain import validation as v
 from avrentals.domain.enums import EquipmentType, Role, UnitStatus
 from avrentals.domain.errors import Forbidden, InUse, NotFound, ValidationFailed
+from avrentals.domain.media_store import image_urls
 from avrentals.domain.models import (
     AuditLog,
     Category,
@@ -71,23 +72,42 @@ SORTS: dict[str, Any] = {
 
 
 def equipment_row(item: EquipmentItem, category: str, subcategory: str | None) -> dict[str, Any]:
+    """The item's columns plus `category_name`, `subcategory_name` and the photo's
+    `image_url` / `thumbnail_url` (None without a photo)."""
     row = snapshot(item)
     row["category_name"] = category
     row["subcategory_name"] = subcategory
+    row["image_url"], row["thumbnail_url"] = image_urls(item.image)
     return row
 
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+# Below this many characters an asset-code search matches the start of the code only: typing
+# "A" should not list every code containing an A, and on PostgreSQL a pattern this short
+# gives the trigram index nothing to look up.
+CODE_SUBSTRING_MIN = 3
+
+
+def _like_escape(term: str) -> str:
+    return term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def search_condition(dialect: str, search: str) -> Any:
     """Match items by name, description or asset code.
 
-    PostgreSQL: prefix full-text match (`word:* & ...`) on the indexed expression of the
-    initial migration, plus asset-code substring. Elsewhere: case-insensitive LIKE.
+    PostgreSQL: prefix full-text match (`word:* & ...`, so "dig mix" finds "Digital Mixer"
+    as the user types) on the expression of `ix_equipment_fulltext`, OR an asset-code match
+    (case-insensitive substring from CODE_SUBSTRING_MIN characters, prefix below) served by
+    the trigram index `ix_equipment_asset_code_trgm` (migration 0003). Both sides being
+    indexed lets PostgreSQL combine the two indexes (BitmapOr) instead of computing the
+    full-text vector of every row. Elsewhere: every whitespace-separated word of the input
+    found (case-insensitive substring LIKE) in the name or description, or the same
+    asset-code rule. LIKE wildcards in the input match literally.
     """
     search = search.strip()[:100]
-    code = EquipmentItem.asset_code.ilike(f"%{search}%")  # type: ignore[attr-defined]
+    escaped = _like_escape(search)
+    pattern = f"%{escaped}%" if len(search) >= CODE_SUBSTRING_MIN else f"{escaped}%"
+    code = EquipmentItem.asset_code.ilike(pattern, escape="\\")  # type: ignore[attr-defined]
     words = _WORD.findall(search.lower())
     if dialect == "postgresql" and words:
         document = sa.func.to_tsvector(
@@ -98,12 +118,15 @@ def search_condition(dialect: str, search: str) -> Any:
             sa.literal_column("'simple'"), " & ".join(f"{w}:*" for w in words)
         )
         return sa.or_(document.op("@@")(query), code)
-    term = f"%{search.lower()}%"
-    return sa.or_(
-        sa.func.lower(EquipmentItem.name).like(term),
-        sa.func.lower(sa.func.coalesce(EquipmentItem.description, "")).like(term),
-        code,
-    )
+    # Every word (as typed, so partial words count) somewhere in the name or description.
+    each_word = [
+        sa.or_(
+            sa.func.lower(EquipmentItem.name).like(term, escape="\\"),
+            sa.func.lower(sa.func.coalesce(EquipmentItem.description, "")).like(term, escape="\\"),
+        )
+        for term in (f"%{_like_escape(w)}%" for w in search.lower().split())
+    ]
+    return sa.or_(sa.and_(*each_word), code)
 
 
 def parse_uuid(value: Any, field: str) -> uuid.UUID:
@@ -133,14 +156,24 @@ def list_equipment(
     `category_id`, `subcategory_id`, `status` (headline status), `item_type`
     (equipment|consumable), `location` (case-insensitive prefix, so "Aisle A" finds
     "Aisle A · Shelf 1"). Raises ValidationFailed for a sort key outside the allow-list or
-    an unknown status/type."""
+    an unknown status/type.
+
+    One read for the page and the count of matches (a second count only for an empty page
+    past the first). The page is chosen on ids and sort keys only and the full rows (with
+    category names) are fetched for those ids alone, so a deep page does not drag thousands
+    of joined rows through the sort. On PostgreSQL a search first collects its matches in a
+    MATERIALIZED CTE: that pins the index plan of `search_condition`; left to itself the
+    planner walks the name index in order and evaluates the full-text expression on every
+    row it passes (hundreds of ms at 20,000 items)."""
     require(actor, "equipment:read")
     errors = v.Errors()
     if sort not in SORTS:
         errors.add("sort", f"Sort by one of: {', '.join(SORTS)}.")
     conditions: list[Any] = []
-    if search and search.strip():
-        conditions.append(search_condition(session.get_bind().dialect.name, search))
+    searching = bool(search and search.strip())
+    dialect = session.get_bind().dialect.name
+    if search and searching:
+        conditions.append(search_condition(dialect, search))
     if category_id:
         conditions.append(EquipmentItem.category_id == category_id)
     if subcategory_id:
@@ -156,21 +189,41 @@ def list_equipment(
     if location and location.strip():
         conditions.append(_location_prefix(location))
     errors.raise_if_any()
-    total = session.exec(
-        select(sa.func.count()).select_from(EquipmentItem).where(*conditions)
-    ).one()
-    order = SORTS[sort].desc() if descending else SORTS[sort].asc()
-    stmt = (
-        select(EquipmentItem, Category.name, Subcategory.name)
-        .join(Category, Category.id == EquipmentItem.category_id)  # type: ignore[arg-type]
-        .outerjoin(Subcategory, Subcategory.id == EquipmentItem.subcategory_id)  # type: ignore[arg-type]
-        .where(*conditions)
-        .order_by(order, col(EquipmentItem.id))
+
+    # The matching ids with their sort key; the category name is the only key off the row.
+    key = SORTS[sort]
+    matches = sa.select(col(EquipmentItem.id).label("id"), key.label("k")).where(*conditions)
+    if sort == "category":
+        matches = matches.join(Category, Category.id == EquipmentItem.category_id)  # type: ignore[arg-type]
+    source: Any = matches.subquery("matches")
+    if searching and dialect == "postgresql":
+        source = matches.cte("matches").prefix_with("MATERIALIZED")
+    count = sa.select(sa.func.count()).select_from(source)
+    page = (
+        sa.select(source.c.id, source.c.k)
+        .order_by(source.c.k.desc() if descending else source.c.k.asc(), source.c.id)
         .offset(paging.offset)
         .limit(paging.page_size)
+        .subquery("page")
     )
-    rows = [equipment_row(item, cat, sub) for item, cat, sub in session.exec(stmt).all()]
+    stmt = (
+        # The count rides along with the page, so a search reads its matches once.
+        select(EquipmentItem, Category.name, Subcategory.name, count.scalar_subquery())
+        .join(page, page.c.id == EquipmentItem.id)
+        .join(Category, Category.id == EquipmentItem.category_id)  # type: ignore[arg-type]
+        .outerjoin(Subcategory, Subcategory.id == EquipmentItem.subcategory_id)  # type: ignore[arg-type]
+        .order_by(page.c.k.desc() if descending else page.c.k.asc(), page.c.id)
+    )
+    found = session.exec(stmt).all()
+    rows = [equipment_row(item, cat, sub) for item, cat, sub, _total in found]
+    total = found[0][3] if found else _empty_page_total(session, count, paging)
     return Page(rows, paging.page, paging.page_size, int(total))
+
+
+def _empty_page_total(session: Session, count: Any, paging: PageRequest) -> int:
+    """Total for an empty page: 0 on page 1 (nothing matched), else the page lies past the
+    last one and the matches are counted on their own."""
+    return int(session.execute(count).scalar_one()) if paging.page > 1 else 0
 
 
 def get_equipment(session: Session, actor: Actor, item_id: uuid.UUID) -> EquipmentItem:

@@ -310,6 +310,14 @@ def line_totals(session: Session, event_id: uuid.UUID) -> dict[uuid.UUID, int]:
     return {item_id: qty for item_id, qty in session.exec(stmt).all()}
 
 
+def rental_line_count(session: Session, actor: Actor, event_id: uuid.UUID) -> int:
+    """How many rental lines the event has (what deleting it would remove). Needs
+    `events:read`."""
+    require(actor, "events:read")
+    stmt = select(sa.func.count()).select_from(Rental).where(col(Rental.event_id) == event_id)
+    return int(session.exec(stmt).one())
+
+
 def record_change(session: Session, actor: Actor, entity: str, action: str, row: Any) -> None:
     """Queue a change of `row` for the bus (published after commit)."""
     changes.record(

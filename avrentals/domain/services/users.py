@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
-from sqlmodel import Session, select
+import sqlalchemy as sa
+from sqlmodel import Session, col, select
 
 from avrentals.domain import changes
 from avrentals.domain.enums import Role
@@ -104,3 +106,19 @@ def display_name(session: Session, user_id: object) -> str | None:
         return None
     user = session.get(User, uid)
     return user.name if user is not None else None
+
+
+def assignable_users(session: Session, actor: Actor, keep: object = None) -> list[dict[str, str]]:
+    """Active users by name (`{id, name}`), plus the user `keep` (an id, e.g. the one already
+    assigned to an event) even when deactivated, for an "Assigned to" picker. Needs
+    `events:read`; names only, nothing private. The event service re-checks the choice."""
+    require(actor, "events:read")
+    cond: Any = col(User.is_active)
+    try:
+        keep_id = keep if isinstance(keep, uuid.UUID) else uuid.UUID(str(keep)) if keep else None
+    except (TypeError, ValueError):
+        keep_id = None
+    if keep_id is not None:
+        cond = sa.or_(cond, col(User.id) == keep_id)
+    rows = session.exec(select(User.id, User.name).where(cond).order_by(col(User.name))).all()
+    return [{"id": str(uid), "name": name} for uid, name in rows]

@@ -301,9 +301,17 @@ def list_page(
         path,
         rx.vstack(
             rx.flex(
-                rx.text(description, size="2", color_scheme="gray", flex="1"),
+                # The page title says enough on a phone; the sentence would push the list down.
+                rx.text(
+                    description,
+                    size="2",
+                    color_scheme="gray",
+                    flex="1",
+                    display=rx.breakpoints(initial="none", sm="block"),
+                ),
                 new,
                 align="center",
+                justify="end",
                 gap="3",
                 width="100%",
             ),

@@ -1,12 +1,15 @@
-"""/equipment: the inventory list (server-side pages), filters, the location editor and the
-create / edit / delete dialogs (names link to the item page)."""
+"""/equipment: the inventory list (server-side pages) as a table or a grid of photo cards,
+its filters, the Actions menu (export / import / labels), the location editor and the
+create / edit / delete dialogs (names and cards link to the item page)."""
 
 from __future__ import annotations
 
 import reflex as rx
 
+from avrentals.domain.services.categories import ICONS
 from avrentals.ui import routes
 from avrentals.ui.components.forms import conflict_callout, field_error
+from avrentals.ui.components.inventory_actions import inventory_actions_menu
 from avrentals.ui.components.listing import (
     header_cell,
     list_cards,
@@ -20,7 +23,14 @@ from avrentals.ui.components.listing import (
 from avrentals.ui.components.listing import row_actions as list_row_actions
 from avrentals.ui.pages.equipment_dialogs import equipment_delete_dialog, equipment_form_dialog
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.equipment import ALL_CATEGORIES, SORT_OPTIONS, EquipmentState
+from avrentals.ui.state.equipment import (
+    ALL,
+    ALL_CATEGORIES,
+    SORT_OPTIONS,
+    STATUS_LABELS,
+    TYPE_LABELS,
+    EquipmentState,
+)
 from avrentals.ui.state.equipment_delete import EquipmentDeleteState
 from avrentals.ui.state.equipment_form import EquipmentFormState
 
@@ -46,6 +56,18 @@ def row_actions(row: rx.Var) -> rx.Component:
         on_delete=EquipmentDeleteState.ask_delete(row["id"]),
         delete_testid="delete-equipment",
         edit_icon="square-pen",
+    )
+
+
+def status_color(status: rx.Var) -> rx.Var:
+    """The colour of a headline status (good green, damaged red, maintenance amber)."""
+    return rx.match(status, ("good", "green"), ("damaged", "red"), ("maintenance", "amber"), "gray")
+
+
+def category_icon(name: rx.Var, size: int = 18) -> rx.Component:
+    """A category's Lucide icon from the service's allow-list by (variable) name."""
+    return rx.match(
+        name, *[(icon, rx.icon(icon, size=size)) for icon in ICONS], rx.icon("package", size=size)
     )
 
 
@@ -81,6 +103,172 @@ def edit_button(row: rx.Var) -> rx.Component:
 # --- toolbar ----------------------------------------------------------------------------------
 
 
+def _select(
+    items: list[rx.Component],
+    value: rx.Var,
+    on_change,
+    label: str,
+    testid: str,
+    disabled: rx.Var | bool = False,
+) -> rx.Component:
+    return rx.box(
+        rx.select.root(
+            rx.select.trigger(width="100%", aria_label=label),
+            rx.select.content(*items),
+            value=value,
+            on_change=on_change,
+            disabled=disabled,
+            size="2",
+        ),
+        custom_attrs={"data-testid": testid},
+        min_width="0",
+    )
+
+
+def view_switch() -> rx.Component:
+    """Table / grid, remembered in this browser."""
+    return rx.segmented_control.root(
+        rx.segmented_control.item(
+            rx.icon("table-2", size=16),
+            value="table",
+            aria_label="Table view",
+            title="Table view",
+            custom_attrs={"data-testid": "view-table"},
+        ),
+        rx.segmented_control.item(
+            rx.icon("layout-grid", size=16),
+            value="grid",
+            aria_label="Grid view",
+            title="Grid view",
+            custom_attrs={"data-testid": "view-grid"},
+        ),
+        value=EquipmentState.view_value,
+        on_change=EquipmentState.set_view,
+        size="2",
+        flex_shrink="0",
+        custom_attrs={"data-testid": "view-switch"},
+    )
+
+
+def location_filter() -> rx.Component:
+    """Free text ("starts with", like the API) with the locations in use as suggestions."""
+    return rx.box(
+        rx.input(
+            rx.input.slot(rx.icon("map-pin", size=14)),
+            placeholder="Location",
+            default_value=EquipmentState.location,
+            key=EquipmentState.filters_key,
+            on_change=EquipmentState.set_location.debounce(400),
+            max_length=100,
+            size="2",
+            width="100%",
+            aria_label="Location starts with",
+            custom_attrs={"list": "equipment-locations", "data-testid": "location-filter"},
+        ),
+        rx.el.datalist(
+            rx.foreach(EquipmentState.locations, lambda loc: rx.el.option(value=loc)),
+            id="equipment-locations",
+        ),
+        min_width="0",
+    )
+
+
+def filters() -> rx.Component:
+    category = _select(
+        [
+            rx.select.item("All categories", value=ALL_CATEGORIES),
+            rx.select.separator(),
+            rx.foreach(
+                EquipmentState.categories, lambda c: rx.select.item(c["name"], value=c["id"])
+            ),
+        ],
+        EquipmentState.category,
+        EquipmentState.set_category,
+        "Category",
+        "category-filter",
+    )
+    subcategory = _select(
+        [
+            rx.select.item("All subcategories", value=ALL),
+            rx.select.separator(),
+            rx.foreach(
+                EquipmentState.subcategories, lambda c: rx.select.item(c["name"], value=c["id"])
+            ),
+        ],
+        EquipmentState.subcategory,
+        EquipmentState.set_subcategory,
+        "Subcategory",
+        "subcategory-filter",
+        disabled=EquipmentState.subcategory_disabled,
+    )
+    status = _select(
+        [
+            rx.select.item("Any status", value=ALL),
+            rx.select.separator(),
+            *[rx.select.item(label, value=key) for key, label in STATUS_LABELS.items()],
+        ],
+        EquipmentState.status,
+        EquipmentState.set_status,
+        "Status",
+        "status-filter",
+    )
+    item_type = _select(
+        [
+            rx.select.item("All types", value=ALL),
+            rx.select.separator(),
+            *[rx.select.item(label, value=key) for key, label in TYPE_LABELS.items()],
+        ],
+        EquipmentState.item_type,
+        EquipmentState.set_item_type,
+        "Type",
+        "type-filter",
+    )
+    sort = _select(
+        [rx.select.item(label, value=key) for key, (_s, _d, label) in SORT_OPTIONS.items()],
+        EquipmentState.sort,
+        EquipmentState.set_sort,
+        "Sort",
+        "sort",
+    )
+    return rx.grid(
+        category,
+        subcategory,
+        status,
+        item_type,
+        location_filter(),
+        sort,
+        grid_template_columns=rx.breakpoints(
+            initial="repeat(2, minmax(0, 1fr))",
+            sm="repeat(3, minmax(0, 1fr))",
+            lg="repeat(6, minmax(0, 1fr))",
+        ),
+        gap="8px",
+        width="100%",
+        # Folded away on a phone until asked for; always shown from tablet width up.
+        display=rx.breakpoints(
+            initial=rx.cond(EquipmentState.filters_open, "grid", "none"), sm="grid"
+        ),
+        custom_attrs={"data-testid": "equipment-filters"},
+    )
+
+
+def filters_toggle() -> rx.Component:
+    """The phone's "Filters" button, with how many are set."""
+    return rx.button(
+        rx.icon("sliders-horizontal", size=16),
+        rx.cond(EquipmentState.filter_count > 0, EquipmentState.filter_count.to_string(), ""),
+        on_click=EquipmentState.toggle_filters,
+        variant=rx.cond(EquipmentState.filter_count > 0, "soft", "surface"),
+        color_scheme="gray",
+        size="2",
+        flex_shrink="0",
+        aria_label="Filters",
+        aria_expanded=EquipmentState.filters_open,
+        display=rx.breakpoints(initial="inline-flex", sm="none"),
+        custom_attrs={"data-testid": "filters-toggle"},
+    )
+
+
 def toolbar() -> rx.Component:
     search = search_box(
         value=EquipmentState.search,
@@ -90,35 +278,32 @@ def toolbar() -> rx.Component:
         label="Search equipment",
         testid="equipment-search",
     )
-    category = rx.select.root(
-        rx.select.trigger(placeholder="All categories", width="100%"),
-        rx.select.content(
-            rx.select.item("All categories", value=ALL_CATEGORIES),
-            rx.select.separator(),
-            rx.foreach(
-                EquipmentState.categories,
-                lambda c: rx.select.item(c["name"], value=c["id"]),
-            ),
+    clear = rx.cond(
+        EquipmentState.has_filters,
+        rx.button(
+            rx.icon("filter-x", size=16),
+            rx.text("Clear filters", display=rx.breakpoints(initial="none", sm="inline")),
+            on_click=EquipmentState.clear_filters,
+            variant="ghost",
+            color_scheme="gray",
+            size="2",
+            aria_label="Clear filters",
+            flex_shrink="0",
+            custom_attrs={"data-testid": "clear-filters"},
         ),
-        value=EquipmentState.category,
-        on_change=EquipmentState.set_category,
-        size="2",
     )
-    sort = rx.select.root(
-        rx.select.trigger(width="100%", aria_label="Sort"),
-        rx.select.content(
-            *[rx.select.item(label, value=key) for key, (_s, _d, label) in SORT_OPTIONS.items()]
+    return rx.vstack(
+        rx.flex(
+            rx.box(search, flex="1", min_width="0"),
+            clear,
+            filters_toggle(),
+            view_switch(),
+            align="center",
+            gap="8px",
+            width="100%",
         ),
-        value=EquipmentState.sort,
-        on_change=EquipmentState.set_sort,
-        size="2",
-    )
-    return rx.grid(
-        rx.box(search, grid_column=rx.breakpoints(initial="1 / -1", sm="auto")),
-        rx.box(category, custom_attrs={"data-testid": "category-filter"}, min_width="0"),
-        rx.box(sort, custom_attrs={"data-testid": "sort"}, min_width="0"),
-        grid_template_columns=rx.breakpoints(initial="1fr 1fr", sm="2fr 1fr 1fr"),
-        gap="12px",
+        filters(),
+        spacing="2",
         width="100%",
     )
 
@@ -241,6 +426,139 @@ def equipment_cards() -> rx.Component:
     return list_cards(EquipmentState.rows, equipment_card)
 
 
+# --- grid: photo cards ------------------------------------------------------------------------
+
+
+def thumbnail(row: rx.Var) -> rx.Component:
+    """The item's thumbnail, or its category's icon when it has no photo."""
+    return rx.box(
+        rx.cond(
+            row["thumb"] != "",
+            rx.image(
+                src=row["thumb"],
+                alt=row["name"],
+                loading="lazy",
+                width="100%",
+                height="100%",
+                object_fit="cover",
+                custom_attrs={"data-testid": "tile-photo"},
+            ),
+            rx.center(
+                category_icon(row["icon"], size=40),
+                width="100%",
+                height="100%",
+                color="var(--gray-9)",
+                custom_attrs={"data-testid": "tile-placeholder"},
+            ),
+        ),
+        aspect_ratio=rx.breakpoints(initial="2 / 1", xs="4 / 3"),
+        width="100%",
+        background="var(--gray-a3)",
+        overflow="hidden",
+    )
+
+
+def equipment_tile(row: rx.Var) -> rx.Component:
+    color = status_color(row["status"])
+    category_line = rx.cond(
+        row["subcategory"] != "", row["category"] + " · " + row["subcategory"], row["category"]
+    )
+    return rx.card(
+        rx.link(
+            rx.vstack(
+                rx.inset(thumbnail(row), side="top", clip="padding-box", pb="current"),
+                rx.text(
+                    row["name"],
+                    weight="bold",
+                    size="2",
+                    style={
+                        "display": "-webkit-box",
+                        "-webkit-line-clamp": "2",
+                        "-webkit-box-orient": "vertical",
+                        "overflow": "hidden",
+                    },
+                    custom_attrs={"data-field": "name"},
+                ),
+                rx.text(category_line, size="1", color_scheme="gray", trim="both", truncate=True),
+                rx.hstack(
+                    rx.text(
+                        row["asset_code"], size="1", class_name="avr-mono", color_scheme="gray"
+                    ),
+                    rx.spacer(),
+                    rx.badge(
+                        row["qty"],
+                        color_scheme=color,
+                        variant="soft",
+                        radius="full",
+                        title=row["status_label"] + " · good / total",
+                        custom_attrs={"data-field": "qty"},
+                    ),
+                    align="center",
+                    width="100%",
+                ),
+                rx.hstack(
+                    rx.hstack(
+                        rx.icon("map-pin", size=12, flex_shrink="0"),
+                        rx.text(
+                            row["location"],
+                            size="1",
+                            white_space="nowrap",
+                            overflow="hidden",
+                            text_overflow="ellipsis",
+                            min_width="0",
+                        ),
+                        align="center",
+                        spacing="1",
+                        color="var(--gray-11)",
+                        flex="1",
+                        min_width="0",
+                        title=row["location"],
+                    ),
+                    rx.text(
+                        row["rate"],
+                        size="2",
+                        weight="medium",
+                        white_space="nowrap",
+                        custom_attrs={"data-field": "rate"},
+                    ),
+                    align="center",
+                    width="100%",
+                ),
+                spacing="2",
+                align="stretch",
+                width="100%",
+            ),
+            href=detail_href(row["id"]),
+            underline="none",
+            color="inherit",
+            high_contrast=True,
+            display="block",
+            aria_label=row["name"],
+        ),
+        size="2",
+        class_name=rx.cond(row["id"] == EquipmentState.live_item_id, "avr-row-live", ""),
+        custom_attrs={"data-id": row["id"], "data-testid": "equipment-tile"},
+        min_width="0",
+        _hover={"box_shadow": "var(--shadow-3)"},
+    )
+
+
+def equipment_grid() -> rx.Component:
+    return rx.grid(
+        rx.foreach(EquipmentState.rows, equipment_tile),
+        grid_template_columns=rx.breakpoints(
+            initial="minmax(0, 1fr)",
+            xs="repeat(2, minmax(0, 1fr))",
+            sm="repeat(3, minmax(0, 1fr))",
+            lg="repeat(4, minmax(0, 1fr))",
+            xl="repeat(5, minmax(0, 1fr))",
+        ),
+        gap="12px",
+        width="100%",
+        custom_attrs={"data-testid": "equipment-grid"},
+    )
+
+
 # --- states: loading, empty, no results, error -------------------------------------------------
 
 
@@ -257,7 +575,7 @@ def no_results() -> rx.Component:
     return message_box(
         "package-search",
         "No items match your filters",
-        "Try another search term or category.",
+        "Try another search term, or widen the category, status, type or location.",
         rx.button(
             rx.icon("filter-x", size=16),
             "Clear filters",
@@ -274,7 +592,11 @@ def list_body() -> rx.Component:
         loading_testid="equipment-loading",
         empty=empty_state(),
         no_results=no_results(),
-        content=rx.fragment(equipment_table(), equipment_cards()),
+        content=rx.cond(
+            EquipmentState.grid_view,
+            equipment_grid(),
+            rx.fragment(equipment_table(), equipment_cards()),
+        ),
     )
 
 
@@ -339,7 +661,7 @@ def equipment_page() -> rx.Component:
         routes.EQUIPMENT,
         routes.BY_PATH[routes.EQUIPMENT].description,
         EquipmentState,
-        new=new_item_button(),
+        new=rx.hstack(inventory_actions_menu(), new_item_button(), spacing="2", align="center"),
         toolbar=toolbar(),
         body=list_body(),
         dialogs=[edit_dialog(), equipment_form_dialog(), equipment_delete_dialog()],

@@ -12,7 +12,11 @@ from avrentals.ui.components.shell import shell
 from avrentals.ui.pages.equipment import CAN_DELETE, CAN_EDIT, status_badge
 from avrentals.ui.pages.equipment_dialogs import equipment_delete_dialog, equipment_form_dialog
 from avrentals.ui.state.equipment_delete import EquipmentDeleteState
-from avrentals.ui.state.equipment_detail import EquipmentDetailState
+from avrentals.ui.state.equipment_detail import (
+    PHOTO_ACCEPT,
+    PHOTO_UPLOAD_ID,
+    EquipmentDetailState,
+)
 from avrentals.ui.state.equipment_form import EquipmentFormState
 
 D = EquipmentDetailState
@@ -65,6 +69,217 @@ def facts() -> rx.Component:
         ),
         width="100%",
         custom_attrs={"data-testid": "equipment-facts"},
+    )
+
+
+def photo_view() -> rx.Component:
+    """The photo (opens full size in a new tab), or a placeholder when there is none."""
+    return rx.cond(
+        D.item["image_url"] != "",
+        rx.link(
+            rx.image(
+                src=D.item["image_url"],
+                alt=D.item["name"],
+                width="100%",
+                height="100%",
+                object_fit="contain",
+                loading="lazy",
+                custom_attrs={"data-testid": "equipment-photo"},
+            ),
+            href=D.item["image_url"],
+            is_external=True,
+            aria_label="Open the photo full size",
+            display="block",
+            width="100%",
+            height="100%",
+        ),
+        rx.vstack(
+            rx.icon("image", size=36, color="var(--gray-8)"),
+            rx.text("No photo yet", size="2", color_scheme="gray"),
+            align="center",
+            justify="center",
+            spacing="2",
+            width="100%",
+            height="100%",
+            custom_attrs={"data-testid": "equipment-photo-placeholder"},
+        ),
+    )
+
+
+def photo_uploader() -> rx.Component:
+    """Drop zone / file picker (keyboard: focus it and press Enter). The browser only
+    pre-filters by type; the server checks the content."""
+    return rx.upload.root(
+        rx.cond(
+            D.uploading,
+            rx.hstack(
+                rx.spinner(size="2"),
+                rx.text("Uploading and checking the photo…", size="2"),
+                align="center",
+                justify="center",
+                spacing="2",
+                custom_attrs={"data-testid": "photo-uploading"},
+            ),
+            rx.vstack(
+                rx.hstack(
+                    rx.icon("upload", size=16),
+                    rx.text(
+                        rx.cond(D.item["image_url"] != "", "Replace photo", "Add a photo"),
+                        size="2",
+                        weight="medium",
+                    ),
+                    align="center",
+                    spacing="2",
+                ),
+                rx.text(
+                    "Drop a JPEG, PNG or WebP here or click to choose · max 5 MB",
+                    size="1",
+                    color_scheme="gray",
+                    align="center",
+                ),
+                align="center",
+                spacing="1",
+            ),
+        ),
+        id=PHOTO_UPLOAD_ID,
+        accept=PHOTO_ACCEPT,
+        max_files=1,
+        multiple=False,
+        disabled=D.uploading,
+        on_drop=[
+            D.start_photo_upload,
+            D.upload_photo(rx.upload_files(upload_id=PHOTO_UPLOAD_ID)),
+        ],
+        on_drop_rejected=D.photo_rejected,
+        border="1px dashed var(--gray-a8)",
+        border_radius="var(--radius-3)",
+        padding="14px",
+        width="100%",
+        cursor="pointer",
+        drag_active_style={"border_color": "var(--accent-9)", "background": "var(--accent-a2)"},
+        custom_attrs={"data-testid": "photo-upload", "aria-label": "Upload a photo"},
+    )
+
+
+def remove_photo_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Remove photo?"),
+            rx.alert_dialog.description(
+                "The photo of ",
+                rx.text.strong(D.item["name"]),
+                " is taken off the item for everyone. You can upload a new one at any time.",
+                size="2",
+            ),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.button(
+                    "Remove photo",
+                    on_click=D.confirm_remove_photo,
+                    loading=D.removing,
+                    disabled=D.removing,
+                    color_scheme="red",
+                    custom_attrs={"data-testid": "confirm-remove-photo"},
+                ),
+                justify="end",
+                gap="3",
+                margin_top="16px",
+            ),
+            max_width="420px",
+        ),
+        open=D.remove_open,
+        on_open_change=D.set_remove_open,
+    )
+
+
+def label_buttons() -> rx.Component:
+    return rx.flex(
+        rx.button(
+            rx.icon("qr-code", size=16),
+            "Download label (PNG)",
+            on_click=D.download_label,
+            variant="soft",
+            size="2",
+            custom_attrs={"data-testid": "download-label"},
+        ),
+        rx.menu.root(
+            rx.menu.trigger(
+                rx.button(
+                    rx.icon("file-text", size=16),
+                    "Label sheet (PDF)",
+                    rx.icon("chevron-down", size=14),
+                    variant="soft",
+                    size="2",
+                    custom_attrs={"data-testid": "label-sheet"},
+                )
+            ),
+            rx.menu.content(
+                rx.menu.item(
+                    "This item",
+                    on_click=D.download_label_sheet(False),
+                    custom_attrs={"data-testid": "label-sheet-item"},
+                ),
+                rx.menu.item(
+                    "Every item in " + D.item["category"],
+                    on_click=D.download_label_sheet(True),
+                    custom_attrs={"data-testid": "label-sheet-category"},
+                ),
+            ),
+        ),
+        gap="8px",
+        wrap="wrap",
+    )
+
+
+def photo_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.flex(
+                rx.heading("Photo & label", size="3", as_="h3"),
+                rx.spacer(),
+                rx.cond(
+                    CAN_EDIT & (D.item["image_url"] != ""),
+                    rx.button(
+                        rx.icon("trash-2", size=14),
+                        "Remove photo",
+                        on_click=D.ask_remove_photo,
+                        variant="ghost",
+                        color_scheme="red",
+                        size="1",
+                        custom_attrs={"data-testid": "remove-photo"},
+                    ),
+                ),
+                align="center",
+                width="100%",
+            ),
+            rx.box(
+                photo_view(),
+                width="100%",
+                aspect_ratio="4 / 3",
+                max_height=rx.breakpoints(initial="220px", sm="280px"),
+                background="var(--gray-a2)",
+                border_radius="var(--radius-3)",
+                overflow="hidden",
+            ),
+            rx.cond(CAN_EDIT, photo_uploader()),
+            rx.cond(
+                D.photo_error != "",
+                rx.callout(
+                    D.photo_error,
+                    icon="triangle-alert",
+                    color_scheme="red",
+                    size="1",
+                    width="100%",
+                    role="alert",
+                    custom_attrs={"data-testid": "photo-error"},
+                ),
+            ),
+            label_buttons(),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+        custom_attrs={"data-testid": "equipment-photo-card"},
     )
 
 
@@ -166,7 +381,7 @@ def found() -> rx.Component:
             width="100%",
         ),
         rx.grid(
-            rx.vstack(counts(), facts(), spacing="3", width="100%"),
+            rx.vstack(photo_card(), counts(), facts(), spacing="3", width="100%"),
             rx.vstack(
                 section(
                     "Upcoming bookings",
@@ -229,6 +444,7 @@ def equipment_detail_page() -> rx.Component:
             ),
             equipment_form_dialog(),
             equipment_delete_dialog(),
+            remove_photo_dialog(),
             spacing="4",
             width="100%",
         ),

@@ -15,11 +15,13 @@ from typing import Any, ClassVar
 
 import reflex as rx
 
-from avrentals.db import read_session
+from avrentals.db import read_session, transaction
+from avrentals.domain import media_store
 from avrentals.domain.changes import Change
-from avrentals.domain.errors import DomainError, NotFound
+from avrentals.domain.errors import DomainError, NotFound, ValidationFailed, VersionConflict
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import equipment as equipment_service
+from avrentals.domain.services import equipment_images, labels
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import (
@@ -74,6 +76,12 @@ def describe_audit(entry: dict[str, Any]) -> str:
     create/delete."""
     old, new = entry.get("old") or {}, entry.get("new") or {}
     parts = []
+    if entry.get("action") == "update" and old.get("image") != new.get("image"):
+        # Stored names are long hashes: say what happened to the photo instead.
+        if not new.get("image"):
+            parts.append("Photo removed")
+        else:
+            parts.append("Photo replaced" if old.get("image") else "Photo added")
     for key, label in AUDIT_LABELS.items():
         if key not in old and key not in new:
             continue
@@ -106,6 +114,9 @@ def display_detail(detail: dict[str, Any]) -> dict[str, Any]:
         "rate": format_eur(row.get("daily_rate")),
         "low_stock": text(row.get("low_stock_threshold")),
         "version": text(row.get("version")),
+        "category_id": text(row.get("category_id")),
+        "image_url": text(row.get("image_url")),
+        "thumbnail_url": text(row.get("thumbnail_url")),
     }
     counts = {k: text(v) for k, v in detail["counts"].items()}
     bookings = [
@@ -174,6 +185,50 @@ def _live_detail(token: str, ip: str | None, user_agent: str | None, item_id: st
         return display_detail(equipment_service.equipment_detail(session, actor, _parse(item_id)))
 
 
+PHOTO_UPLOAD_ID = "equipment-photo"
+PHOTO_ACCEPT = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]}
+PHOTO_REJECTED = "Choose one JPEG, PNG or WebP photo of at most 5 MB."
+PHOTO_CONFLICT = (
+    "Someone else changed this item's photo a moment ago; the page now shows it. "
+    "Upload yours again to replace it."
+)
+
+
+def _version_of(item: dict[str, str]) -> int | None:
+    raw = item.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+def _set_photo(actor: Actor, item_id: str, data: bytes, version: int | None) -> None:
+    with transaction() as session:
+        equipment_images.set_equipment_image(session, actor, _parse(item_id), data, version=version)
+
+
+def _remove_photo(actor: Actor, item_id: str, version: int | None) -> None:
+    with transaction() as session:
+        equipment_images.remove_equipment_image(session, actor, _parse(item_id), version=version)
+
+
+def _label_png(actor: Actor, item_id: str) -> tuple[bytes, str]:
+    with read_session() as session:
+        label = labels.label_data(session, actor, _parse(item_id))
+    return labels.render_label_png(label), label.asset_code
+
+
+def _label_sheet(actor: Actor, item_id: str, whole_category: bool) -> bytes:
+    with read_session() as session:
+        if whole_category:
+            item = equipment_service.get_equipment(session, actor, _parse(item_id))
+            return labels.label_sheet_pdf(session, actor, category_id=item.category_id)
+        return labels.label_sheet_pdf(session, actor, item_ids=[_parse(item_id)])
+
+
+def safe_filename(value: str) -> str:
+    """Letters, digits, dot, dash and underscore only (for download names)."""
+    cleaned = "".join(ch if ch.isalnum() or ch in "._-" else "-" for ch in value)
+    return cleaned.strip("-")[:60] or "label"
+
+
 class EquipmentDetailState(rx.State):
     """One item's page. Handlers take no client-supplied arguments: the id is parsed from
     the URL (a UUID, else "not found"); `equipment.equipment_detail` does the read."""
@@ -190,6 +245,10 @@ class EquipmentDetailState(rx.State):
     maintenance: list[dict[str, str]] = []
     history: list[dict[str, str]] = []
     live_notice: str = ""
+    photo_error: str = ""
+    uploading: bool = False
+    remove_open: bool = False
+    removing: bool = False
 
     def _apply(self, shown: dict[str, Any]) -> None:
         self.item = shown["item"]
@@ -233,6 +292,8 @@ class EquipmentDetailState(rx.State):
             self.item = {}
         self.detail_id = raw if parse_client_id(raw) is not None else ""
         self.live_notice = ""
+        self.photo_error = ""
+        self.remove_open = self.uploading = self.removing = False
         if not self.detail_id:
             self._gone()
             return
@@ -243,6 +304,141 @@ class EquipmentDetailState(rx.State):
     def dismiss_notice(self):
         """Hide the live-update banner. No arguments."""
         self.live_notice = ""
+
+    # --- Photo and labels. Every handler re-verifies the token; the services authorise. ---
+
+    async def _actor(self) -> tuple[Actor | None, Any]:
+        auth = await self.get_state(AuthState)
+        actor = await auth._current_actor()
+        return actor, (None if actor is not None else auth._login_redirect())
+
+    @rx.event
+    def start_photo_upload(self):
+        """Show the upload spinner and clear the last message. No arguments."""
+        if self.detail_id:
+            self.uploading = True
+            self.photo_error = ""
+
+    @rx.event
+    def photo_rejected(self, _rejections: list[dict[str, Any]]):
+        """The browser refused the dropped file (type, size or count): say what fits."""
+        self.uploading = False
+        self.photo_error = PHOTO_REJECTED
+
+    @rx.event
+    async def upload_photo(self, files: list[rx.UploadFile]):
+        """Set the dropped/chosen photo on the shown item: the first file only, read up to
+        one byte past the limit (the service checks size and type from the content), stored
+        by `equipment_images.set_equipment_image` with the version this page shows."""
+        try:
+            if not self.detail_id or not isinstance(files, list) or not files:
+                return
+            actor, refusal = await self._actor()
+            if actor is None:
+                yield refusal
+                return
+            data = await files[0].read(media_store.MAX_UPLOAD_BYTES + 1)
+            if not isinstance(data, bytes):
+                self.photo_error = PHOTO_REJECTED
+                return
+            try:
+                await asyncio.to_thread(
+                    _set_photo, actor, self.detail_id, data, _version_of(self.item)
+                )
+            except ValidationFailed as exc:
+                self.photo_error = " ".join(exc.fields.get("image") or [exc.message])
+                return
+            except VersionConflict:
+                self.photo_error = PHOTO_CONFLICT
+                await self._reload(actor)
+                return
+            except DomainError as exc:
+                self.photo_error = exc.message
+                return
+            self.photo_error = ""
+            await refresh_equipment_pages(self, actor, self.detail_id)
+            yield rx.toast.success("Photo saved.")
+        finally:
+            self.uploading = False
+
+    @rx.event
+    def ask_remove_photo(self):
+        """Open the "remove photo" confirmation. No arguments."""
+        self.photo_error = ""
+        self.remove_open = bool(self.item.get("image_url"))
+
+    @rx.event
+    def set_remove_open(self, value: bool):
+        """Open/close the confirmation (from the dialog itself)."""
+        self.remove_open = bool(value) and bool(self.item.get("image_url"))
+
+    @rx.event
+    async def confirm_remove_photo(self):
+        """Remove the shown item's photo (`equipment_images.remove_equipment_image`, with the
+        version this page shows). No arguments."""
+        if not self.detail_id or self.removing:
+            return
+        actor, refusal = await self._actor()
+        if actor is None:
+            yield refusal
+            return
+        self.removing = True
+        yield
+        try:
+            await asyncio.to_thread(_remove_photo, actor, self.detail_id, _version_of(self.item))
+        except VersionConflict:
+            self.photo_error = PHOTO_CONFLICT
+            await self._reload(actor)
+            return
+        except DomainError as exc:
+            self.photo_error = exc.message
+            return
+        finally:
+            self.removing = False
+            self.remove_open = False
+        await refresh_equipment_pages(self, actor, self.detail_id)
+        yield rx.toast.success("Photo removed.")
+
+    @rx.event
+    async def download_label(self):
+        """Download the shown item's QR label as a PNG. No arguments."""
+        if not self.detail_id:
+            return
+        actor, refusal = await self._actor()
+        if actor is None:
+            yield refusal
+            return
+        try:
+            png, code = await asyncio.to_thread(_label_png, actor, self.detail_id)
+        except DomainError as exc:
+            yield rx.toast.error(exc.message)
+            return
+        yield rx.download(
+            data=png, filename=f"label-{safe_filename(code)}.png", mime_type="image/png"
+        )
+
+    @rx.event
+    async def download_label_sheet(self, whole_category: bool = False):
+        """Download an A4 label sheet (PDF) of the shown item, or of every item in its
+        category when `whole_category` is true (any other value means false)."""
+        if not self.detail_id:
+            return
+        actor, refusal = await self._actor()
+        if actor is None:
+            yield refusal
+            return
+        every = whole_category is True
+        try:
+            pdf = await asyncio.to_thread(_label_sheet, actor, self.detail_id, every)
+        except DomainError as exc:
+            yield rx.toast.error(exc.message)
+            return
+        name = self.item.get("category", "") if every else self.item.get("asset_code", "")
+        yield rx.download(
+            data=pdf,
+            filename=f"labels-{safe_filename(name)}.pdf",
+            mime_type="application/pdf",
+        )
 
     async def _apply_changes(self, changes: list[Change]) -> None:
         """Re-read the item after a committed change to it, its category or any rental or

@@ -1,0 +1,393 @@
+"""/events/<id>: one event: status, client link, dates with buffers, assigned user, notes, and
+its equipment (item link, category, quantity with inline edit, prep status, remove), plus the
+add-equipment dialog with the live availability figure."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from avrentals.ui import routes
+from avrentals.ui.components.forms import field_error
+from avrentals.ui.components.listing import error_callout, live_banner, message_box
+from avrentals.ui.components.shell import shell
+from avrentals.ui.pages.event_dialogs import (
+    add_equipment_dialog,
+    event_dialogs,
+    remove_line_dialog,
+    rental_conflict_box,
+)
+from avrentals.ui.pages.events import CAN_DELETE, CAN_DUPLICATE, CAN_WRITE, status_badge
+from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.event_detail import EventDetailState
+from avrentals.ui.state.event_form import EventDeleteState, EventDuplicateState, EventFormState
+from avrentals.ui.state.event_rentals import EventRentalsState
+from avrentals.ui.state.events import EVENTS_PATH
+
+E = EventDetailState
+R = EventRentalsState
+CAN_BOOK = AuthState.permissions.contains("rentals:write")
+CAN_REMOVE = AuthState.permissions.contains("rentals:delete")
+# The category gets its own column from tablets up; on phones it sits under the item name.
+WIDE_CELL = rx.breakpoints(initial="none", sm="table-cell")
+NARROW_ONLY = rx.breakpoints(initial="block", sm="none")
+
+
+def back_link() -> rx.Component:
+    return rx.link(
+        rx.hstack(rx.icon("arrow-left", size=16), rx.text("All events"), spacing="1"),
+        href=EVENTS_PATH,
+        size="2",
+        underline="none",
+    )
+
+
+def prep_badge(status: rx.Var, label: rx.Var) -> rx.Component:
+    def badge(color: str) -> rx.Component:
+        return rx.badge(
+            label,
+            color_scheme=color,
+            variant="soft",
+            radius="full",
+            custom_attrs={"data-testid": "prep-status"},
+        )
+
+    return rx.match(
+        status, ("checked-out", badge("amber")), ("checked-in", badge("green")), badge("gray")
+    )
+
+
+def _fact(icon: str, label: str, value: rx.Component, testid: str) -> rx.Component:
+    return rx.hstack(
+        rx.icon(icon, size=16, color="var(--gray-10)", flex_shrink="0", margin_top="2px"),
+        rx.vstack(
+            rx.text(label, size="1", color_scheme="gray"),
+            rx.box(value, font_size="var(--font-size-2)", word_break="break-word"),
+            spacing="0",
+            min_width="0",
+        ),
+        align="start",
+        spacing="3",
+        custom_attrs={"data-testid": testid},
+    )
+
+
+def info_card() -> rx.Component:
+    ev = E.event
+    return rx.card(
+        rx.vstack(
+            rx.heading("Details", size="3", as_="h3"),
+            _fact(
+                "building-2",
+                "Client",
+                rx.link(ev["client"], href=routes.CLIENTS + "/" + ev["client_id"]),
+                "fact-client",
+            ),
+            _fact("map-pin", "Location", rx.text(ev["location"]), "fact-location"),
+            _fact(
+                "calendar",
+                "Dates",
+                rx.vstack(
+                    rx.text(ev["period"]),
+                    rx.cond(
+                        ev["blocked"] != "",
+                        rx.text(ev["blocked"], size="1", color_scheme="gray"),
+                    ),
+                    spacing="0",
+                ),
+                "fact-dates",
+            ),
+            _fact(
+                "user",
+                "Assigned to",
+                rx.text(rx.cond(ev["assigned"] != "", ev["assigned"], "Nobody yet")),
+                "fact-assigned",
+            ),
+            rx.cond(
+                ev["notes"] != "",
+                _fact("sticky-note", "Notes", rx.text(ev["notes"]), "fact-notes"),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def qty_cell(r: rx.Var) -> rx.Component:
+    editing = R.qty_edit_id == r["id"]
+    return rx.cond(
+        editing,
+        rx.form(
+            rx.hstack(
+                rx.input(
+                    name="quantity",
+                    default_value=R.qty_edit_value,
+                    type="text",
+                    input_mode="numeric",
+                    max_length=7,
+                    width="72px",
+                    size="1",
+                    auto_focus=True,
+                    aria_label="Quantity",
+                    custom_attrs={"data-testid": "qty-input"},
+                ),
+                rx.icon_button(
+                    rx.icon("check", size=14),
+                    type="submit",
+                    size="1",
+                    loading=R.qty_saving,
+                    aria_label="Save quantity",
+                    custom_attrs={"data-testid": "qty-save"},
+                ),
+                rx.icon_button(
+                    rx.icon("x", size=14),
+                    type="button",
+                    on_click=R.cancel_qty_edit,
+                    variant="soft",
+                    color_scheme="gray",
+                    size="1",
+                    aria_label="Cancel",
+                ),
+                spacing="1",
+                justify="end",
+            ),
+            on_submit=R.save_qty,
+            reset_on_submit=False,
+        ),
+        rx.hstack(
+            rx.text(r["quantity"], weight="medium", custom_attrs={"data-field": "quantity"}),
+            rx.cond(
+                CAN_BOOK,
+                rx.icon_button(
+                    rx.icon("pencil", size=12),
+                    on_click=R.start_qty_edit(r["id"]),
+                    variant="ghost",
+                    color_scheme="gray",
+                    size="1",
+                    aria_label="Change quantity of " + r["name"],
+                    custom_attrs={"data-testid": "edit-qty"},
+                ),
+            ),
+            spacing="2",
+            justify="end",
+            align="center",
+        ),
+    )
+
+
+def remove_button(r: rx.Var) -> rx.Component:
+    return rx.cond(
+        CAN_REMOVE,
+        rx.icon_button(
+            rx.icon("trash-2", size=14),
+            on_click=R.ask_remove(r["id"]),
+            variant="ghost",
+            color_scheme="red",
+            size="1",
+            aria_label="Remove " + r["name"],
+            custom_attrs={"data-testid": "remove-line"},
+        ),
+    )
+
+
+def rental_row(r: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.link(
+                r["name"],
+                href=routes.EQUIPMENT + "/" + r["equipment_id"],
+                weight="medium",
+                custom_attrs={"data-field": "item"},
+            ),
+            rx.text(r["category"], size="1", color_scheme="gray", display=NARROW_ONLY),
+        ),
+        rx.table.cell(r["category"], display=WIDE_CELL),
+        rx.table.cell(qty_cell(r), class_name="avr-num"),
+        rx.table.cell(prep_badge(r["prep_status"], r["prep_label"])),
+        rx.table.cell(remove_button(r)),
+        align="center",
+        custom_attrs={"data-testid": "rental-row", "data-id": r["id"]},
+    )
+
+
+def rentals_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.flex(
+                rx.heading("Equipment", size="3", as_="h3"),
+                rx.badge(
+                    E.line_count.to_string() + " lines · " + E.unit_count.to_string() + " units",
+                    variant="soft",
+                    color_scheme="gray",
+                    radius="full",
+                    custom_attrs={"data-testid": "rental-count"},
+                ),
+                rx.spacer(),
+                rx.cond(
+                    CAN_BOOK,
+                    rx.button(
+                        rx.icon("plus", size=16),
+                        "Add equipment",
+                        on_click=R.open_add,
+                        size="2",
+                        custom_attrs={"data-testid": "add-equipment"},
+                    ),
+                ),
+                align="center",
+                spacing="2",
+                wrap="wrap",
+                width="100%",
+            ),
+            rx.cond(
+                R.qty_error != "",
+                rx.cond(
+                    R.qty_conflict_lines.length() > 0,
+                    rental_conflict_box(R.qty_error, R.qty_conflict_lines, "qty-conflict"),
+                    field_error(R.qty_error, "qty-error"),
+                ),
+            ),
+            rx.cond(
+                E.line_count > 0,
+                rx.box(
+                    rx.table.root(
+                        rx.table.header(
+                            rx.table.row(
+                                rx.table.column_header_cell("Item"),
+                                rx.table.column_header_cell("Category", display=WIDE_CELL),
+                                rx.table.column_header_cell("Qty", class_name="avr-num"),
+                                rx.table.column_header_cell("Prep"),
+                                rx.table.column_header_cell("", aria_label="Actions"),
+                            )
+                        ),
+                        rx.table.body(rx.foreach(E.rentals, rental_row)),
+                        variant="ghost",
+                        size="2",
+                        width="100%",
+                    ),
+                    overflow_x="auto",
+                    width="100%",
+                    custom_attrs={"data-testid": "rental-table"},
+                ),
+                rx.text(
+                    "No equipment booked yet.",
+                    size="2",
+                    color_scheme="gray",
+                    custom_attrs={"data-testid": "rental-empty"},
+                ),
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        width="100%",
+    )
+
+
+def actions() -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            CAN_WRITE,
+            rx.button(
+                rx.icon("pencil", size=16),
+                "Edit",
+                on_click=EventFormState.open_edit(E.detail_id),
+                variant="soft",
+                custom_attrs={"data-testid": "edit-event"},
+            ),
+        ),
+        rx.cond(
+            CAN_DUPLICATE,
+            rx.button(
+                rx.icon("copy", size=16),
+                "Duplicate",
+                on_click=EventDuplicateState.open_duplicate(E.detail_id),
+                variant="soft",
+                color_scheme="gray",
+                custom_attrs={"data-testid": "duplicate-event"},
+            ),
+        ),
+        rx.cond(
+            CAN_DELETE,
+            rx.button(
+                rx.icon("trash-2", size=16),
+                "Delete",
+                on_click=EventDeleteState.ask_delete(E.detail_id),
+                variant="soft",
+                color_scheme="red",
+                custom_attrs={"data-testid": "delete-event"},
+            ),
+        ),
+        spacing="2",
+        wrap="wrap",
+    )
+
+
+def found() -> rx.Component:
+    return rx.vstack(
+        rx.flex(
+            rx.vstack(
+                rx.hstack(
+                    rx.heading(
+                        E.event["name"],
+                        size="6",
+                        as_="h2",
+                        custom_attrs={"data-testid": "event-title"},
+                    ),
+                    status_badge(E.event["status"], E.event["status_label"]),
+                    align="center",
+                    spacing="3",
+                    wrap="wrap",
+                ),
+                rx.text(
+                    E.event["period"] + " · " + E.event["location"], size="2", color_scheme="gray"
+                ),
+                spacing="1",
+                min_width="0",
+            ),
+            rx.spacer(),
+            actions(),
+            align="center",
+            spacing="3",
+            wrap="wrap",
+            width="100%",
+        ),
+        rx.grid(
+            info_card(),
+            rentals_card(),
+            grid_template_columns=rx.breakpoints(initial="1fr", md="minmax(260px, 1fr) 2fr"),
+            gap="16px",
+            width="100%",
+        ),
+        spacing="4",
+        width="100%",
+    )
+
+
+def not_found() -> rx.Component:
+    return message_box(
+        "calendar-x",
+        "Event not found",
+        "There is no event at this address. It may have been deleted.",
+        rx.link(rx.button("Back to events", variant="soft"), href=EVENTS_PATH),
+        testid="event-not-found",
+    )
+
+
+def event_detail_page() -> rx.Component:
+    return shell(
+        EVENTS_PATH,
+        rx.vstack(
+            back_link(),
+            live_banner(E.live_notice, E.dismiss_notice),
+            error_callout(E.error),
+            rx.cond(
+                ~E.loaded,
+                rx.skeleton(height="240px", width="100%", loading=True),
+                rx.cond(E.not_found, not_found(), found()),
+            ),
+            event_dialogs(),
+            add_equipment_dialog(),
+            remove_line_dialog(),
+            spacing="4",
+            width="100%",
+        ),
+    )

@@ -1,0 +1,621 @@
+"""The event dialogs: create / edit form (field messages, client picker, conflict comparison,
+refused date moves), duplicate, delete confirmation; and on the event page the
+add-equipment dialog (search, pick, "available X of Y for these dates", the explanation),
+and the remove-line confirmation."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import reflex as rx
+
+from avrentals.ui.components.dialogs import delete_dialog, form_dialog
+from avrentals.ui.components.forms import field_error
+from avrentals.ui.state.event_form import (
+    NO_USER,
+    EventDeleteState,
+    EventDuplicateState,
+    EventFormState,
+)
+from avrentals.ui.state.event_rentals import EventRentalsState
+
+F = EventFormState
+D = EventDuplicateState
+X = EventDeleteState
+R = EventRentalsState
+
+
+def rental_conflict_box(message: rx.Var, lines: rx.Var, testid: str) -> rx.Component:
+    """A refused booking or move, readably: per item what was asked, what is free of the
+    bookable units, the fully used days and which events hold the stock."""
+
+    def line(r: rx.Var) -> rx.Component:
+        return rx.vstack(
+            rx.text(r["item"], weight="bold", size="2"),
+            rx.text(r["summary"], size="2"),
+            rx.cond(r["days"] != "", rx.text(r["days"], size="1")),
+            rx.cond(r["booked"] != "", rx.text(r["booked"], size="1")),
+            spacing="0",
+            custom_attrs={"data-testid": "conflict-line", "data-item": r["item_id"]},
+        )
+
+    return rx.cond(
+        message != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("calendar-x")),
+            rx.callout.text(message, weight="medium"),
+            rx.vstack(rx.foreach(lines, line), spacing="2"),
+            color_scheme="red",
+            size="1",
+            width="100%",
+            custom_attrs={"data-testid": testid},
+        ),
+    )
+
+
+# --- create / edit ---------------------------------------------------------------------------
+
+
+def _label(field: str, label: str, required: bool = False, prefix: str = "event") -> rx.Component:
+    return rx.text(
+        label,
+        rx.cond(required, rx.text.span(" *", color="var(--red-11)")),
+        as_="label",
+        size="2",
+        weight="medium",
+        html_for=f"{prefix}-{field}",
+    )
+
+
+def _field(field: str, label: str, control: rx.Component, *, required=False, full=False, hint=""):
+    return rx.vstack(
+        _label(field, label, required),
+        control,
+        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+        field_error(F.errors[field], f"error-{field}"),
+        spacing="1",
+        width="100%",
+        min_width="0",
+        grid_column="1 / -1" if full else "auto",
+    )
+
+
+def _input(field: str, max_len: int = 200, **props: Any) -> rx.Component:
+    props.setdefault("type", "text")  # no browser validation: the service's message is shown
+    return rx.input(
+        id=f"event-{field}",
+        name=field,
+        default_value=F.values[field],
+        max_length=max_len,
+        auto_complete="off",
+        size="2",
+        width="100%",
+        custom_attrs={"data-testid": f"event-{field}"},
+        **props,
+    )
+
+
+def _client_picker() -> rx.Component:
+    return rx.vstack(
+        rx.input(
+            rx.input.slot(rx.icon("search", size=14)),
+            placeholder="Find a client",
+            on_change=F.search_clients.debounce(250),
+            key=F.client_search_key,
+            type="search",
+            size="2",
+            width="100%",
+            aria_label="Find a client",
+            custom_attrs={"data-testid": "event-client-search"},
+        ),
+        rx.select.root(
+            rx.select.trigger(
+                placeholder="Choose a client",
+                width="100%",
+                id="event-client_id",
+                custom_attrs={"data-testid": "event-client_id"},
+            ),
+            rx.select.content(
+                rx.foreach(F.clients, lambda c: rx.select.item(c["name"], value=c["id"]))
+            ),
+            value=F.values["client_id"],
+            on_change=lambda v: F.set_choice("client_id", v),
+            size="2",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _user_select() -> rx.Component:
+    return rx.select.root(
+        rx.select.trigger(
+            placeholder="Nobody yet",
+            width="100%",
+            id="event-assigned_user_id",
+            custom_attrs={"data-testid": "event-assigned_user_id"},
+        ),
+        rx.select.content(
+            rx.select.item("Nobody yet", value=NO_USER),
+            rx.foreach(F.users, lambda u: rx.select.item(u["name"], value=u["id"])),
+        ),
+        value=F.user_value,
+        on_change=lambda v: F.set_choice("assigned_user_id", v),
+        size="2",
+    )
+
+
+def event_form_dialog() -> rx.Component:
+    body = rx.vstack(
+        rental_conflict_box(F.rental_conflict, F.rental_conflict_lines, "event-rental-conflict"),
+        rx.grid(
+            _field("name", "Name", _input("name", 100, auto_focus=True), required=True, full=True),
+            _field("client_id", "Client", _client_picker(), required=True, full=True),
+            _field("location", "Location", _input("location", 200), required=True),
+            _field("assigned_user_id", "Assigned to", _user_select()),
+            _field(
+                "start_date", "Start date", _input("start_date", 10, type="date"), required=True
+            ),
+            _field("end_date", "End date", _input("end_date", 10, type="date"), required=True),
+            _field(
+                "prep_days",
+                "Prep days",
+                _input("prep_days", 3, input_mode="numeric"),
+                hint="Gear leaves the warehouse this many days before.",
+            ),
+            _field(
+                "return_days",
+                "Return days",
+                _input("return_days", 3, input_mode="numeric"),
+                hint="Gear is back this many days after.",
+            ),
+            _field(
+                "notes",
+                "Notes",
+                rx.text_area(
+                    id="event-notes",
+                    name="notes",
+                    default_value=F.values["notes"],
+                    max_length=2000,
+                    rows="3",
+                    width="100%",
+                    custom_attrs={"data-testid": "event-notes"},
+                ),
+                full=True,
+            ),
+            grid_template_columns=rx.breakpoints(initial="1fr", sm="1fr 1fr"),
+            gap="12px",
+            width="100%",
+        ),
+        spacing="3",
+        width="100%",
+    )
+    return form_dialog(
+        F,
+        noun="event",
+        title_edit="Edit event",
+        title_new="New event",
+        hint_new="Name, client, location and dates are required.",
+        body=body,
+        save_testid="save-event",
+        form_testid="event-form",
+        max_width="640px",
+    )
+
+
+# --- duplicate ---------------------------------------------------------------------------------
+
+
+def duplicate_dialog() -> rx.Component:
+    def dup_field(field: str, label: str, kind: str, hint: str = "") -> rx.Component:
+        return rx.vstack(
+            _label(field, label, field != "end_date", prefix="dup"),
+            rx.input(
+                id=f"dup-{field}",
+                name=field,
+                default_value=D.values[field],
+                type=kind,
+                size="2",
+                width="100%",
+                custom_attrs={"data-testid": f"dup-{field}"},
+            ),
+            rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+            field_error(D.errors[field], f"dup-error-{field}"),
+            spacing="1",
+            width="100%",
+            grid_column="1 / -1" if field == "name" else "auto",
+        )
+
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Duplicate event"),
+            rx.dialog.description(
+                "Copies ",
+                rx.text.strong(D.source_name),
+                " (",
+                D.source_period,
+                ") and its equipment to new dates. Every line is checked for availability.",
+                size="2",
+                color_scheme="gray",
+                margin_bottom="12px",
+            ),
+            rental_conflict_box(D.rental_conflict, D.rental_conflict_lines, "dup-rental-conflict"),
+            rx.form(
+                rx.grid(
+                    dup_field("name", "Name", "text"),
+                    dup_field("start_date", "New start date", "date"),
+                    dup_field("end_date", "New end date", "date", "Empty: same length."),
+                    grid_template_columns=rx.breakpoints(initial="1fr", sm="1fr 1fr"),
+                    gap="12px",
+                    width="100%",
+                    margin_top="8px",
+                ),
+                rx.cond(
+                    D.form_error != "",
+                    rx.callout(D.form_error, icon="circle-alert", color_scheme="red", size="1"),
+                ),
+                rx.flex(
+                    rx.dialog.close(
+                        rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                    ),
+                    rx.button(
+                        rx.icon("copy", size=16),
+                        "Duplicate",
+                        type="submit",
+                        loading=D.saving,
+                        custom_attrs={"data-testid": "confirm-duplicate"},
+                    ),
+                    justify="end",
+                    spacing="3",
+                    margin_top="16px",
+                ),
+                key=D.dup_key,
+                on_submit=D.duplicate,
+                reset_on_submit=False,
+            ),
+            max_width="520px",
+        ),
+        open=D.dup_open,
+        on_open_change=D.set_dup_open,
+    )
+
+
+def event_delete_dialog() -> rx.Component:
+    return delete_dialog(
+        X,
+        "Delete event?",
+        rx.text.strong(X.delete_name),
+        " will be deleted permanently. ",
+        rx.text.span(X.delete_lines, custom_attrs={"data-testid": "delete-lines"}),
+        " This can't be undone.",
+    )
+
+
+def event_dialogs() -> rx.Component:
+    """The dialogs of the list and the event page."""
+    return rx.fragment(event_form_dialog(), duplicate_dialog(), event_delete_dialog())
+
+
+# --- add equipment -------------------------------------------------------------------------------
+
+
+def _result(r: rx.Var) -> rx.Component:
+    """One search hit: a real button, so Tab / Enter / Space pick it too."""
+    picked = r["id"] == R.picked_id
+    return rx.el.button(
+        rx.flex(
+            rx.vstack(
+                rx.text(r["name"], size="2", weight="medium"),
+                rx.text(r["code"] + " · " + r["category"], size="1", color_scheme="gray"),
+                spacing="0",
+                min_width="0",
+                align="start",
+            ),
+            rx.spacer(),
+            rx.text(r["good"] + " good", size="1", color_scheme="gray", white_space="nowrap"),
+            align="center",
+            spacing="2",
+            width="100%",
+        ),
+        type="button",
+        on_click=R.pick_item(r["id"]),
+        aria_pressed=picked,
+        width="100%",
+        text_align="left",
+        font="inherit",
+        color="inherit",
+        border="none",
+        padding="8px 10px",
+        border_radius="var(--radius-2)",
+        cursor="pointer",
+        background=rx.cond(picked, "var(--accent-a4)", "transparent"),
+        _hover={"background": "var(--gray-a3)"},
+        custom_attrs={"data-testid": "item-result", "data-id": r["id"]},
+    )
+
+
+def _ledger() -> rx.Component:
+    def row(d: rx.Var) -> rx.Component:
+        return rx.table.row(
+            rx.table.cell(d["day"], white_space="nowrap"),
+            rx.table.cell(d["booked"], class_name="avr-num"),
+            rx.table.cell(d["free"], class_name="avr-num"),
+            rx.table.cell(d["events"]),
+            background=rx.cond(d["peak"] != "", "var(--amber-a3)", "transparent"),
+            custom_attrs={"data-testid": "ledger-day", "data-peak": d["peak"]},
+        )
+
+    return rx.vstack(
+        rx.text(R.ledger_summary, size="2", custom_attrs={"data-testid": "ledger-summary"}),
+        rx.cond(
+            R.on_event > 0,
+            rx.text(
+                "This event already holds ",
+                R.on_event.to_string(),
+                "; they are not counted as booked here, and are taken off what is free.",
+                size="1",
+                color_scheme="gray",
+            ),
+        ),
+        rx.box(
+            rx.table.root(
+                rx.table.header(
+                    rx.table.row(
+                        rx.table.column_header_cell("Day"),
+                        rx.table.column_header_cell("Booked", class_name="avr-num"),
+                        rx.table.column_header_cell("Free", class_name="avr-num"),
+                        rx.table.column_header_cell("Held by"),
+                    )
+                ),
+                rx.table.body(rx.foreach(R.ledger, row)),
+                size="1",
+                variant="surface",
+                width="100%",
+            ),
+            max_height="220px",
+            overflow_y="auto",
+            width="100%",
+        ),
+        spacing="2",
+        width="100%",
+        custom_attrs={"data-testid": "availability-explain"},
+    )
+
+
+def _picked() -> rx.Component:
+    return rx.cond(
+        R.picked_id != "",
+        rx.card(
+            rx.vstack(
+                rx.flex(
+                    rx.vstack(
+                        rx.text(R.picked_name, weight="bold", size="3"),
+                        rx.text(
+                            R.picked_code, size="1", color_scheme="gray", class_name="avr-mono"
+                        ),
+                        spacing="0",
+                        min_width="0",
+                    ),
+                    rx.spacer(),
+                    rx.vstack(
+                        _label("qty", "Quantity", prefix="add"),
+                        rx.input(
+                            id="add-qty",
+                            value=R.qty_text,
+                            on_change=R.set_qty,
+                            type="text",
+                            input_mode="numeric",
+                            max_length=7,
+                            width="96px",
+                            size="2",
+                            auto_focus=True,
+                            on_key_down=R.qty_key,
+                            custom_attrs={"data-testid": "add-qty"},
+                        ),
+                        spacing="1",
+                    ),
+                    align="end",
+                    spacing="3",
+                    width="100%",
+                ),
+                rx.button(
+                    rx.cond(R.avail_loading, rx.spinner(size="1"), rx.icon("info", size=14)),
+                    rx.text(R.availability_label, custom_attrs={"data-testid": "availability"}),
+                    rx.icon(rx.cond(R.explain_open, "chevron-up", "chevron-down"), size=14),
+                    on_click=R.toggle_explain,
+                    variant="soft",
+                    color_scheme=rx.cond(R.free > 0, "green", "red"),
+                    size="2",
+                    type="button",
+                    aria_expanded=R.explain_open,
+                    title="Why? Show the day-by-day bookings",
+                    custom_attrs={"data-testid": "availability-toggle"},
+                    white_space="normal",
+                    height="auto",
+                    min_height="32px",
+                    text_align="left",
+                ),
+                rx.text(
+                    "Blocked window: ",
+                    R.window_label,
+                    " (dates plus prep/return days).",
+                    size="1",
+                    color_scheme="gray",
+                ),
+                rx.cond(
+                    R.qty_warning != "",
+                    rx.text(
+                        R.qty_warning,
+                        size="1",
+                        color_scheme="amber",
+                        custom_attrs={"data-testid": "qty-warning"},
+                    ),
+                ),
+                rx.cond(R.explain_open, _ledger()),
+                spacing="2",
+                width="100%",
+            ),
+            width="100%",
+            custom_attrs={"data-testid": "picked-item"},
+        ),
+    )
+
+
+def _queued() -> rx.Component:
+    def line(r: rx.Var) -> rx.Component:
+        return rx.flex(
+            rx.text(r["qty"] + " \u00d7 " + r["name"], size="2", weight="medium"),
+            rx.spacer(),
+            rx.text(r["label"], size="1", color_scheme="gray"),
+            rx.icon_button(
+                rx.icon("x", size=12),
+                on_click=R.unqueue_line(r["id"]),
+                variant="ghost",
+                color_scheme="gray",
+                size="1",
+                aria_label="Remove from the list",
+            ),
+            align="center",
+            spacing="2",
+            width="100%",
+            custom_attrs={"data-testid": "queued-line"},
+        )
+
+    return rx.cond(
+        R.lines.length() > 0,
+        rx.vstack(
+            rx.text("To book", size="1", weight="bold", color_scheme="gray"),
+            rx.foreach(R.lines, line),
+            spacing="1",
+            width="100%",
+        ),
+    )
+
+
+def add_equipment_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Add equipment"),
+            rx.dialog.description(
+                "Search the inventory, pick an item and type how many. Add several items "
+                "with “Add another”; they are booked together or not at all.",
+                size="2",
+                color_scheme="gray",
+                margin_bottom="12px",
+            ),
+            rx.vstack(
+                rx.input(
+                    rx.input.slot(rx.icon("search", size=14)),
+                    placeholder="Search name or asset code",
+                    on_change=R.search_items.debounce(250),
+                    key=R.add_key,
+                    type="search",
+                    size="2",
+                    width="100%",
+                    aria_label="Search equipment",
+                    custom_attrs={"data-testid": "item-search"},
+                ),
+                rx.box(
+                    rx.cond(
+                        R.results.length() > 0,
+                        rx.vstack(rx.foreach(R.results, _result), spacing="0", width="100%"),
+                        rx.text("No items match.", size="2", color_scheme="gray", padding="8px"),
+                    ),
+                    max_height="200px",
+                    overflow_y="auto",
+                    width="100%",
+                    border="1px solid var(--gray-a5)",
+                    border_radius="var(--radius-3)",
+                    padding="4px",
+                ),
+                rx.cond(
+                    R.avail_notice != "",
+                    rx.callout(
+                        R.avail_notice,
+                        icon="radio",
+                        color_scheme="blue",
+                        size="1",
+                        width="100%",
+                        custom_attrs={"data-testid": "availability-notice"},
+                    ),
+                ),
+                _picked(),
+                _queued(),
+                rental_conflict_box(R.add_conflict, R.add_conflict_lines, "add-conflict"),
+                rx.cond(
+                    R.add_error != "",
+                    rx.callout(
+                        R.add_error,
+                        icon="circle-alert",
+                        color_scheme="red",
+                        size="1",
+                        width="100%",
+                        custom_attrs={"data-testid": "add-error"},
+                    ),
+                ),
+                spacing="3",
+                width="100%",
+            ),
+            rx.flex(
+                rx.button(
+                    rx.icon("list-plus", size=16),
+                    "Add another",
+                    on_click=R.queue_line,
+                    variant="soft",
+                    color_scheme="gray",
+                    disabled=R.picked_id == "",
+                    custom_attrs={"data-testid": "queue-line"},
+                ),
+                rx.spacer(),
+                rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.button(
+                    "Book",
+                    on_click=R.book,
+                    loading=R.booking,
+                    disabled=~R.can_book,
+                    custom_attrs={"data-testid": "book-equipment"},
+                ),
+                spacing="3",
+                margin_top="16px",
+                wrap="wrap",
+            ),
+            max_width="600px",
+        ),
+        open=R.add_open,
+        on_open_change=R.set_add_open,
+    )
+
+
+def remove_line_dialog() -> rx.Component:
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title("Remove from this event?"),
+            rx.alert_dialog.description(
+                rx.text.strong(R.remove_label),
+                " will be taken off this event and the units freed for other bookings.",
+                size="2",
+            ),
+            rx.cond(
+                R.remove_error != "",
+                rx.callout(
+                    R.remove_error, icon="ban", color_scheme="red", size="1", margin_top="12px"
+                ),
+            ),
+            rx.flex(
+                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.button(
+                    "Remove",
+                    on_click=R.confirm_remove,
+                    loading=R.removing,
+                    color_scheme="red",
+                    custom_attrs={"data-testid": "confirm-remove"},
+                ),
+                justify="end",
+                spacing="3",
+                margin_top="16px",
+            ),
+            max_width="440px",
+        ),
+        open=R.remove_open,
+        on_open_change=R.set_remove_open,
+    )

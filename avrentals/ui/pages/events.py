@@ -1,0 +1,321 @@
+"""/events: the events list (server-side pages, search, status and client filters, sort) in a
+table or as cards, with the create / edit / duplicate / delete dialogs. Phones get cards."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from avrentals.ui import routes
+from avrentals.ui.components.listing import (
+    header_cell,
+    list_cards,
+    list_page,
+    list_states,
+    list_table,
+    message_box,
+    new_button,
+    search_box,
+)
+from avrentals.ui.pages.event_dialogs import event_dialogs
+from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.event_form import EventDeleteState, EventDuplicateState, EventFormState
+from avrentals.ui.state.events import ALL, EVENTS_PATH, SORT_OPTIONS, STATUS_LABELS, EventsState
+
+S = EventsState
+CAN_WRITE = AuthState.permissions.contains("events:write")
+CAN_DELETE = AuthState.permissions.contains("events:delete")
+CAN_DUPLICATE = CAN_WRITE & AuthState.permissions.contains("rentals:write")
+
+
+def detail_href(event_id: rx.Var) -> rx.Var:
+    return EVENTS_PATH + "/" + event_id
+
+
+def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
+    """Upcoming blue, on now green, completed gray."""
+
+    def badge(color: str) -> rx.Component:
+        return rx.badge(
+            label,
+            color_scheme=color,
+            variant="soft",
+            radius="full",
+            custom_attrs={"data-testid": "event-status"},
+        )
+
+    return rx.match(status, ("upcoming", badge("blue")), ("ongoing", badge("green")), badge("gray"))
+
+
+def new_event_button() -> rx.Component:
+    return new_button(CAN_WRITE, "New event", EventFormState.open_create, "new-event")
+
+
+def row_actions(row: rx.Var) -> rx.Component:
+    return rx.hstack(
+        rx.cond(
+            CAN_WRITE,
+            rx.icon_button(
+                rx.icon("pencil", size=14),
+                on_click=EventFormState.open_edit(row["id"]),
+                variant="ghost",
+                color_scheme="gray",
+                size="1",
+                aria_label="Edit " + row["name"],
+                title="Edit",
+                custom_attrs={"data-testid": "edit-event"},
+            ),
+        ),
+        rx.cond(
+            CAN_DUPLICATE,
+            rx.icon_button(
+                rx.icon("copy", size=14),
+                on_click=EventDuplicateState.open_duplicate(row["id"]),
+                variant="ghost",
+                color_scheme="gray",
+                size="1",
+                aria_label="Duplicate " + row["name"],
+                title="Duplicate",
+                custom_attrs={"data-testid": "duplicate-event"},
+            ),
+        ),
+        rx.cond(
+            CAN_DELETE,
+            rx.icon_button(
+                rx.icon("trash-2", size=14),
+                on_click=EventDeleteState.ask_delete(row["id"]),
+                variant="ghost",
+                color_scheme="red",
+                size="1",
+                aria_label="Delete " + row["name"],
+                title="Delete",
+                custom_attrs={"data-testid": "delete-event"},
+            ),
+        ),
+        spacing="3",
+        justify="end",
+    )
+
+
+def _select(value, on_change, items: list[rx.Component], label: str, testid: str):
+    return rx.box(
+        rx.select.root(
+            rx.select.trigger(width="100%", aria_label=label),
+            rx.select.content(*items),
+            value=value,
+            on_change=on_change,
+            size="2",
+        ),
+        min_width="0",
+        custom_attrs={"data-testid": testid},
+    )
+
+
+def toolbar() -> rx.Component:
+    search = search_box(
+        value=S.search,
+        key=S.filters_key,
+        on_change=S.set_search.debounce(300),
+        placeholder="Search name, client or location",
+        label="Search events",
+        testid="event-search",
+    )
+    status = _select(
+        S.status,
+        S.set_status,
+        [
+            rx.select.item("All statuses", value=ALL),
+            *[rx.select.item(label, value=key) for key, label in STATUS_LABELS.items()],
+        ],
+        "Status",
+        "status-filter",
+    )
+    client = _select(
+        S.client,
+        S.set_client,
+        [
+            rx.select.item("All clients", value=ALL),
+            rx.select.separator(),
+            rx.foreach(S.clients, lambda c: rx.select.item(c["name"], value=c["id"])),
+        ],
+        "Client",
+        "client-filter",
+    )
+    sort = _select(
+        S.sort,
+        S.set_sort,
+        [rx.select.item(label, value=key) for key, (_s, _d, label) in SORT_OPTIONS.items()],
+        "Sort",
+        "event-sort",
+    )
+    view = rx.box(
+        rx.segmented_control.root(
+            rx.segmented_control.item(
+                rx.icon("table", size=14), value="table", aria_label="Table", title="Table"
+            ),
+            rx.segmented_control.item(
+                rx.icon("layout-grid", size=14), value="cards", aria_label="Cards", title="Cards"
+            ),
+            value=S.view,
+            on_change=S.set_view,
+            size="2",
+            aria_label="Table or cards",
+        ),
+        class_name="avr-only-wide",
+        custom_attrs={"data-testid": "view-toggle"},
+    )
+    return rx.grid(
+        rx.box(search, grid_column=rx.breakpoints(initial="1 / -1", md="auto")),
+        status,
+        client,
+        sort,
+        view,
+        grid_template_columns=rx.breakpoints(
+            initial="1fr 1fr", sm="1fr 1fr 1fr auto", md="2fr 1fr 1fr 1fr auto"
+        ),
+        gap="12px",
+        width="100%",
+        align_items="center",
+    )
+
+
+# --- table and cards -----------------------------------------------------------------------
+
+
+def table_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(
+            rx.link(
+                row["name"],
+                href=detail_href(row["id"]),
+                weight="medium",
+                custom_attrs={"data-field": "name"},
+            ),
+            rx.text(row["location"], size="1", color_scheme="gray", class_name="avr-only-tablet"),
+        ),
+        rx.table.cell(rx.text(row["client"], custom_attrs={"data-field": "client"})),
+        rx.table.cell(row["location"], class_name="avr-col-desktop"),
+        rx.table.cell(
+            rx.text(row["period"], white_space="nowrap", custom_attrs={"data-field": "period"}),
+            rx.cond(
+                row["buffers"] != "",
+                rx.text(row["buffers"], size="1", color_scheme="gray", white_space="nowrap"),
+            ),
+        ),
+        rx.table.cell(status_badge(row["status"], row["status_label"])),
+        rx.table.cell(row_actions(row), white_space="nowrap"),
+        class_name=rx.cond(row["id"] == S.live_item_id, "avr-row-live", ""),
+        custom_attrs={"data-id": row["id"], "data-testid": "event-row"},
+        align="center",
+    )
+
+
+def events_table() -> rx.Component:
+    headers = [
+        header_cell("Event"),
+        header_cell("Client"),
+        header_cell("Location", desktop_only=True),
+        header_cell("Dates"),
+        header_cell("Status"),
+    ]
+    return list_table(headers, S.rows, table_row, "event-table")
+
+
+def event_card(row: rx.Var) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.link(
+                        row["name"],
+                        href=detail_href(row["id"]),
+                        weight="bold",
+                        size="3",
+                        custom_attrs={"data-field": "name"},
+                    ),
+                    rx.text(row["client"], size="2", color_scheme="gray"),
+                    spacing="1",
+                    min_width="0",
+                ),
+                rx.spacer(),
+                status_badge(row["status"], row["status_label"]),
+                align="start",
+                width="100%",
+            ),
+            rx.hstack(
+                rx.icon("calendar", size=14, color="var(--gray-10)", flex_shrink="0"),
+                rx.text(row["period"], size="2"),
+                rx.cond(
+                    row["buffers"] != "",
+                    rx.text("+ " + row["buffers"], size="1", color_scheme="gray"),
+                ),
+                align="center",
+                spacing="2",
+                wrap="wrap",
+            ),
+            rx.hstack(
+                rx.icon("map-pin", size=14, color="var(--gray-10)", flex_shrink="0"),
+                rx.text(row["location"], size="2", min_width="0"),
+                rx.spacer(),
+                row_actions(row),
+                align="center",
+                spacing="2",
+                width="100%",
+            ),
+            spacing="2",
+        ),
+        class_name=rx.cond(row["id"] == S.live_item_id, "avr-row-live", ""),
+        custom_attrs={"data-id": row["id"], "data-testid": "event-card"},
+        size="2",
+        width="100%",
+    )
+
+
+def card_grid() -> rx.Component:
+    """Cards on every screen size (the "cards" view)."""
+    return rx.grid(
+        rx.foreach(S.rows, event_card),
+        grid_template_columns=rx.breakpoints(initial="1fr", sm="1fr 1fr", lg="1fr 1fr 1fr"),
+        gap="12px",
+        width="100%",
+        custom_attrs={"data-testid": "event-cards"},
+    )
+
+
+def list_body() -> rx.Component:
+    empty = message_box(
+        "calendar-plus",
+        "No events yet",
+        "Events you add appear here with their client, venue, dates and status.",
+        new_event_button(),
+        testid="event-empty",
+    )
+    no_results = message_box(
+        "search-x",
+        "No events match",
+        "Try another name, client or location, or clear the filters.",
+        rx.button(rx.icon("x", size=16), "Clear filters", variant="soft", on_click=S.clear_filters),
+        testid="event-no-results",
+    )
+    return list_states(
+        S,
+        loading_testid="event-loading",
+        empty=empty,
+        no_results=no_results,
+        content=rx.cond(
+            S.view == "cards",
+            card_grid(),
+            rx.fragment(events_table(), list_cards(S.rows, event_card)),
+        ),
+    )
+
+
+def events_page() -> rx.Component:
+    return list_page(
+        EVENTS_PATH,
+        routes.BY_PATH[EVENTS_PATH].description,
+        S,
+        new=new_event_button(),
+        toolbar=toolbar(),
+        body=list_body(),
+        dialogs=[event_dialogs()],
+    )

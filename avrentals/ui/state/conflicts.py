@@ -1,0 +1,227 @@
+"""The conflicts panel (/conflicts): every overbooked day in a range, grouped by item with
+consecutive days collapsed into spans, each with the events involved.
+
+Reads `timeline.conflict_groups` (over `availability.conflicts`) in a worker thread with the
+re-verified Actor. Handlers validate their arguments (ISO dates, range length). Live
+refreshes arrive through `_apply_changes` (called by `avrentals.ui.live`, never by a client).
+`conflict_badge_count` is the small number a navigation badge can show.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, ClassVar
+
+import reflex as rx
+
+from avrentals.db import read_session
+from avrentals.domain import availability as av
+from avrentals.domain.changes import Change
+from avrentals.domain.errors import DomainError, ValidationFailed
+from avrentals.domain.permissions import Actor
+from avrentals.domain.services import availability as avs
+from avrentals.domain.services import timeline as timeline_service
+from avrentals.ui import routes
+from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.clients import format_period, live_context, plural, verified_actor
+from avrentals.ui.state.timeline import parse_day
+
+LIVE_ENTITIES = frozenset({"rental", "event", "equipment", "availability"})
+
+
+def display_groups(groups: list[dict[str, Any]]) -> dict[str, Any]:
+    """`conflict_groups` output as the strings the panel shows (pure): one entry per item,
+    its spans, and per span the events involved."""
+    items, spans, events = [], [], []
+    for group in groups:
+        items.append(
+            {
+                "id": group["item"]["id"],
+                "name": group["item"]["name"],
+                "summary": f"{plural(group['days'], 'day')} overbooked · "
+                f"up to {group['worst']} short",
+            }
+        )
+        spans.append(
+            [
+                {
+                    "period": format_period(s["startDate"], s["endDate"]),
+                    "start": s["startDate"],
+                    "days": plural(s["days"], "day"),
+                    "booked": str(s["booked"]),
+                    "bookable": str(s["bookable"]),
+                    "short": str(s["short"]),
+                }
+                for s in group["spans"]
+            ]
+        )
+        events.append(
+            [
+                [
+                    {
+                        "id": e["eventId"],
+                        "name": e["eventName"],
+                        "quantity": str(e["quantity"]),
+                        "blocked": format_period(e["blockedFrom"], e["blockedTo"]),
+                    }
+                    for e in s["events"]
+                ]
+                for s in group["spans"]
+            ]
+        )
+    return {"items": items, "spans": spans, "events": events}
+
+
+def _load(actor: Actor, window: av.Window) -> list[dict[str, Any]]:
+    with read_session() as session:
+        return timeline_service.conflict_groups(session, actor, window)
+
+
+def _live_load(token: str, ip: str | None, user_agent: str | None, window: av.Window):
+    with read_session() as session:
+        actor = verified_actor(session, token, ip, user_agent)
+        return timeline_service.conflict_groups(session, actor, window)
+
+
+def _count(actor: Actor) -> int:
+    with read_session() as session:
+        return timeline_service.conflict_item_count(session, actor)
+
+
+async def conflict_badge_count(actor: Actor) -> int:
+    """How many items are overbooked from today to 90 days ahead (for a navigation badge);
+    runs in a worker thread. Needs `rentals:read` (raises PermissionDenied otherwise)."""
+    return await asyncio.to_thread(_count, actor)
+
+
+class ConflictsState(rx.State):
+    """The conflicts panel of one tab: the range and the grouped conflicts."""
+
+    LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
+
+    start: str = ""
+    end: str = ""
+    items: list[dict[str, str]] = []
+    spans: list[list[dict[str, str]]] = []
+    events: list[list[list[dict[str, str]]]] = []
+    total_days: int = 0
+    loading: bool = False
+    loaded: bool = False
+    error: str = ""
+    range_error: str = ""
+    live_notice: str = ""
+
+    @rx.var
+    def count_label(self) -> str:
+        if not self.items:
+            return "No conflicts"
+        return f"{plural(len(self.items), 'item')} overbooked on {plural(self.total_days, 'day')}"
+
+    @rx.var
+    def range_label(self) -> str:
+        return format_period(self.start, self.end) if self.start and self.end else ""
+
+    def _window(self) -> av.Window:
+        first, last = parse_day(self.start), parse_day(self.end)
+        if first is None or last is None or last < first:
+            return timeline_service.default_conflict_window()
+        return av.Window(first, last)
+
+    def _apply(self, groups: list[dict[str, Any]]) -> None:
+        shown = display_groups(groups)
+        self.items, self.spans, self.events = shown["items"], shown["spans"], shown["events"]
+        self.total_days = sum(g["days"] for g in groups)
+        self.loaded = True
+
+    async def _reload_verified(self):
+        auth = await self.get_state(AuthState)
+        actor = await auth._current_actor()
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        self.loading = True
+        yield
+        try:
+            groups = await asyncio.to_thread(_load, actor, self._window())
+        except ValidationFailed as exc:
+            self.range_error = " ".join(m for msgs in exc.fields.values() for m in msgs)
+            return
+        except DomainError as exc:
+            self.error = exc.message
+            return
+        finally:
+            self.loading = False
+        self.error = ""
+        self.range_error = ""
+        self._apply(groups)
+
+    @rx.event
+    async def load(self):
+        """on_load of /conflicts: re-verify the token, then read the conflicts (default:
+        today to 90 days ahead). No arguments."""
+        if not parse_day(self.start) or not parse_day(self.end):
+            window = timeline_service.default_conflict_window()
+            self.start, self.end = window.start.isoformat(), window.end.isoformat()
+        self.live_notice = ""
+        async for update in self._reload_verified():
+            yield update
+
+    async def _show(self, start: Any, end: Any):
+        first, last = parse_day(start), parse_day(end)
+        if first is None or last is None:
+            self.range_error = "Pick a start and an end date."
+            return
+        try:
+            avs.read_window(first, last)
+        except ValidationFailed as exc:
+            self.range_error = " ".join(m for msgs in exc.fields.values() for m in msgs)
+            return
+        self.start, self.end = first.isoformat(), last.isoformat()
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    async def set_start(self, value: str):
+        """Start of the range (ISO date)."""
+        async for update in self._show(value, self.end):
+            yield update
+
+    @rx.event
+    async def set_end(self, value: str):
+        """End of the range (ISO date; at most two years after the start)."""
+        async for update in self._show(self.start, value):
+            yield update
+
+    @rx.event
+    async def reset_range(self):
+        """Back to today and the next 90 days. No arguments."""
+        window = timeline_service.default_conflict_window()
+        async for update in self._show(window.start.isoformat(), window.end.isoformat()):
+            yield update
+
+    @rx.event
+    def dismiss_notice(self):
+        """Hide the live-update banner. No arguments."""
+        self.live_notice = ""
+
+    async def _apply_changes(self, changes: list[Change]) -> None:
+        """Re-read the conflicts after committed rental / event / equipment changes, if this
+        tab has the panel open; announce new or resolved conflicts."""
+        relevant = [c for c in changes if c.entity in LIVE_ENTITIES]
+        on_page = self.router.url.path.rstrip("/") == routes.CONFLICTS
+        if not relevant or not self.loaded or not on_page:
+            return
+        token, ip, user_agent, _own = await live_context(self)
+        if not token:
+            return
+        before = len(self.items)
+        try:
+            groups = await asyncio.to_thread(_live_load, token, ip, user_agent, self._window())
+        except DomainError:
+            return
+        self._apply(groups)
+        after = len(self.items)
+        if after > before:
+            self.live_notice = f"New conflict: {plural(after, 'item')} now overbooked."
+        elif after < before:
+            self.live_notice = "A conflict was resolved."

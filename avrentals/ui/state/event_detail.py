@@ -1,0 +1,232 @@
+"""The event page (/events/<id>): event info (status, client, dates with buffers, assigned
+user, notes) and its rental lines.
+
+The id comes from the URL, is parsed as a UUID here and read with `events.get_event_detail`
+in a worker thread with the re-verified Actor; an unknown or malformed id shows "not found".
+Adding, editing and removing lines live in `event_rentals.py`. Live refreshes arrive through
+`_apply_changes` (called by `avrentals.ui.live`, never by a client).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+from typing import Any, ClassVar
+
+import reflex as rx
+
+from avrentals.db import read_session
+from avrentals.domain.changes import Change
+from avrentals.domain.errors import DomainError, NotFound
+from avrentals.domain.permissions import Actor
+from avrentals.domain.services import events as events_service
+from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.clients import (
+    format_period,
+    live_context,
+    parse_client_id,
+    plural,
+    text,
+    verified_actor,
+)
+from avrentals.ui.state.details import refresh_pages
+from avrentals.ui.state.events import EVENTS_PATH, STATUS_LABELS, EventsState
+
+PREP_LABELS = {"pending": "Pending", "checked-out": "Checked out", "checked-in": "Checked in"}
+# Rentals and items change what the page lists; clients change the client's name.
+LIVE_ENTITIES = frozenset({"event", "rental", "equipment", "client"})
+
+
+def blocked_text(start: str, end: str, prep: int, ret: int) -> str:
+    """ "Gear blocked 8-16 Jun 2030 (2 prep days, 1 return day)" or "" without buffers."""
+    if not prep and not ret:
+        return ""
+    try:
+        first = date.fromisoformat(start) - timedelta(days=prep)
+        last = date.fromisoformat(end) + timedelta(days=ret)
+    except (TypeError, ValueError):
+        return ""
+    parts = [plural(n, label) for n, label in ((prep, "prep day"), (ret, "return day")) if n]
+    period = format_period(first.isoformat(), last.isoformat())
+    return f"Gear blocked {period} ({', '.join(parts)})"
+
+
+def display_detail(row: dict[str, Any]) -> dict[str, Any]:
+    """`get_event_detail` output as the display-ready strings the page shows."""
+    status = text(row.get("status"))
+    prep, ret = int(row.get("prep_days") or 0), int(row.get("return_days") or 0)
+    start, end = text(row.get("start_date")), text(row.get("end_date"))
+    event = {
+        "id": text(row.get("id")),
+        "name": text(row.get("name")),
+        "client_id": text(row.get("client_id")),
+        "client": text(row.get("client_name")),
+        "location": text(row.get("location")),
+        "start_date": start,
+        "end_date": end,
+        "period": format_period(start, end),
+        "blocked": blocked_text(start, end, prep, ret),
+        "prep_days": str(prep),
+        "return_days": str(ret),
+        "assigned": text(row.get("assigned_user_name")),
+        "notes": text(row.get("notes")),
+        "status": status,
+        "status_label": STATUS_LABELS.get(status, status.title()),
+        "version": text(row.get("version")),
+    }
+    rentals = [
+        {
+            "id": text(r.get("id")),
+            "equipment_id": text(r.get("equipment_id")),
+            "name": text(r.get("equipment_name")),
+            "category": text(r.get("category_name")),
+            "quantity": text(r.get("quantity")),
+            "prep_status": text(r.get("prep_status")),
+            "prep_label": PREP_LABELS.get(text(r.get("prep_status")), text(r.get("prep_status"))),
+            "scanned": f"{r.get('scanned_out') or 0} out · {r.get('scanned_in') or 0} in",
+            "version": text(r.get("version")),
+        }
+        for r in row.get("rentals") or []
+    ]
+    return {"event": event, "rentals": rentals}
+
+
+def parse_id(raw: str) -> Any:
+    event_id = parse_client_id(raw)
+    if event_id is None:
+        raise NotFound("Event not found.")
+    return event_id
+
+
+def _load_detail(actor: Actor, event_id: str) -> dict[str, Any]:
+    with read_session() as session:
+        return display_detail(events_service.get_event_detail(session, actor, parse_id(event_id)))
+
+
+def _live_detail(token: str, ip: str | None, user_agent: str | None, event_id: str) -> dict:
+    with read_session() as session:
+        actor = verified_actor(session, token, ip, user_agent)
+        return display_detail(events_service.get_event_detail(session, actor, parse_id(event_id)))
+
+
+def id_from_path(path: str) -> str:
+    """The `<id>` of `/events/<id>` (raw text; validated by `parse_client_id`)."""
+    prefix = EVENTS_PATH + "/"
+    if not isinstance(path, str) or not path.startswith(prefix):
+        return ""
+    return path[len(prefix) :].strip("/")
+
+
+class EventDetailState(rx.State):
+    """One event's page. Handlers take no client-supplied arguments: the id is parsed from
+    the URL (a UUID, else "not found"); `events.get_event_detail` does the read."""
+
+    LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
+
+    detail_id: str = ""
+    loaded: bool = False
+    not_found: bool = False
+    error: str = ""
+    event: dict[str, str] = {}
+    rentals: list[dict[str, str]] = []
+    live_notice: str = ""
+
+    @rx.var
+    def line_count(self) -> int:
+        return len(self.rentals)
+
+    @rx.var
+    def unit_count(self) -> int:
+        return sum(int(r.get("quantity") or 0) for r in self.rentals)
+
+    def _apply(self, shown: dict[str, Any]) -> None:
+        self.event = shown["event"]
+        self.rentals = shown["rentals"]
+        self.not_found = False
+        self.loaded = True
+
+    def _gone(self) -> None:
+        self.not_found = True
+        self.loaded = True
+        self.event = {}
+        self.rentals = []
+
+    async def _reload(self, actor: Actor) -> None:
+        try:
+            shown = await asyncio.to_thread(_load_detail, actor, self.detail_id)
+        except NotFound:
+            self._gone()
+            return
+        except DomainError as exc:
+            self.error = exc.message
+            return
+        self.error = ""
+        self._apply(shown)
+
+    @rx.event
+    async def load(self):
+        """on_load of /events/<id>: re-verify the token, take the id from the URL (a UUID of
+        at most 64 characters, else "not found") and read `events.get_event_detail`."""
+        auth = await self.get_state(AuthState)
+        actor = await auth._current_actor()
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        raw = id_from_path(self.router.url.path)
+        if raw != self.detail_id:
+            self.loaded = False
+            self.event = {}
+            self.rentals = []
+        self.detail_id = raw if parse_client_id(raw) is not None else ""
+        self.live_notice = ""
+        if not self.detail_id:
+            self._gone()
+            return
+        yield
+        await self._reload(actor)
+
+    @rx.event
+    def dismiss_notice(self):
+        """Hide the live-update banner. No arguments."""
+        self.live_notice = ""
+
+    async def _apply_changes(self, changes: list[Change]) -> None:
+        """Re-read the event after committed event/rental/item/client changes, if this tab
+        shows it, and name who changed the event or its equipment (own changes are quiet)."""
+        relevant = [c for c in changes if c.entity in LIVE_ENTITIES]
+        on_page = id_from_path(self.router.url.path) == self.detail_id
+        if not relevant or not self.loaded or not self.detail_id or not on_page:
+            return
+        token, ip, user_agent, own = await live_context(self)
+        if not token:
+            return
+        before = {r["id"] for r in self.rentals}
+        name = self.event.get("name") or "This event"
+        try:
+            shown = await asyncio.to_thread(_live_detail, token, ip, user_agent, self.detail_id)
+        except NotFound:
+            shown = None
+        except DomainError:
+            return
+        if shown is None:
+            self._gone()
+        else:
+            self._apply(shown)
+        lines = before | {r["id"] for r in self.rentals}
+        for change in reversed(relevant):
+            if change.actor and change.actor == own:
+                continue
+            who = change.actorName or change.actor or "Someone"
+            if change.entity == "event" and change.id == self.detail_id:
+                verb = "deleted" if change.action == "delete" else "updated"
+                self.live_notice = f"{name} was {verb} by {who}."
+                break
+            if change.entity == "rental" and change.id in lines:
+                self.live_notice = f"{who} changed the equipment on {name}."
+                break
+
+
+async def refresh_event_pages(state: rx.State, actor: Actor, event_id: str) -> None:
+    """After a write from this tab: re-query the events list (if loaded) and the event page
+    (if it shows `event_id`); the live push follows for everyone else."""
+    await refresh_pages(state, actor, event_id, EventsState, EventDetailState)

@@ -1,0 +1,640 @@
+"""Create / edit / duplicate / delete an event, shared by the events list and the event page.
+
+Edit carries the version it loaded and saves only the fields the user changed
+(`events.update_event`, versioned). Someone else saving first (VersionConflict) shows who and
+a field-by-field comparison; "Apply my changes on top" resubmits the changed fields with the
+saved version, "Discard mine" reloads the saved event. Moving the dates so that a line no
+longer fits is refused by the service (RentalConflict): the dialog lists which items, on
+which days, booked vs bookable, and nothing is written. Duplicate copies the event and its
+lines to new dates under the same check. Delete names how many rental lines go with it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import functools
+import uuid
+from datetime import date
+from typing import Any, ClassVar
+
+import reflex as rx
+from sqlmodel import Session
+
+from avrentals.db import read_session, transaction
+from avrentals.domain.changes import Change
+from avrentals.domain.errors import (
+    DomainError,
+    NotFound,
+    RentalConflict,
+    ValidationFailed,
+    VersionConflict,
+)
+from avrentals.domain.permissions import Actor
+from avrentals.domain.services import clients as clients_service
+from avrentals.domain.services import events as events_service
+from avrentals.domain.services import users as users_service
+from avrentals.ui.components.forms import conflict_rows
+from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.clients import (
+    format_period,
+    live_context,
+    parse_client_id,
+    plural,
+    text,
+    user_name,
+)
+from avrentals.ui.state.deleting import (
+    DeleteConfirmMixin,
+    open_confirmation,
+    run_delete,
+    warn_changed,
+)
+from avrentals.ui.state.event_detail import EventDetailState, refresh_event_pages
+from avrentals.ui.state.events import EVENTS_PATH, client_options, conflict_lines
+
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("name", "Name"),
+    ("client_id", "Client"),
+    ("location", "Location"),
+    ("start_date", "Start date"),
+    ("end_date", "End date"),
+    ("prep_days", "Prep days"),
+    ("return_days", "Return days"),
+    ("assigned_user_id", "Assigned to"),
+    ("notes", "Notes"),
+)
+FIELD_NAMES = tuple(f for f, _label in FIELDS)
+LABELS = dict(FIELDS)
+CONTROLLED = ("client_id", "assigned_user_id")  # selects, tracked by the state
+TEXT_FIELDS = tuple(f for f in FIELD_NAMES if f not in CONTROLLED)
+NO_USER = "none"  # a Radix select item cannot have "" as its value
+MAX_INPUT = 2000
+LIVE_ENTITIES = frozenset({"event"})
+
+
+def blank() -> dict[str, str]:
+    return dict.fromkeys(FIELD_NAMES, "") | {"prep_days": "0", "return_days": "0"}
+
+
+def form_values(row: dict[str, Any]) -> dict[str, str]:
+    """A saved event (snapshot, JSON-ready) as the form's strings."""
+    return {f: text(row.get(f)) for f in FIELD_NAMES}
+
+
+def read_form(form_data: Any, controlled: dict[str, str]) -> tuple[dict, dict]:
+    """(values, errors) from an untrusted payload: known text fields must be strings of at
+    most MAX_INPUT characters (unknown keys ignored); the selects come from the state."""
+    data = form_data if isinstance(form_data, dict) else {}
+    values, errors = blank() | dict(controlled), dict.fromkeys(FIELD_NAMES, "")
+    for field in TEXT_FIELDS:
+        raw = data.get(field, "")
+        raw = "" if raw is None else raw
+        if not isinstance(raw, str):
+            errors[field] = f"{LABELS[field]} must be text."
+        elif len(raw) > MAX_INPUT:
+            errors[field] = f"{LABELS[field]} is far too long."
+        else:
+            values[field] = raw
+    return values, errors
+
+
+def changed_fields(mine: dict[str, str], original: dict[str, str]) -> dict[str, str]:
+    return {
+        f: mine[f] for f in FIELD_NAMES if mine.get(f, "").strip() != original.get(f, "").strip()
+    }
+
+
+def service_input(values: dict[str, str]) -> dict[str, Any]:
+    """The form's strings as the service's input (blank user / notes mean none)."""
+    out: dict[str, Any] = {}
+    for field, value in values.items():
+        if field in ("assigned_user_id", "notes"):
+            out[field] = value.strip() or None
+        else:
+            out[field] = value.strip()
+    return out
+
+
+# --- blocking work, run with asyncio.to_thread ---------------------------------------------
+
+
+def _choices(actor: Actor, client_id: str, user_id: str) -> tuple[list, list]:
+    with read_session() as session:
+        clients = client_options(session, actor)
+        cid = parse_client_id(client_id)
+        if cid is not None and client_id not in {c["id"] for c in clients}:
+            with contextlib.suppress(DomainError):  # deleted meanwhile: the service says so
+                clients.insert(0, {"id": client_id, "name": _client_name(session, actor, cid)})
+        return clients, users_service.assignable_users(session, actor, user_id)
+
+
+def _client_name(session: Session, actor: Actor, client_id: uuid.UUID) -> str:
+    return clients_service.get_client(session, actor, client_id).name
+
+
+def _search_clients(actor: Actor, term: str) -> list[dict[str, str]]:
+    with read_session() as session:
+        return client_options(session, actor, term)
+
+
+def _get(actor: Actor, event_id: uuid.UUID) -> dict[str, Any]:
+    with read_session() as session:
+        event = events_service.get_event(session, actor, event_id)
+        row = events_service.event_row(event, None, date.today())
+        row["line_count"] = len(events_service.line_totals(session, event_id))
+        return row
+
+
+def _create(actor: Actor, data: dict[str, Any]) -> dict[str, str]:
+    with transaction() as session:
+        event = events_service.create_event(session, actor, data)
+        return {"id": str(event.id), "name": event.name}
+
+
+def _update(actor: Actor, event_id: uuid.UUID, version: int, data: dict[str, Any]) -> dict:
+    with transaction() as session:
+        event = events_service.update_event(session, actor, event_id, version, data)
+        return {"id": str(event.id), "name": event.name}
+
+
+def _duplicate(actor: Actor, event_id: uuid.UUID, name: str, start: str, end: str) -> dict:
+    with transaction() as session:
+        copy = events_service.duplicate_event(
+            session, actor, event_id, start, end or None, name=name.strip() or None
+        )
+        return {"id": str(copy.id), "name": copy.name}
+
+
+def _delete(actor: Actor, event_id: uuid.UUID, version: int) -> None:
+    with transaction() as session:
+        events_service.delete_event(session, actor, event_id, version)
+
+
+def _editor(current: dict[str, Any]) -> str | None:
+    with read_session() as session:
+        return user_name(session, current.get("updated_by"))
+
+
+def _line_count(actor: Actor, event_id: uuid.UUID) -> int:
+    with read_session() as session:
+        return events_service.rental_line_count(session, actor, event_id)
+
+
+async def _actor_of(state: rx.State) -> tuple[Actor | None, AuthState]:
+    auth = await state.get_state(AuthState)
+    return await auth._current_actor(), auth
+
+
+def _field_errors(exc: ValidationFailed, names: tuple[str, ...]) -> tuple[dict, str]:
+    """(per-field first message, other messages joined) from a ValidationFailed."""
+    errors = dict.fromkeys(names, "")
+    other: list[str] = []
+    for field, messages in exc.fields.items():
+        if field in errors and messages:
+            errors[field] = messages[0]
+        else:
+            other.extend(messages)
+    message = " ".join(other)
+    if not any(errors.values()) and not other:
+        message = exc.message
+    return errors, message
+
+
+class EventFormState(rx.State):
+    """The create/edit dialog of one tab, with conflict resolution and the readable
+    RENTAL_CONFLICT of a refused move.
+
+    Every handler re-verifies the token (`AuthState._current_actor()`) and validates its
+    arguments: ids are UUID strings (≤ 64 characters), selects must pick a loaded option,
+    form payloads are dicts of strings (≤ 2000 characters; unknown keys ignored). The service
+    checks `events:write` and every field rule.
+    """
+
+    LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
+
+    form_open: bool = False
+    mode: str = "create"
+    form_key: str = "0"
+    edit_id: str = ""
+    edit_version: int = 0
+    values: dict[str, str] = blank()
+    errors: dict[str, str] = dict.fromkeys(FIELD_NAMES, "")
+    form_error: str = ""
+    saving: bool = False
+    stale_notice: str = ""
+    conflict: str = ""
+    conflict_rows: list[dict[str, str]] = []
+    rental_conflict: str = ""
+    rental_conflict_lines: list[dict[str, str]] = []
+    clients: list[dict[str, str]] = []
+    users: list[dict[str, str]] = []
+    client_search_key: str = "0"
+
+    _original: dict[str, str] = {}
+    _mine: dict[str, str] = {}
+
+    @rx.var
+    def user_value(self) -> str:
+        return self.values.get("assigned_user_id") or NO_USER
+
+    def _show(self, row: dict[str, Any]) -> None:
+        self.values = form_values(row) if row else blank()
+        self._original = dict(self.values)
+        self.edit_version = int(row.get("version") or 0) if row else 0
+        self.form_key = str(int(self.form_key) + 1)
+
+    def _reset_form(self) -> None:
+        self.errors = dict.fromkeys(FIELD_NAMES, "")
+        self.form_error = ""
+        self.conflict = ""
+        self.conflict_rows = []
+        self.rental_conflict = ""
+        self.rental_conflict_lines = []
+        self.stale_notice = ""
+        self._mine = {}
+
+    def _display(self, values: dict[str, str]) -> dict[str, str]:
+        """Form values as people read them (client and user names instead of ids)."""
+        clients = {c["id"]: c["name"] for c in self.clients}
+        users = {u["id"]: u["name"] for u in self.users}
+        return values | {
+            "client_id": clients.get(values.get("client_id", ""), values.get("client_id", "")),
+            "assigned_user_id": users.get(values.get("assigned_user_id", ""), ""),
+        }
+
+    async def _open(self, actor: Actor, row: dict[str, Any]) -> None:
+        self.clients, self.users = await asyncio.to_thread(
+            _choices, actor, text(row.get("client_id")), text(row.get("assigned_user_id"))
+        )
+        self._reset_form()
+        self._show(row)
+        self.client_search_key = str(int(self.client_search_key) + 1)
+        self.form_open = True
+
+    @rx.event
+    async def open_create(self):
+        """Open an empty "New event" form. No arguments; needs `events:write`."""
+        actor, auth = await _actor_of(self)
+        if actor is None:
+            return auth._login_redirect()
+        if not actor.can("events:write"):
+            return rx.toast.error("Your role cannot add events.")
+        self.mode = "create"
+        self.edit_id = ""
+        await self._open(actor, {})
+        return None
+
+    @rx.event
+    async def open_edit(self, event_id: str):
+        """Open the edit form of an event. `event_id` must be a UUID string; the event is
+        read fresh and its version is the one the save carries."""
+        eid = parse_client_id(event_id)
+        if eid is None:
+            return None
+        actor, auth = await _actor_of(self)
+        if actor is None:
+            return auth._login_redirect()
+        if not actor.can("events:write"):
+            return rx.toast.error("Your role cannot change events.")
+        try:
+            row = await asyncio.to_thread(_get, actor, eid)
+        except NotFound:
+            return rx.toast.error("This event no longer exists.")
+        self.mode = "edit"
+        self.edit_id = str(eid)
+        await self._open(actor, row)
+        return None
+
+    @rx.event
+    async def search_clients(self, term: str):
+        """Narrow the client picker: `term` is a string (≤ 100 characters); the chosen client
+        stays among the options."""
+        if not isinstance(term, str) or not self.form_open:
+            return
+        actor, auth = await _actor_of(self)
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        found = await asyncio.to_thread(_search_clients, actor, term.strip()[:100])
+        chosen = self.values.get("client_id", "")
+        if chosen and chosen not in {c["id"] for c in found}:
+            keep = [c for c in self.clients if c["id"] == chosen]
+            found = keep + found
+        self.clients = found
+
+    @rx.event
+    def set_choice(self, field: str, value: str):
+        """A select changed: `field` is "client_id" or "assigned_user_id" and `value` one of
+        the loaded options ("none" for no assigned user)."""
+        if field not in CONTROLLED or not isinstance(value, str) or not self.form_open:
+            return
+        if field == "client_id" and value not in {c["id"] for c in self.clients}:
+            return
+        if field == "assigned_user_id":
+            value = "" if value == NO_USER else value
+            if value and value not in {u["id"] for u in self.users}:
+                return
+        self.values = dict(self.values) | {field: value}
+        self.errors = dict(self.errors) | {field: ""}
+
+    @rx.event
+    def set_form_open(self, value: bool):
+        """Dialog open/close from the browser: only closing is honoured."""
+        if value is False and not self.saving:
+            self.form_open = False
+            self._reset_form()
+
+    @rx.event
+    async def save(self, form_data: dict):
+        """Submit (Enter or Save). Create calls `events.create_event`; edit calls
+        `events.update_event` with the loaded version and only the changed fields."""
+        if self.saving or not self.form_open or self.conflict:
+            return
+        values, errors = read_form(form_data, {f: self.values.get(f, "") for f in CONTROLLED})
+        if any(errors.values()):
+            self.errors = errors
+            return
+        self._mine = values
+        self.values = values  # keep what was typed across re-renders
+        async for update in self._submit(values):
+            yield update
+
+    @rx.event
+    async def apply_mine(self):
+        """After a version conflict: resubmit this user's changed fields on top of the saved
+        event (with the saved version). No arguments."""
+        if self.saving or not self.form_open or not self.conflict or self.mode != "edit":
+            return
+        async for update in self._submit(self._mine):
+            yield update
+
+    @rx.event
+    async def discard_mine(self):
+        """After a conflict (or a live notice): show the saved event instead. No arguments."""
+        eid = parse_client_id(self.edit_id)
+        if self.saving or not self.form_open or self.mode != "edit" or eid is None:
+            return
+        actor, auth = await _actor_of(self)
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        try:
+            row = await asyncio.to_thread(_get, actor, eid)
+        except NotFound:
+            self.form_open = False
+            yield rx.toast.error("This event was deleted.")
+            return
+        await self._open(actor, row)
+
+    async def _submit(self, values: dict[str, str]):
+        actor, auth = await _actor_of(self)
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        eid = parse_client_id(self.edit_id) if self.mode == "edit" else None
+        changes = changed_fields(values, self._original) if eid else values
+        if eid and not changes:
+            self.form_open = False
+            self._reset_form()
+            yield rx.toast.info("No changes to save.")
+            return
+        data = service_input(changes)
+        self.saving = True
+        self.errors = dict.fromkeys(FIELD_NAMES, "")
+        self.form_error = ""
+        self.rental_conflict = ""
+        self.rental_conflict_lines = []
+        yield
+        try:
+            if eid is None:
+                saved = await asyncio.to_thread(_create, actor, data)
+            else:
+                saved = await asyncio.to_thread(_update, actor, eid, self.edit_version, data)
+        except VersionConflict as exc:
+            await self._on_conflict(exc.current)
+        except ValidationFailed as exc:
+            self.errors, self.form_error = _field_errors(exc, FIELD_NAMES)
+        except RentalConflict as exc:
+            self.rental_conflict = exc.message
+            self.rental_conflict_lines = conflict_lines(exc.details)
+        except NotFound:
+            self.form_open = False
+            yield rx.toast.error("This event was deleted by someone else.")
+        except DomainError as exc:
+            self.form_error = exc.message
+        else:
+            self.form_open = False
+            self._reset_form()
+            verb = "added" if eid is None else "saved"
+            yield rx.toast.success(f"{saved['name']} {verb}.")
+            await refresh_event_pages(self, actor, saved["id"])
+            if eid is None:
+                yield rx.redirect(f"{EVENTS_PATH}/{saved['id']}")
+        finally:
+            self.saving = False
+
+    async def _on_conflict(self, current: dict[str, Any]) -> None:
+        try:
+            who = await asyncio.to_thread(_editor, current)
+        except DomainError:
+            who = None
+        saved = form_values(current)
+        self.conflict = f"{who or 'Someone else'} changed this event while you were editing."
+        self.conflict_rows = conflict_rows(
+            FIELDS, self._display(self._mine), self._display(self._original), self._display(saved)
+        )
+        self.stale_notice = ""
+        self.edit_version = int(current.get("version") or self.edit_version)
+
+    async def _apply_changes(self, changes: list[Change]) -> None:
+        """Tell a user with an open edit form that someone else just saved or deleted that
+        event, before they overwrite it."""
+        if not (self.form_open and self.edit_id) or self.conflict:
+            return
+        _token, _ip, _ua, own = await live_context(self)
+        for change in changes:
+            if change.entity != "event" or change.id != self.edit_id:
+                continue
+            if change.actor and change.actor == own:
+                continue
+            who = change.actorName or change.actor or "Someone else"
+            if change.action == "delete":
+                self.stale_notice = f"{who} just deleted this event."
+            elif change.version != self.edit_version:
+                self.stale_notice = (
+                    f"{who} just saved changes to this event. If you save, you'll see "
+                    "what changed, field by field, before anything is overwritten."
+                )
+
+
+DUP_FIELDS = ("name", "start_date", "end_date")
+
+
+class EventDuplicateState(rx.State):
+    """ "Duplicate event": a copy with its lines on new dates (`events.duplicate_event`,
+    availability-checked; a refusal lists the lines that do not fit and writes nothing).
+    Handlers re-verify the token; the id must be a UUID string, the form a dict of strings."""
+
+    dup_open: bool = False
+    dup_key: str = "0"
+    source_id: str = ""
+    source_name: str = ""
+    source_period: str = ""
+    values: dict[str, str] = dict.fromkeys(DUP_FIELDS, "")
+    errors: dict[str, str] = dict.fromkeys(DUP_FIELDS, "")
+    form_error: str = ""
+    rental_conflict: str = ""
+    rental_conflict_lines: list[dict[str, str]] = []
+    saving: bool = False
+
+    @rx.event
+    async def open_duplicate(self, event_id: str):
+        """Open the duplicate dialog for an event (UUID string); needs `events:write`."""
+        eid = parse_client_id(event_id)
+        if eid is None:
+            return None
+        actor, auth = await _actor_of(self)
+        if actor is None:
+            return auth._login_redirect()
+        if not (actor.can("events:write") and actor.can("rentals:write")):
+            return rx.toast.error("Your role cannot duplicate events.")
+        try:
+            row = await asyncio.to_thread(_get, actor, eid)
+        except NotFound:
+            return rx.toast.error("This event no longer exists.")
+        self.source_id = str(eid)
+        self.source_name = text(row.get("name"))
+        self.source_period = format_period(text(row.get("start_date")), text(row.get("end_date")))
+        self.values = {"name": f"{self.source_name} (copy)"[:100], "start_date": "", "end_date": ""}
+        self.errors = dict.fromkeys(DUP_FIELDS, "")
+        self.form_error = ""
+        self.rental_conflict = ""
+        self.rental_conflict_lines = []
+        self.dup_key = str(int(self.dup_key) + 1)
+        self.dup_open = True
+        return None
+
+    @rx.event
+    def set_dup_open(self, value: bool):
+        """Only closing is honoured from the browser."""
+        if value is False and not self.saving:
+            self.dup_open = False
+
+    @rx.event
+    async def duplicate(self, form_data: dict):
+        """Submit: `form_data` has string `name`, `start_date`, `end_date` (end optional:
+        same length as the original)."""
+        eid = parse_client_id(self.source_id)
+        if self.saving or not self.dup_open or eid is None:
+            return
+        data = form_data if isinstance(form_data, dict) else {}
+        values = {}
+        for field in DUP_FIELDS:
+            raw = data.get(field, "")
+            if not isinstance(raw, str) or len(raw) > 200:
+                self.form_error = "Please check the fields."
+                return
+            values[field] = raw
+        self.values = values
+        actor, auth = await _actor_of(self)
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        self.saving = True
+        self.errors = dict.fromkeys(DUP_FIELDS, "")
+        self.form_error = ""
+        self.rental_conflict = ""
+        self.rental_conflict_lines = []
+        yield
+        try:
+            copy = await asyncio.to_thread(
+                _duplicate, actor, eid, values["name"], values["start_date"], values["end_date"]
+            )
+        except ValidationFailed as exc:
+            self.errors, self.form_error = _field_errors(exc, DUP_FIELDS)
+        except RentalConflict as exc:
+            self.rental_conflict = exc.message
+            self.rental_conflict_lines = conflict_lines(exc.details)
+        except NotFound:
+            self.dup_open = False
+            yield rx.toast.error("This event no longer exists.")
+        except DomainError as exc:
+            self.form_error = exc.message
+        else:
+            self.dup_open = False
+            yield rx.toast.success(f"{copy['name']} created with its equipment.")
+            yield rx.redirect(f"{EVENTS_PATH}/{copy['id']}")
+        finally:
+            self.saving = False
+
+
+class EventDeleteState(DeleteConfirmMixin, rx.State):
+    """The delete confirmation of one tab: names the event and how many rental lines go
+    with it. `events.delete_event` runs with the version shown and checks `events:delete`."""
+
+    LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
+
+    delete_lines: str = ""
+
+    @rx.event
+    async def ask_delete(self, event_id: str):
+        """Open the confirmation for an event (UUID string); needs `events:delete`."""
+        eid = parse_client_id(event_id)
+        if eid is None:
+            return None
+        actor, auth = await _actor_of(self)
+        if actor is None:
+            return auth._login_redirect()
+        if not actor.can("events:delete"):
+            return rx.toast.error("Your role cannot delete events.")
+        try:
+            row = await asyncio.to_thread(_get, actor, eid)
+        except NotFound:
+            return rx.toast.error("This event no longer exists.")
+        open_confirmation(self, str(eid), text(row.get("name")), int(row.get("version") or 0))
+        lines = int(row.get("line_count") or 0)
+        self.delete_lines = (
+            f"Its {plural(lines, 'rental line')} will be removed with it, freeing the equipment."
+            if lines
+            else "It has no equipment booked."
+        )
+        return None
+
+    @rx.event
+    async def confirm_delete(self):
+        """Delete the event named in the confirmation (with the version shown)."""
+        eid = parse_client_id(self.delete_id)
+        if self.deleting or not self.delete_open or eid is None:
+            return
+        actor, auth = await _actor_of(self)
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        async for event in run_delete(
+            self,
+            functools.partial(_delete, actor, eid, self.delete_version),
+            in_use=lambda exc: exc.message,
+            stale="Someone changed this event since you opened this; check it and confirm again.",
+            gone="This event was already deleted.",
+            on_deleted=lambda: self._after_delete(actor),
+        ):
+            yield event
+        if self.delete_error and "changed" in self.delete_error:
+            self.delete_lines = (
+                f"Its {plural(await asyncio.to_thread(_line_count, actor, eid), 'rental line')} "
+                "will be removed with it."
+            )
+
+    async def _after_delete(self, actor: Actor) -> Any:
+        detail = await self.get_state(EventDetailState)
+        if detail.detail_id == self.delete_id and self.router.url.path.startswith(
+            EVENTS_PATH + "/"
+        ):
+            return rx.redirect(EVENTS_PATH)
+        await refresh_event_pages(self, actor, self.delete_id)
+        return None
+
+    async def _apply_changes(self, changes: list[Change]) -> None:
+        """Warn a user with the confirmation open that someone just changed that event."""
+        await warn_changed(self, changes, "event", "event")
