@@ -170,8 +170,9 @@ def add_rentals(
                 created_by=actor.user_id,
                 updated_by=actor.user_id,
             )
+            # No flush per line: ids and defaults are set in Python, so the new lines and
+            # their audit rows go out as one batched INSERT each at commit.
             session.add(line)
-            session.flush()
             record_audit(session, actor, "create", "rental", line.id, None, snapshot(line))
             record_change(session, actor, "rental", "create", line)
         result.append(line)
