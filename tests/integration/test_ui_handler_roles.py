@@ -178,92 +178,46 @@ def _form_values(tab: Tab, state: str, **changes: str) -> dict[str, str]:
     return {k: str(v) for k, v in dict(tab.state(S(state)).values).items()} | changes
 
 
-# Client form
-async def _open_client(tab: Tab, w: World) -> None:
-    await tab.call(S("ClientFormState"), "open_edit", str(w.client.id))
+def _form_cases(
+    state: str,
+    permission: str,
+    model: Any,
+    row: Callable[[World], Any],
+    mine: dict[str, str],
+    theirs: dict[str, str],
+) -> dict[str, Case]:
+    """`<state>.save` and `<state>.apply_mine` of a versioned edit form: open the `row`'s
+    form as Admin, then save `mine`; or, for apply_mine, someone else saves `theirs` first so
+    the save ends in a conflict, and then the user keeps their version."""
 
+    async def open_form(tab: Tab, w: World) -> None:
+        await tab.call(S(state), "open_edit", str(row(w).id))
 
-async def _save_client(tab: Tab, w: World) -> None:
-    await tab.call(S("ClientFormState"), "save", _form_values(tab, "ClientFormState", name="Acme"))
+    async def save(tab: Tab, w: World) -> None:
+        await tab.call(S(state), "save", _form_values(tab, state, **mine))
 
-
-async def _conflicted_client(tab: Tab, w: World) -> None:
-    await _open_client(tab, w)
-    with Session(w.engine) as s:  # someone else saves first
-        s.exec(
-            sa.update(Client)
-            .where(Client.id == w.client.id)
-            .values(  # type: ignore[call-overload,arg-type]
-                phone="+351 1", version=Client.version + 1
+    async def conflicted(tab: Tab, w: World) -> None:
+        await open_form(tab, w)
+        with Session(w.engine) as s:  # someone else saves first
+            s.exec(
+                sa.update(model)
+                .where(model.id == row(w).id)
+                .values(**theirs, version=model.version + 1)
             )
-        )
-        s.commit()
-    await _save_client(tab, w)
-    assert tab.state(S("ClientFormState")).conflict
+            s.commit()
+        await save(tab, w)
+        assert tab.state(S(state)).conflict
+
+    async def apply_mine(tab: Tab, w: World) -> None:
+        await tab.call(S(state), "apply_mine")
+
+    return {
+        f"{state}.save": Case((permission,), open_form, save),
+        f"{state}.apply_mine": Case((permission,), conflicted, apply_mine),
+    }
 
 
-async def _apply_client(tab: Tab, w: World) -> None:
-    await tab.call(S("ClientFormState"), "apply_mine")
-
-
-# Equipment form
-async def _open_item(tab: Tab, w: World) -> None:
-    await tab.call(S("EquipmentFormState"), "open_edit", str(w.item.id))
-
-
-async def _save_item(tab: Tab, w: World) -> None:
-    values = _form_values(tab, "EquipmentFormState", name="Shure SM58 Beta")
-    await tab.call(S("EquipmentFormState"), "save", values)
-
-
-async def _conflicted_item(tab: Tab, w: World) -> None:
-    await _open_item(tab, w)
-    with Session(w.engine) as s:
-        s.exec(
-            sa.update(EquipmentItem)
-            .where(EquipmentItem.id == w.item.id)
-            .values(  # type: ignore[call-overload,arg-type]
-                location="Aisle Z", version=EquipmentItem.version + 1
-            )
-        )
-        s.commit()
-    await _save_item(tab, w)
-    assert tab.state(S("EquipmentFormState")).conflict
-
-
-async def _apply_item(tab: Tab, w: World) -> None:
-    await tab.call(S("EquipmentFormState"), "apply_mine")
-
-
-# Event form, duplicate, delete
-async def _open_event(tab: Tab, w: World) -> None:
-    await tab.call(S("EventFormState"), "open_edit", str(w.event.id))
-
-
-async def _save_event(tab: Tab, w: World) -> None:
-    values = _form_values(tab, "EventFormState", name="Summer Gala 2")
-    await tab.call(S("EventFormState"), "save", values)
-
-
-async def _conflicted_event(tab: Tab, w: World) -> None:
-    await _open_event(tab, w)
-    with Session(w.engine) as s:
-        s.exec(
-            sa.update(Event)
-            .where(Event.id == w.event.id)
-            .values(  # type: ignore[call-overload,arg-type]
-                location="Porto", version=Event.version + 1
-            )
-        )
-        s.commit()
-    await _save_event(tab, w)
-    assert tab.state(S("EventFormState")).conflict
-
-
-async def _apply_event(tab: Tab, w: World) -> None:
-    await tab.call(S("EventFormState"), "apply_mine")
-
-
+# Event duplicate, delete
 async def _open_duplicate(tab: Tab, w: World) -> None:
     await tab.call(S("EventDuplicateState"), "open_duplicate", str(w.event.id))
 
@@ -522,13 +476,25 @@ def _delete_case(permission: str, ask: Step, state: str) -> Case:
 
 # "State.handler" -> the permission(s) its write needs and how to reach it.
 MUTATING: dict[str, Case] = {
-    "ClientFormState.save": Case(("clients:write",), _open_client, _save_client),
-    "ClientFormState.apply_mine": Case(("clients:write",), _conflicted_client, _apply_client),
+    **_form_cases(
+        "ClientFormState",
+        "clients:write",
+        Client,
+        lambda w: w.client,
+        {"name": "Acme"},
+        {"phone": "+351 1"},
+    ),
     "ClientDeleteState.confirm_delete": _delete_case(
         "clients:delete", _ask_delete_client, "ClientDeleteState"
     ),
-    "EquipmentFormState.save": Case(("equipment:write",), _open_item, _save_item),
-    "EquipmentFormState.apply_mine": Case(("equipment:write",), _conflicted_item, _apply_item),
+    **_form_cases(
+        "EquipmentFormState",
+        "equipment:write",
+        EquipmentItem,
+        lambda w: w.item,
+        {"name": "Shure SM58 Beta"},
+        {"location": "Aisle Z"},
+    ),
     "EquipmentState.save_location": Case(("equipment:write",), _open_location, _save_location),
     "EquipmentDetailState.confirm_remove_photo": Case(
         ("equipment:write",), _photo_loaded, _remove_photo
@@ -545,8 +511,14 @@ MUTATING: dict[str, Case] = {
     "CategoriesState.confirm_delete": _delete_case(
         "categories:delete", _ask_delete_category, "CategoriesState"
     ),
-    "EventFormState.save": Case(("events:write",), _open_event, _save_event),
-    "EventFormState.apply_mine": Case(("events:write",), _conflicted_event, _apply_event),
+    **_form_cases(
+        "EventFormState",
+        "events:write",
+        Event,
+        lambda w: w.event,
+        {"name": "Summer Gala 2"},
+        {"location": "Porto"},
+    ),
     "EventDuplicateState.duplicate": Case(
         ("events:write", "rentals:write"), _open_duplicate, _duplicate
     ),

@@ -13,10 +13,27 @@ from fastapi.responses import JSONResponse
 from avrentals.api.deps import ActorDep, EngineDep
 from avrentals.api.envelope import error_responses, ok
 from avrentals.db import read_session
+from avrentals.domain import availability as av
 from avrentals.domain.errors import ValidationFailed
 from avrentals.domain.services import availability as avs
 
 router = APIRouter(tags=["availability"])
+
+FromQuery = Annotated[date | None, Query(alias="from", description="YYYY-MM-DD")]
+ToQuery = Annotated[date | None, Query(alias="to", description="YYYY-MM-DD")]
+
+
+def renamed_fields(exc: ValidationFailed, names: dict[str, str]) -> ValidationFailed:
+    """The same field errors under the query parameter names the client sent."""
+    return ValidationFailed({names.get(k, k): v for k, v in exc.fields.items()})
+
+
+def from_to_window(from_date: date | None, to_date: date | None) -> av.Window:
+    """`?from=&to=` as a window; field errors are reported as `from` / `to`."""
+    try:
+        return avs.read_window(from_date, to_date)
+    except ValidationFailed as exc:
+        raise renamed_fields(exc, {"start_date": "from", "end_date": "to"}) from exc
 
 
 @router.get(
@@ -62,17 +79,13 @@ def availability_route(
 def conflicts_route(
     actor: ActorDep,
     engine: EngineDep,
-    from_date: Annotated[date | None, Query(alias="from", description="YYYY-MM-DD")] = None,
-    to_date: Annotated[date | None, Query(alias="to", description="YYYY-MM-DD")] = None,
+    from_date: FromQuery = None,
+    to_date: ToQuery = None,
 ) -> JSONResponse:
     """Every day in the range where an item is booked beyond its good units: `data: [{date,
     item: {id, name}, booked, bookable, events: [{eventId, eventName, rentalId, quantity,
     blockedFrom, blockedTo}]}]`."""
-    try:
-        window = avs.read_window(from_date, to_date)
-    except ValidationFailed as exc:
-        renamed = {"start_date": "from", "end_date": "to"}
-        raise ValidationFailed({renamed.get(k, k): v for k, v in exc.fields.items()}) from exc
+    window = from_to_window(from_date, to_date)
     with read_session(engine) as session:
         data = avs.conflicts(session, actor, window)
     return ok(data)

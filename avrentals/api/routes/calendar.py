@@ -9,7 +9,7 @@ import uuid
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic.alias_generators import to_camel
 
@@ -34,6 +34,18 @@ StartQuery = Annotated[date | None, Query(alias="startDate", description="YYYY-M
 EndQuery = Annotated[date | None, Query(alias="endDate", description="YYYY-MM-DD")]
 
 
+def calendar_filters(
+    client_id: ClientFilter = None,
+    equipment_id: ItemFilter = None,
+    category_id: CategoryFilter = None,
+) -> cal.CalendarFilters:
+    """The narrowing query parameters shared by the calendar and its `.ics` download."""
+    return cal.CalendarFilters(client_id, equipment_id, category_id)
+
+
+FiltersQuery = Annotated[cal.CalendarFilters, Depends(calendar_filters)]
+
+
 def camel(value: Any) -> Any:
     """Service payload (snake_case keys) to wire keys; ISO-date dictionary keys are kept."""
     if isinstance(value, dict):
@@ -46,6 +58,14 @@ def camel(value: Any) -> Any:
 def base_url(request: Request) -> str:
     """The origin the caller used (for links inside the calendar file)."""
     return str(request.base_url).rstrip("/")
+
+
+def ics_responses(description: str, errors: dict[int, str]) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI responses of a route answering an iCalendar file."""
+    return {
+        200: {"content": {"text/calendar": {}}, "description": description},
+        **error_responses(errors),
+    }
 
 
 def ics_response(body: bytes, filename: str) -> Response:
@@ -63,17 +83,14 @@ def ics_response(body: bytes, filename: str) -> Response:
 def calendar_route(
     actor: ActorDep,
     engine: EngineDep,
+    filters: FiltersQuery,
     start_date: StartQuery = None,
     end_date: EndQuery = None,
-    client_id: ClientFilter = None,
-    equipment_id: ItemFilter = None,
-    category_id: CategoryFilter = None,
 ) -> JSONResponse:
     """`data: {startDate, endDate, events: [{id, name, clientName, startDate, endDate, status,
     color, version, ...}], conflicts: {"YYYY-MM-DD": [{item, booked, bookable, events}]}}` for
     at most 92 days."""
     window = avs.read_window(start_date, end_date)
-    filters = cal.CalendarFilters(client_id, equipment_id, category_id)
     with read_session(engine) as session:
         data = cal.calendar_view(session, actor, window, filters)
     return ok(camel(data))
@@ -82,20 +99,17 @@ def calendar_route(
 @router.get(
     "/api/calendar/events.ics",
     response_class=Response,
-    responses={
-        200: {"content": {"text/calendar": {}}, "description": "iCalendar file"},
-        **error_responses({401: "Not signed in", 422: "Invalid dates or filters"}),
-    },
+    responses=ics_responses(
+        "iCalendar file", {401: "Not signed in", 422: "Invalid dates or filters"}
+    ),
 )
 def events_ics_route(
     request: Request,
     actor: ActorDep,
     engine: EngineDep,
+    filters: FiltersQuery,
     start_date: StartQuery = None,
     end_date: EndQuery = None,
-    client_id: ClientFilter = None,
-    equipment_id: ItemFilter = None,
-    category_id: CategoryFilter = None,
 ) -> Response:
     """The filtered events as an iCalendar file (all-day VEVENTs; default range: 90 days back
     to two years ahead)."""
@@ -105,9 +119,9 @@ def events_ics_route(
             actor,
             start=start_date,
             end=end_date,
-            client_id=client_id,
-            item_id=equipment_id,
-            category_id=category_id,
+            client_id=filters.client_id,
+            item_id=filters.item_id,
+            category_id=filters.category_id,
             base_url=base_url(request),
         )
     return ics_response(body, "av-rentals-events.ics")
@@ -116,10 +130,7 @@ def events_ics_route(
 @router.get(
     "/api/calendar/feed/{token}.ics",
     response_class=Response,
-    responses={
-        200: {"content": {"text/calendar": {}}, "description": "iCalendar feed"},
-        **error_responses({404: "Unknown or revoked feed"}),
-    },
+    responses=ics_responses("iCalendar feed", {404: "Unknown or revoked feed"}),
 )
 def feed_route(
     request: Request,

@@ -7,9 +7,9 @@ item (API shape) in `details.current`, 409 IN_USE for a refused delete."""
 from __future__ import annotations
 
 import uuid
-from typing import Annotated
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from fastapi.responses import JSONResponse
 from sqlmodel import Session
 
@@ -40,6 +40,9 @@ from avrentals.domain.services.equipment import (
 router = APIRouter(tags=["equipment"])
 
 ItemId = Annotated[uuid.UUID, Path(alias="id", description="Equipment item id")]
+VersionQuery = Annotated[
+    int | None, Query(ge=1, description="Optional: refuse when the item changed since")
+]
 READ_ERRORS = {401: "Not signed in", 404: "Unknown item"}
 
 
@@ -48,18 +51,7 @@ def parse_sort(sort: str) -> tuple[str, bool]:
     return (sort[1:], True) if sort.startswith("-") else (sort, False)
 
 
-@router.get(
-    "/api/equipment",
-    response_model=ListEnvelope[EquipmentOut],
-    responses=error_responses({401: "Not signed in", 422: "Bad paging, sort or filter"}),
-)
-def list_equipment_route(
-    actor: ActorDep,
-    engine: EngineDep,
-    page: Annotated[int, Query(description="1-based page number")] = 1,
-    page_size: Annotated[
-        int, Query(alias="pageSize", description=f"Items per page, 1 to {MAX_PAGE_SIZE}")
-    ] = 20,
+def equipment_filters(
     sort: Annotated[
         str,
         Query(description=f"One of {', '.join(SORTS)}; a leading `-` sorts descending"),
@@ -74,27 +66,46 @@ def list_equipment_route(
     location: Annotated[
         str | None, Query(description="Location starts with (case-insensitive)", max_length=100)
     ] = None,
+) -> dict[str, Any]:
+    """The sort and filter query parameters of `GET /api/equipment` (shared by the CSV
+    export) as the keyword arguments of `list_equipment` / `export_equipment_csv`."""
+    key, descending = parse_sort(sort)
+    return {
+        "search": search,
+        "category_id": category_id,
+        "sort": key,
+        "descending": descending,
+        "subcategory_id": subcategory_id,
+        "status": status,
+        "item_type": item_type,
+        "location": location,
+    }
+
+
+EquipmentFilters = Annotated[dict[str, Any], Depends(equipment_filters)]
+
+
+@router.get(
+    "/api/equipment",
+    response_model=ListEnvelope[EquipmentOut],
+    responses=error_responses({401: "Not signed in", 422: "Bad paging, sort or filter"}),
+)
+def list_equipment_route(
+    actor: ActorDep,
+    engine: EngineDep,
+    filters: EquipmentFilters,
+    page: Annotated[int, Query(description="1-based page number")] = 1,
+    page_size: Annotated[
+        int, Query(alias="pageSize", description=f"Items per page, 1 to {MAX_PAGE_SIZE}")
+    ] = 20,
 ) -> JSONResponse:
     """One page of equipment with category names, plus `pagination`.
 
     The service validates paging (422 for pageSize > 100 or page < 1), the sort key (422
     outside the allow-list) and the filters."""
     paging = PageRequest.parse(page, page_size)
-    key, descending = parse_sort(sort)
     with read_session(engine) as session:
-        result = list_equipment(
-            session,
-            actor,
-            paging,
-            search=search,
-            category_id=category_id,
-            sort=key,
-            descending=descending,
-            subcategory_id=subcategory_id,
-            status=status,
-            item_type=item_type,
-            location=location,
-        )
+        result = list_equipment(session, actor, paging, **filters)
     return ok([EquipmentOut.from_row(r).dump() for r in result.items], pagination=result.meta())
 
 
@@ -111,7 +122,8 @@ def get_equipment_route(item_id: ItemId, actor: ActorDep, engine: EngineDep) -> 
     return ok(EquipmentDetailOut.from_detail(detail).dump())
 
 
-def _saved_item(session: Session, actor: Actor, item_id: uuid.UUID) -> dict[str, object]:
+def saved_item(session: Session, actor: Actor, item_id: uuid.UUID) -> dict[str, object]:
+    """The saved item in the API shape (camelCase, category names)."""
     return EquipmentOut.from_row(get_equipment_row(session, actor, item_id)).dump()
 
 
@@ -120,7 +132,7 @@ def _conflict_in_api_shape(
 ) -> VersionConflict:
     """The same conflict with the saved item in the API shape (camelCase, category names)."""
     session.rollback()
-    return VersionConflict(exc.message, _saved_item(session, actor, item_id))
+    return VersionConflict(exc.message, saved_item(session, actor, item_id))
 
 
 WRITE_ERRORS = {
@@ -143,7 +155,7 @@ def create_equipment_route(
     unless a Manager/Admin sends `assetCode`."""
     with transaction(engine) as session:
         item = create_equipment(session, actor, body.service_input())
-        data = _saved_item(session, actor, item.id)
+        data = saved_item(session, actor, item.id)
     return ok(data, status_code=201)
 
 
@@ -161,7 +173,7 @@ def _update(
             update_equipment(session, actor, item_id, version, data, replace=replace)
         except VersionConflict as exc:
             raise _conflict_in_api_shape(exc, session, actor, item_id) from exc
-        saved = _saved_item(session, actor, item_id)
+        saved = saved_item(session, actor, item_id)
     return ok(saved)
 
 
@@ -209,9 +221,7 @@ def delete_equipment_route(
     item_id: ItemId,
     actor: ActorDep,
     engine: EngineDep,
-    version: Annotated[
-        int | None, Query(ge=1, description="Optional: refuse when the item changed since")
-    ] = None,
+    version: VersionQuery = None,
 ) -> Response:
     """Delete an item: 204, or 409 IN_USE while it has rentals (current/future events, and
     past ones whose history is kept)."""

@@ -16,7 +16,6 @@ Every rule lives in `avrentals.domain.services.equipment_csv`; this module maps 
 from __future__ import annotations
 
 import re
-import uuid
 from datetime import date
 from typing import Annotated, Any
 
@@ -28,11 +27,9 @@ from sqlalchemy.engine import Engine
 from avrentals.api.deps import ActorDep, EngineDep
 from avrentals.api.envelope import Envelope, error_responses, failure, ok
 from avrentals.api.errors import to_camel
-from avrentals.api.routes.equipment import parse_sort
+from avrentals.api.routes.equipment import EquipmentFilters
 from avrentals.db import read_session, transaction
-from avrentals.domain.enums import EquipmentType, UnitStatus
 from avrentals.domain.permissions import Actor
-from avrentals.domain.services.equipment import SORTS
 from avrentals.domain.services.equipment_csv import (
     MAX_FILE_BYTES,
     ImportPreview,
@@ -99,37 +96,12 @@ def preview_out(preview: ImportPreview) -> dict[str, Any]:
 def export_equipment_route(
     actor: ActorDep,
     engine: EngineDep,
-    sort: Annotated[
-        str,
-        Query(description=f"One of {', '.join(SORTS)}; a leading `-` sorts descending"),
-    ] = "name",
-    search: Annotated[
-        str | None, Query(description="Matches name, description or asset code")
-    ] = None,
-    category_id: Annotated[uuid.UUID | None, Query(alias="categoryId")] = None,
-    subcategory_id: Annotated[uuid.UUID | None, Query(alias="subcategoryId")] = None,
-    status: Annotated[UnitStatus | None, Query(description="Headline status")] = None,
-    item_type: Annotated[EquipmentType | None, Query(alias="type")] = None,
-    location: Annotated[
-        str | None, Query(description="Location starts with (case-insensitive)", max_length=100)
-    ] = None,
+    filters: EquipmentFilters,
 ) -> Response:
     """Every item matching the filters of `GET /api/equipment`, as a CSV attachment. Text
     cells that a spreadsheet would run as a formula start with `'`."""
-    key, descending = parse_sort(sort)
     with read_session(engine) as session:
-        data = export_equipment_csv(
-            session,
-            actor,
-            search=search,
-            category_id=category_id,
-            sort=key,
-            descending=descending,
-            subcategory_id=subcategory_id,
-            status=status,
-            item_type=item_type,
-            location=location,
-        )
+        data = export_equipment_csv(session, actor, **filters)
     filename = export_filename(date.today())
     return Response(
         content=data,

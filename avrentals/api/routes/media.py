@@ -26,11 +26,11 @@ from starlette.concurrency import run_in_threadpool
 
 from avrentals.api.deps import ActorDep, EngineDep
 from avrentals.api.envelope import Envelope, error_responses, ok
+from avrentals.api.routes.equipment import ItemId, VersionQuery, saved_item
 from avrentals.api.schemas import EquipmentOut
 from avrentals.db import read_session, transaction
 from avrentals.domain import media_store
 from avrentals.domain.errors import NotFound, ValidationFailed, VersionConflict
-from avrentals.domain.services.equipment import get_equipment_row
 from avrentals.domain.services.equipment_images import (
     remove_equipment_image,
     set_equipment_image,
@@ -44,7 +44,6 @@ from avrentals.domain.services.labels import (
 
 router = APIRouter(tags=["media"])
 
-ItemId = Annotated[uuid.UUID, Path(alias="id", description="Equipment item id")]
 # Multipart framing around a 5 MB photo; the photo rule itself (<= 5 MB) is the service's.
 UPLOAD_MAX_BODY_BYTES = media_store.MAX_UPLOAD_BYTES + 64 * 1024
 UPLOAD_PATH_RE = re.compile(r"^/api/equipment/[^/]+/image$")
@@ -54,7 +53,7 @@ _FILENAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 def _saved(engine: EngineDep, actor: ActorDep, item_id: uuid.UUID) -> dict[str, object]:
     with read_session(engine) as session:
-        return EquipmentOut.from_row(get_equipment_row(session, actor, item_id)).dump()
+        return saved_item(session, actor, item_id)
 
 
 def _conflict(
@@ -160,9 +159,7 @@ def delete_image_route(
     item_id: ItemId,
     actor: ActorDep,
     engine: EngineDep,
-    version: Annotated[
-        int | None, Query(ge=1, description="Optional: refuse when the item changed since")
-    ] = None,
+    version: VersionQuery = None,
 ) -> JSONResponse:
     """Remove the item's photo; 200 with the saved item (an item without a photo is
     answered unchanged)."""

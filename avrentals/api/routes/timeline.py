@@ -13,10 +13,10 @@ from fastapi.responses import JSONResponse
 
 from avrentals.api.deps import ActorDep, EngineDep
 from avrentals.api.envelope import error_responses, ok
+from avrentals.api.routes.availability import FromQuery, ToQuery, from_to_window, renamed_fields
 from avrentals.db import read_session
 from avrentals.domain.errors import ValidationFailed
 from avrentals.domain.pagination import MAX_PAGE_SIZE, PageRequest
-from avrentals.domain.services import availability as avs
 from avrentals.domain.services import timeline as timeline_service
 
 router = APIRouter(tags=["availability"])
@@ -51,7 +51,7 @@ def timeline_route(
     try:
         window = timeline_service.timeline_window(start, end)
     except ValidationFailed as exc:
-        raise ValidationFailed({_RENAMED.get(k, k): v for k, v in exc.fields.items()}) from exc
+        raise renamed_fields(exc, _RENAMED) from exc
     with read_session(engine) as session:
         data = timeline_service.timeline(
             session, actor, window, category_id=category_id, search=search, paging=paging
@@ -67,8 +67,8 @@ def timeline_route(
 def grouped_conflicts_route(
     actor: ActorDep,
     engine: EngineDep,
-    from_date: Annotated[date | None, Query(alias="from", description="YYYY-MM-DD")] = None,
-    to_date: Annotated[date | None, Query(alias="to", description="YYYY-MM-DD")] = None,
+    from_date: FromQuery = None,
+    to_date: ToQuery = None,
 ) -> JSONResponse:
     """Overbooked days grouped by item, consecutive days as spans: `data: [{item: {id, name},
     days, worst, spans: [{startDate, endDate, days, booked, bookable, short, dates, events}]}]`.
@@ -76,11 +76,7 @@ def grouped_conflicts_route(
     if from_date is None and to_date is None:
         window = timeline_service.default_conflict_window()
     else:
-        try:
-            window = avs.read_window(from_date, to_date)
-        except ValidationFailed as exc:
-            renamed = {"start_date": "from", "end_date": "to"}
-            raise ValidationFailed({renamed.get(k, k): v for k, v in exc.fields.items()}) from exc
+        window = from_to_window(from_date, to_date)
     with read_session(engine) as session:
         data = timeline_service.conflict_groups(session, actor, window)
     return ok(data)

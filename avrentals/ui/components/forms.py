@@ -1,5 +1,6 @@
-"""Form pieces shared by the edit dialogs: field-level error text, the conflict callout and
-the field-by-field conflict comparison (rows, table, apply-mine / discard-mine buttons)."""
+"""Form pieces shared by the edit dialogs: field-level error text, the search box of a picker,
+the conflict callout and the field-by-field conflict comparison (rows, table, apply-mine /
+discard-mine buttons)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,23 @@ def field_error(message: rx.Var, testid: str) -> rx.Component:
     return rx.cond(
         message != "",
         rx.text(message, size="1", color_scheme="red", custom_attrs={"data-testid": testid}),
+    )
+
+
+def picker_search(
+    placeholder: str, on_change: Any, key: Any, label: str, testid: str
+) -> rx.Component:
+    """The search box above a picker list in a dialog (`key` bumped to clear it)."""
+    return rx.input(
+        rx.input.slot(rx.icon("search", size=14)),
+        placeholder=placeholder,
+        on_change=on_change,
+        key=key,
+        type="search",
+        size="2",
+        width="100%",
+        aria_label=label,
+        custom_attrs={"data-testid": testid},
     )
 
 

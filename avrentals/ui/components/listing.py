@@ -67,6 +67,21 @@ def message_box(icon: str, title: str, text: str, *actions: rx.Component, testid
     )
 
 
+def no_results_box(
+    title: str,
+    text: str,
+    clear_label: str,
+    on_clear: Any,
+    testid: str,
+    *,
+    icon: str = "search-x",
+    clear_icon: str = "x",
+) -> rx.Component:
+    """What a list shows when its search / filters match nothing, with a way to clear them."""
+    clear = rx.button(rx.icon(clear_icon, size=16), clear_label, variant="soft", on_click=on_clear)
+    return message_box(icon, title, text, clear, testid=testid)
+
+
 def loading_rows(testid: str, count: int = 6) -> rx.Component:
     """Skeleton rows shown until the first page has loaded."""
     return rx.vstack(
@@ -169,6 +184,18 @@ def error_callout(message: rx.Var) -> rx.Component:
 # --- list page building blocks (toolbar button, row actions, table, cards, page) ------------
 
 
+def status_pill(
+    status: rx.Var, label: rx.Var, colors: dict[str, str], testid: str = ""
+) -> rx.Component:
+    """A soft round badge showing `label`, coloured by `status` (`colors`; gray otherwise)."""
+
+    def badge(color: str) -> rx.Component:
+        attrs = {"custom_attrs": {"data-testid": testid}} if testid else {}
+        return rx.badge(label, color_scheme=color, variant="soft", radius="full", **attrs)
+
+    return rx.match(status, *[(key, badge(color)) for key, color in colors.items()], badge("gray"))
+
+
 def new_button(can: rx.Var, label: str, on_click: Any, testid: str) -> rx.Component:
     """The "New ..." button of a list page, shown only to roles that may create."""
     return rx.cond(
@@ -183,6 +210,30 @@ def new_button(can: rx.Var, label: str, on_click: Any, testid: str) -> rx.Compon
     )
 
 
+def icon_action(
+    icon: str,
+    on_click: Any,
+    aria_label: Any,
+    testid: str,
+    *,
+    color: str = "gray",
+    title: str = "",
+    icon_size: int = 14,
+) -> rx.Component:
+    """A small ghost icon button of a list row (labelled for screen readers)."""
+    extra = {"title": title} if title else {}
+    return rx.icon_button(
+        rx.icon(icon, size=icon_size),
+        on_click=on_click,
+        variant="ghost",
+        color_scheme=color,
+        size="1",
+        aria_label=aria_label,
+        **extra,
+        custom_attrs={"data-testid": testid},
+    )
+
+
 def row_actions(
     row: rx.Var,
     *,
@@ -193,33 +244,25 @@ def row_actions(
     on_delete: Any,
     delete_testid: str,
     edit_icon: str = "pencil",
+    more: tuple[rx.Component, ...] = (),
 ) -> rx.Component:
-    """Edit / delete icons, only for roles that may use them (the services refuse anyway)."""
+    """Edit / (`more`) / delete icons, only for roles that may use them (the services refuse
+    anyway)."""
     return rx.hstack(
         rx.cond(
             can_edit,
-            rx.icon_button(
-                rx.icon(edit_icon, size=14),
-                on_click=on_edit,
-                variant="ghost",
-                color_scheme="gray",
-                size="1",
-                aria_label="Edit " + row["name"],
-                title="Edit",
-                custom_attrs={"data-testid": edit_testid},
-            ),
+            icon_action(edit_icon, on_edit, "Edit " + row["name"], edit_testid, title="Edit"),
         ),
+        *more,
         rx.cond(
             can_delete,
-            rx.icon_button(
-                rx.icon("trash-2", size=14),
-                on_click=on_delete,
-                variant="ghost",
-                color_scheme="red",
-                size="1",
-                aria_label="Delete " + row["name"],
+            icon_action(
+                "trash-2",
+                on_delete,
+                "Delete " + row["name"],
+                delete_testid,
+                color="red",
                 title="Delete",
-                custom_attrs={"data-testid": delete_testid},
             ),
         ),
         spacing="3",
@@ -256,6 +299,20 @@ def list_table(
         width="100%",
         custom_attrs={"data-testid": testid},
     )
+
+
+def live_attrs(row: rx.Var, state: Any, testid: str) -> dict[str, Any]:
+    """Props of a list row / card: its id and test id, highlighted while it is the one a
+    live notice names (`state.live_item_id`)."""
+    return {
+        "class_name": rx.cond(row["id"] == state.live_item_id, "avr-row-live", ""),
+        "custom_attrs": {"data-id": row["id"], "data-testid": testid},
+    }
+
+
+def list_card(row: rx.Var, state: Any, testid: str, body: rx.Component) -> rx.Component:
+    """One row as a card (phones and the card view)."""
+    return rx.card(body, **live_attrs(row, state, testid), size="2", width="100%")
 
 
 def list_cards(rows: rx.Var, render_card: Any) -> rx.Component:

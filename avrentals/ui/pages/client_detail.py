@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import reflex as rx
 
-from avrentals.ui.components.detail import detail_actions, list_row, section, stat
-from avrentals.ui.components.listing import error_callout, live_banner, message_box
-from avrentals.ui.components.shell import shell
+from avrentals.ui.components.detail import back_link as shared_back_link
+from avrentals.ui.components.detail import (
+    detail_actions,
+    detail_page,
+    icon_fact,
+    list_row,
+    not_found_box,
+    section,
+    stat,
+)
 from avrentals.ui.pages.client_dialogs import client_form_dialog, delete_dialog
 from avrentals.ui.pages.clients import CAN_DELETE, CAN_WRITE
 from avrentals.ui.state.client_delete import ClientDeleteState
@@ -54,31 +61,12 @@ def event_status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
 
 
 def back_link() -> rx.Component:
-    return rx.link(
-        rx.hstack(rx.icon("arrow-left", size=16), rx.text("All clients"), spacing="1"),
-        href=CLIENTS_PATH,
-        size="2",
-        underline="none",
-    )
+    return shared_back_link("All clients", CLIENTS_PATH)
 
 
 def _contact_line(icon: str, label: str, value: rx.Var, href: rx.Var | None = None):
     shown = rx.link(value, href=href) if href is not None else rx.text(value)
-    return rx.cond(
-        value != "",
-        rx.hstack(
-            rx.icon(icon, size=16, color="var(--gray-10)", flex_shrink="0", margin_top="2px"),
-            rx.vstack(
-                rx.text(label, size="1", color_scheme="gray"),
-                rx.box(shown, font_size="var(--font-size-2)", word_break="break-word"),
-                spacing="0",
-                min_width="0",
-            ),
-            align="start",
-            spacing="3",
-            custom_attrs={"data-contact": label},
-        ),
-    )
+    return rx.cond(value != "", icon_fact(icon, label, shown, {"data-contact": label}))
 
 
 def contact_block() -> rx.Component:
@@ -216,30 +204,22 @@ def found() -> rx.Component:
 
 
 def not_found() -> rx.Component:
-    return message_box(
+    return not_found_box(
         "user-x",
         "Client not found",
         "There is no client at this address. It may have been deleted.",
-        rx.link(rx.button("Back to clients", variant="soft"), href=CLIENTS_PATH),
-        testid="client-not-found",
+        "Back to clients",
+        CLIENTS_PATH,
+        "client-not-found",
     )
 
 
 def client_detail_page() -> rx.Component:
-    return shell(
+    return detail_page(
         CLIENTS_PATH,
-        rx.vstack(
-            back_link(),
-            live_banner(D.live_notice, D.dismiss_notice),
-            error_callout(D.error),
-            rx.cond(
-                ~D.loaded,
-                rx.skeleton(height="240px", width="100%", loading=True),
-                rx.cond(D.not_found, not_found(), found()),
-            ),
-            client_form_dialog(),
-            delete_dialog(),
-            spacing="4",
-            width="100%",
-        ),
+        D,
+        back=back_link(),
+        not_found=not_found(),
+        found=found(),
+        dialogs=(client_form_dialog(), delete_dialog()),
     )

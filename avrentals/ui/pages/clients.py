@@ -8,12 +8,15 @@ import reflex as rx
 from avrentals.ui import routes
 from avrentals.ui.components.listing import (
     header_cell,
+    list_card,
     list_cards,
     list_page,
     list_states,
     list_table,
+    live_attrs,
     message_box,
     new_button,
+    no_results_box,
     search_box,
 )
 from avrentals.ui.components.listing import row_actions as list_row_actions
@@ -97,8 +100,7 @@ def table_row(row: rx.Var) -> rx.Component:
         rx.table.cell(row["events"], class_name="avr-num", custom_attrs={"data-field": "events"}),
         rx.table.cell(row["value"], class_name="avr-num", custom_attrs={"data-field": "value"}),
         rx.table.cell(row_actions(row)),
-        class_name=rx.cond(row["id"] == S.live_item_id, "avr-row-live", ""),
-        custom_attrs={"data-id": row["id"], "data-testid": "client-row"},
+        **live_attrs(row, S, "client-row"),
         align="center",
     )
 
@@ -145,7 +147,10 @@ def _contact(icon: str, value: rx.Var) -> rx.Component:
 
 
 def client_card(row: rx.Var) -> rx.Component:
-    return rx.card(
+    return list_card(
+        row,
+        S,
+        "client-card",
         rx.vstack(
             rx.hstack(
                 rx.vstack(
@@ -175,10 +180,6 @@ def client_card(row: rx.Var) -> rx.Component:
             ),
             spacing="3",
         ),
-        class_name=rx.cond(row["id"] == S.live_item_id, "avr-row-live", ""),
-        custom_attrs={"data-id": row["id"], "data-testid": "client-card"},
-        size="2",
-        width="100%",
     )
 
 
@@ -194,12 +195,12 @@ def list_body() -> rx.Component:
         new_client_button(),
         testid="client-empty",
     )
-    no_results = message_box(
-        "search-x",
+    no_results = no_results_box(
         "No clients match your search",
         "Try another name, contact person or email.",
-        rx.button(rx.icon("x", size=16), "Clear search", variant="soft", on_click=S.clear_filters),
-        testid="client-no-results",
+        "Clear search",
+        S.clear_filters,
+        "client-no-results",
     )
     return list_states(
         S,

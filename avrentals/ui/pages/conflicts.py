@@ -6,31 +6,21 @@ from __future__ import annotations
 import reflex as rx
 
 from avrentals.ui import routes
+from avrentals.ui.components.date_range import date_input, range_error
 from avrentals.ui.components.listing import error_callout, live_banner, loading_rows
 from avrentals.ui.components.shell import shell
 from avrentals.ui.state.conflicts import ConflictsState
 
+S = ConflictsState
+
 
 def range_bar() -> rx.Component:
-    def date_input(label: str, value: rx.Var, on_change, testid: str) -> rx.Component:
-        return rx.input(
-            type="date",
-            value=value,
-            on_change=on_change,
-            aria_label=label,
-            title=label,
-            size="2",
-            flex="1",
-            min_width="0",
-            custom_attrs={"data-testid": testid},
-        )
-
     return rx.vstack(
         rx.flex(
             rx.hstack(
-                date_input("From", ConflictsState.start, ConflictsState.set_start, "range-start"),
+                date_input("From", S.start, S.set_start, "range-start", size="2"),
                 rx.text("\u2013", color_scheme="gray"),
-                date_input("To", ConflictsState.end, ConflictsState.set_end, "range-end"),
+                date_input("To", S.end, S.set_end, "range-end", size="2"),
                 rx.button(
                     "Next 90 days",
                     on_click=ConflictsState.reset_range,
@@ -62,16 +52,7 @@ def range_bar() -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
-        rx.cond(
-            ConflictsState.range_error != "",
-            rx.text(
-                ConflictsState.range_error,
-                color_scheme="red",
-                size="2",
-                role="alert",
-                custom_attrs={"data-testid": "range-error"},
-            ),
-        ),
+        range_error(ConflictsState.range_error),
         spacing="2",
         width="100%",
     )

@@ -12,13 +12,17 @@ from avrentals.ui.components.forms import conflict_callout, field_error
 from avrentals.ui.components.inventory_actions import inventory_actions_menu
 from avrentals.ui.components.listing import (
     header_cell,
+    list_card,
     list_cards,
     list_page,
     list_states,
     list_table,
+    live_attrs,
     message_box,
     new_button,
+    no_results_box,
     search_box,
+    status_pill,
 )
 from avrentals.ui.components.listing import row_actions as list_row_actions
 from avrentals.ui.pages.equipment_dialogs import equipment_delete_dialog, equipment_form_dialog
@@ -72,16 +76,8 @@ def category_icon(name: rx.Var, size: int = 18) -> rx.Component:
 
 
 def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
-    def badge(color: str) -> rx.Component:
-        return rx.badge(label, color_scheme=color, variant="soft", radius="full")
-
-    return rx.match(
-        status,
-        ("good", badge("green")),
-        ("damaged", badge("red")),
-        ("maintenance", badge("amber")),
-        badge("gray"),
-    )
+    colors = {"good": "green", "damaged": "red", "maintenance": "amber"}
+    return status_pill(status, label, colors)
 
 
 def edit_button(row: rx.Var) -> rx.Component:
@@ -348,8 +344,7 @@ def table_row(row: rx.Var) -> rx.Component:
         ),
         rx.table.cell(row["rate"], class_name="avr-num", custom_attrs={"data-field": "rate"}),
         rx.table.cell(row_actions(row), white_space="nowrap"),
-        class_name=rx.cond(row["id"] == EquipmentState.live_item_id, "avr-row-live", ""),
-        custom_attrs={"data-id": row["id"], "data-testid": "equipment-row"},
+        **live_attrs(row, EquipmentState, "equipment-row"),
         align="center",
     )
 
@@ -377,7 +372,10 @@ def _fact(label: str, value: rx.Component | rx.Var) -> rx.Component:
 
 
 def equipment_card(row: rx.Var) -> rx.Component:
-    return rx.card(
+    return list_card(
+        row,
+        EquipmentState,
+        "equipment-card",
         rx.vstack(
             rx.hstack(
                 rx.vstack(
@@ -415,10 +413,6 @@ def equipment_card(row: rx.Var) -> rx.Component:
             ),
             spacing="3",
         ),
-        class_name=rx.cond(row["id"] == EquipmentState.live_item_id, "avr-row-live", ""),
-        custom_attrs={"data-id": row["id"], "data-testid": "equipment-card"},
-        size="2",
-        width="100%",
     )
 
 
@@ -536,8 +530,7 @@ def equipment_tile(row: rx.Var) -> rx.Component:
             aria_label=row["name"],
         ),
         size="2",
-        class_name=rx.cond(row["id"] == EquipmentState.live_item_id, "avr-row-live", ""),
-        custom_attrs={"data-id": row["id"], "data-testid": "equipment-tile"},
+        **live_attrs(row, EquipmentState, "equipment-tile"),
         min_width="0",
         _hover={"box_shadow": "var(--shadow-3)"},
     )
@@ -572,17 +565,14 @@ def empty_state() -> rx.Component:
 
 
 def no_results() -> rx.Component:
-    return message_box(
-        "package-search",
+    return no_results_box(
         "No items match your filters",
         "Try another search term, or widen the category, status, type or location.",
-        rx.button(
-            rx.icon("filter-x", size=16),
-            "Clear filters",
-            variant="soft",
-            on_click=EquipmentState.clear_filters,
-        ),
-        testid="equipment-no-results",
+        "Clear filters",
+        EquipmentState.clear_filters,
+        "equipment-no-results",
+        icon="package-search",
+        clear_icon="filter-x",
     )
 
 

@@ -6,9 +6,15 @@ from __future__ import annotations
 import reflex as rx
 
 from avrentals.ui import routes
-from avrentals.ui.components.detail import detail_actions, list_row, section, stat
-from avrentals.ui.components.listing import error_callout, live_banner, message_box
-from avrentals.ui.components.shell import shell
+from avrentals.ui.components.detail import back_link as shared_back_link
+from avrentals.ui.components.detail import (
+    detail_actions,
+    detail_page,
+    list_row,
+    not_found_box,
+    section,
+    stat,
+)
 from avrentals.ui.pages.equipment import CAN_DELETE, CAN_EDIT, status_badge
 from avrentals.ui.pages.equipment_dialogs import equipment_delete_dialog, equipment_form_dialog
 from avrentals.ui.state.equipment_delete import EquipmentDeleteState
@@ -23,12 +29,7 @@ D = EquipmentDetailState
 
 
 def back_link() -> rx.Component:
-    return rx.link(
-        rx.hstack(rx.icon("arrow-left", size=16), rx.text("Inventory"), spacing="1"),
-        href=routes.EQUIPMENT,
-        size="2",
-        underline="none",
-    )
+    return shared_back_link("Inventory", routes.EQUIPMENT)
 
 
 def _fact(label: str, value: rx.Var, key: str) -> rx.Component:
@@ -421,31 +422,22 @@ def found() -> rx.Component:
 
 
 def not_found() -> rx.Component:
-    return message_box(
+    return not_found_box(
         "package-x",
         "Item not found",
         "There is no equipment item at this address. It may have been deleted.",
-        rx.link(rx.button("Back to inventory", variant="soft"), href=routes.EQUIPMENT),
-        testid="equipment-not-found",
+        "Back to inventory",
+        routes.EQUIPMENT,
+        "equipment-not-found",
     )
 
 
 def equipment_detail_page() -> rx.Component:
-    return shell(
+    return detail_page(
         routes.EQUIPMENT,
-        rx.vstack(
-            back_link(),
-            live_banner(D.live_notice, D.dismiss_notice),
-            error_callout(D.error),
-            rx.cond(
-                ~D.loaded,
-                rx.skeleton(height="240px", width="100%", loading=True),
-                rx.cond(D.not_found, not_found(), found()),
-            ),
-            equipment_form_dialog(),
-            equipment_delete_dialog(),
-            remove_photo_dialog(),
-            spacing="4",
-            width="100%",
-        ),
+        D,
+        back=back_link(),
+        not_found=not_found(),
+        found=found(),
+        dialogs=(equipment_form_dialog(), equipment_delete_dialog(), remove_photo_dialog()),
     )

@@ -4,6 +4,8 @@ all rows or none with a progress bar, then a summary with the way back to the in
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
 
 from avrentals.domain.services.equipment_csv import MAX_FILE_BYTES, MAX_ROWS
@@ -128,6 +130,25 @@ def counts() -> rx.Component:
     )
 
 
+def scroll_table(
+    headers: list[rx.Component], rows: rx.Var, render_row: Any, testid: str, **box_props: Any
+) -> rx.Component:
+    """A compact table of `rows` that scrolls sideways on a narrow screen."""
+    return rx.box(
+        rx.table.root(
+            rx.table.header(rx.table.row(*headers)),
+            rx.table.body(rx.foreach(rows, render_row)),
+            variant="surface",
+            size="1",
+            width="100%",
+        ),
+        overflow_x="auto",
+        width="100%",
+        **box_props,
+        **_testid(testid),
+    )
+
+
 def error_table() -> rx.Component:
     return rx.cond(
         S.error_count > 0,
@@ -139,35 +160,22 @@ def error_table() -> rx.Component:
                 color_scheme="red",
                 width="100%",
             ),
-            rx.box(
-                rx.table.root(
-                    rx.table.header(
-                        rx.table.row(
-                            rx.table.column_header_cell("Row", width="72px"),
-                            rx.table.column_header_cell("Column", width="160px"),
-                            rx.table.column_header_cell("Problem"),
-                        )
-                    ),
-                    rx.table.body(
-                        rx.foreach(
-                            S.errors,
-                            lambda e: rx.table.row(
-                                rx.table.cell(e["row"]),
-                                rx.table.cell(e["column"]),
-                                rx.table.cell(e["message"]),
-                                **_testid("import-error-row"),
-                            ),
-                        )
-                    ),
-                    variant="surface",
-                    size="1",
-                    width="100%",
+            scroll_table(
+                [
+                    rx.table.column_header_cell("Row", width="72px"),
+                    rx.table.column_header_cell("Column", width="160px"),
+                    rx.table.column_header_cell("Problem"),
+                ],
+                S.errors,
+                lambda e: rx.table.row(
+                    rx.table.cell(e["row"]),
+                    rx.table.cell(e["column"]),
+                    rx.table.cell(e["message"]),
+                    **_testid("import-error-row"),
                 ),
-                overflow_x="auto",
+                "import-errors",
                 max_height="420px",
                 overflow_y="auto",
-                width="100%",
-                **_testid("import-errors"),
             ),
             rx.cond(
                 S.errors_truncated,
@@ -195,26 +203,11 @@ def sample_table() -> rx.Component:
     )
     return rx.vstack(
         rx.text("First rows of the file", size="2", weight="bold"),
-        rx.box(
-            rx.table.root(
-                rx.table.header(
-                    rx.table.row(*[rx.table.column_header_cell(label) for label, _ in columns])
-                ),
-                rx.table.body(
-                    rx.foreach(
-                        S.sample,
-                        lambda r: rx.table.row(
-                            *[rx.table.cell(r[key]) for _label, key in columns],
-                        ),
-                    )
-                ),
-                variant="surface",
-                size="1",
-                width="100%",
-            ),
-            overflow_x="auto",
-            width="100%",
-            **_testid("import-sample"),
+        scroll_table(
+            [rx.table.column_header_cell(label) for label, _ in columns],
+            S.sample,
+            lambda r: rx.table.row(*[rx.table.cell(r[key]) for _label, key in columns]),
+            "import-sample",
         ),
         rx.cond(
             S.ignored_columns != "",

@@ -7,9 +7,10 @@ from __future__ import annotations
 import reflex as rx
 
 from avrentals.ui import routes
+from avrentals.ui.components.detail import back_link as shared_back_link
+from avrentals.ui.components.detail import detail_actions, detail_page, icon_fact, not_found_box
 from avrentals.ui.components.forms import field_error
-from avrentals.ui.components.listing import error_callout, live_banner, message_box
-from avrentals.ui.components.shell import shell
+from avrentals.ui.components.listing import icon_action, status_pill
 from avrentals.ui.pages.event_dialogs import (
     add_equipment_dialog,
     event_dialogs,
@@ -33,42 +34,16 @@ NARROW_ONLY = rx.breakpoints(initial="block", sm="none")
 
 
 def back_link() -> rx.Component:
-    return rx.link(
-        rx.hstack(rx.icon("arrow-left", size=16), rx.text("All events"), spacing="1"),
-        href=EVENTS_PATH,
-        size="2",
-        underline="none",
-    )
+    return shared_back_link("All events", EVENTS_PATH)
 
 
 def prep_badge(status: rx.Var, label: rx.Var) -> rx.Component:
-    def badge(color: str) -> rx.Component:
-        return rx.badge(
-            label,
-            color_scheme=color,
-            variant="soft",
-            radius="full",
-            custom_attrs={"data-testid": "prep-status"},
-        )
-
-    return rx.match(
-        status, ("checked-out", badge("amber")), ("checked-in", badge("green")), badge("gray")
-    )
+    colors = {"checked-out": "amber", "checked-in": "green"}
+    return status_pill(status, label, colors, "prep-status")
 
 
 def _fact(icon: str, label: str, value: rx.Component, testid: str) -> rx.Component:
-    return rx.hstack(
-        rx.icon(icon, size=16, color="var(--gray-10)", flex_shrink="0", margin_top="2px"),
-        rx.vstack(
-            rx.text(label, size="1", color_scheme="gray"),
-            rx.box(value, font_size="var(--font-size-2)", word_break="break-word"),
-            spacing="0",
-            min_width="0",
-        ),
-        align="start",
-        spacing="3",
-        custom_attrs={"data-testid": testid},
-    )
+    return icon_fact(icon, label, value, {"data-testid": testid})
 
 
 def info_card() -> rx.Component:
@@ -158,14 +133,12 @@ def qty_cell(r: rx.Var) -> rx.Component:
             rx.text(r["quantity"], weight="medium", custom_attrs={"data-field": "quantity"}),
             rx.cond(
                 CAN_BOOK,
-                rx.icon_button(
-                    rx.icon("pencil", size=12),
-                    on_click=R.start_qty_edit(r["id"]),
-                    variant="ghost",
-                    color_scheme="gray",
-                    size="1",
-                    aria_label="Change quantity of " + r["name"],
-                    custom_attrs={"data-testid": "edit-qty"},
+                icon_action(
+                    "pencil",
+                    R.start_qty_edit(r["id"]),
+                    "Change quantity of " + r["name"],
+                    "edit-qty",
+                    icon_size=12,
                 ),
             ),
             spacing="2",
@@ -283,40 +256,22 @@ def rentals_card() -> rx.Component:
 
 
 def actions() -> rx.Component:
-    return rx.hstack(
-        rx.cond(
-            CAN_WRITE,
-            rx.button(
-                rx.icon("pencil", size=16),
-                "Edit",
-                on_click=EventFormState.open_edit(E.detail_id),
-                variant="soft",
-                custom_attrs={"data-testid": "edit-event"},
-            ),
-        ),
-        rx.cond(
-            CAN_DUPLICATE,
-            rx.button(
-                rx.icon("copy", size=16),
-                "Duplicate",
-                on_click=EventDuplicateState.open_duplicate(E.detail_id),
-                variant="soft",
-                color_scheme="gray",
-                custom_attrs={"data-testid": "duplicate-event"},
-            ),
-        ),
-        rx.cond(
-            CAN_DELETE,
-            rx.button(
-                rx.icon("trash-2", size=16),
-                "Delete",
-                on_click=EventDeleteState.ask_delete(E.detail_id),
-                variant="soft",
-                color_scheme="red",
-                custom_attrs={"data-testid": "delete-event"},
-            ),
-        ),
-        spacing="2",
+    duplicate = rx.button(
+        rx.icon("copy", size=16),
+        "Duplicate",
+        on_click=EventDuplicateState.open_duplicate(E.detail_id),
+        variant="soft",
+        color_scheme="gray",
+        custom_attrs={"data-testid": "duplicate-event"},
+    )
+    return detail_actions(
+        can_edit=CAN_WRITE,
+        on_edit=EventFormState.open_edit(E.detail_id),
+        edit_testid="edit-event",
+        can_delete=CAN_DELETE,
+        on_delete=EventDeleteState.ask_delete(E.detail_id),
+        delete_testid="delete-event",
+        more=(rx.cond(CAN_DUPLICATE, duplicate),),
         wrap="wrap",
     )
 
@@ -363,31 +318,22 @@ def found() -> rx.Component:
 
 
 def not_found() -> rx.Component:
-    return message_box(
+    return not_found_box(
         "calendar-x",
         "Event not found",
         "There is no event at this address. It may have been deleted.",
-        rx.link(rx.button("Back to events", variant="soft"), href=EVENTS_PATH),
-        testid="event-not-found",
+        "Back to events",
+        EVENTS_PATH,
+        "event-not-found",
     )
 
 
 def event_detail_page() -> rx.Component:
-    return shell(
+    return detail_page(
         EVENTS_PATH,
-        rx.vstack(
-            back_link(),
-            live_banner(E.live_notice, E.dismiss_notice),
-            error_callout(E.error),
-            rx.cond(
-                ~E.loaded,
-                rx.skeleton(height="240px", width="100%", loading=True),
-                rx.cond(E.not_found, not_found(), found()),
-            ),
-            event_dialogs(),
-            add_equipment_dialog(),
-            remove_line_dialog(),
-            spacing="4",
-            width="100%",
-        ),
+        E,
+        back=back_link(),
+        not_found=not_found(),
+        found=found(),
+        dialogs=(event_dialogs(), add_equipment_dialog(), remove_line_dialog()),
     )

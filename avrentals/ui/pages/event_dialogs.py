@@ -10,7 +10,7 @@ from typing import Any
 import reflex as rx
 
 from avrentals.ui.components.dialogs import delete_dialog, form_dialog
-from avrentals.ui.components.forms import field_error
+from avrentals.ui.components.forms import field_error, picker_search
 from avrentals.ui.state.event_form import (
     NO_USER,
     EventDeleteState,
@@ -97,16 +97,12 @@ def _input(field: str, max_len: int = 200, **props: Any) -> rx.Component:
 
 def _client_picker() -> rx.Component:
     return rx.vstack(
-        rx.input(
-            rx.input.slot(rx.icon("search", size=14)),
-            placeholder="Find a client",
-            on_change=F.search_clients.debounce(250),
-            key=F.client_search_key,
-            type="search",
-            size="2",
-            width="100%",
-            aria_label="Find a client",
-            custom_attrs={"data-testid": "event-client-search"},
+        picker_search(
+            "Find a client",
+            F.search_clients.debounce(250),
+            F.client_search_key,
+            "Find a client",
+            "event-client-search",
         ),
         rx.select.root(
             rx.select.trigger(
@@ -504,16 +500,12 @@ def add_equipment_dialog() -> rx.Component:
                 margin_bottom="12px",
             ),
             rx.vstack(
-                rx.input(
-                    rx.input.slot(rx.icon("search", size=14)),
-                    placeholder="Search name or asset code",
-                    on_change=R.search_items.debounce(250),
-                    key=R.add_key,
-                    type="search",
-                    size="2",
-                    width="100%",
-                    aria_label="Search equipment",
-                    custom_attrs={"data-testid": "item-search"},
+                picker_search(
+                    "Search name or asset code",
+                    R.search_items.debounce(250),
+                    R.add_key,
+                    "Search equipment",
+                    "item-search",
                 ),
                 rx.box(
                     rx.cond(

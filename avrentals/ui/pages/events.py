@@ -8,14 +8,20 @@ import reflex as rx
 from avrentals.ui import routes
 from avrentals.ui.components.listing import (
     header_cell,
+    icon_action,
+    list_card,
     list_cards,
     list_page,
     list_states,
     list_table,
+    live_attrs,
     message_box,
     new_button,
+    no_results_box,
     search_box,
+    status_pill,
 )
+from avrentals.ui.components.listing import row_actions as list_row_actions
 from avrentals.ui.pages.event_dialogs import event_dialogs
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.event_form import EventDeleteState, EventDuplicateState, EventFormState
@@ -33,17 +39,7 @@ def detail_href(event_id: rx.Var) -> rx.Var:
 
 def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
     """Upcoming blue, on now green, completed gray."""
-
-    def badge(color: str) -> rx.Component:
-        return rx.badge(
-            label,
-            color_scheme=color,
-            variant="soft",
-            radius="full",
-            custom_attrs={"data-testid": "event-status"},
-        )
-
-    return rx.match(status, ("upcoming", badge("blue")), ("ongoing", badge("green")), badge("gray"))
+    return status_pill(status, label, {"upcoming": "blue", "ongoing": "green"}, "event-status")
 
 
 def new_event_button() -> rx.Component:
@@ -51,48 +47,22 @@ def new_event_button() -> rx.Component:
 
 
 def row_actions(row: rx.Var) -> rx.Component:
-    return rx.hstack(
-        rx.cond(
-            CAN_WRITE,
-            rx.icon_button(
-                rx.icon("pencil", size=14),
-                on_click=EventFormState.open_edit(row["id"]),
-                variant="ghost",
-                color_scheme="gray",
-                size="1",
-                aria_label="Edit " + row["name"],
-                title="Edit",
-                custom_attrs={"data-testid": "edit-event"},
-            ),
-        ),
-        rx.cond(
-            CAN_DUPLICATE,
-            rx.icon_button(
-                rx.icon("copy", size=14),
-                on_click=EventDuplicateState.open_duplicate(row["id"]),
-                variant="ghost",
-                color_scheme="gray",
-                size="1",
-                aria_label="Duplicate " + row["name"],
-                title="Duplicate",
-                custom_attrs={"data-testid": "duplicate-event"},
-            ),
-        ),
-        rx.cond(
-            CAN_DELETE,
-            rx.icon_button(
-                rx.icon("trash-2", size=14),
-                on_click=EventDeleteState.ask_delete(row["id"]),
-                variant="ghost",
-                color_scheme="red",
-                size="1",
-                aria_label="Delete " + row["name"],
-                title="Delete",
-                custom_attrs={"data-testid": "delete-event"},
-            ),
-        ),
-        spacing="3",
-        justify="end",
+    duplicate = icon_action(
+        "copy",
+        EventDuplicateState.open_duplicate(row["id"]),
+        "Duplicate " + row["name"],
+        "duplicate-event",
+        title="Duplicate",
+    )
+    return list_row_actions(
+        row,
+        can_edit=CAN_WRITE,
+        on_edit=EventFormState.open_edit(row["id"]),
+        edit_testid="edit-event",
+        can_delete=CAN_DELETE,
+        on_delete=EventDeleteState.ask_delete(row["id"]),
+        delete_testid="delete-event",
+        more=(rx.cond(CAN_DUPLICATE, duplicate),),
     )
 
 
@@ -203,8 +173,7 @@ def table_row(row: rx.Var) -> rx.Component:
         ),
         rx.table.cell(status_badge(row["status"], row["status_label"])),
         rx.table.cell(row_actions(row), white_space="nowrap"),
-        class_name=rx.cond(row["id"] == S.live_item_id, "avr-row-live", ""),
-        custom_attrs={"data-id": row["id"], "data-testid": "event-row"},
+        **live_attrs(row, S, "event-row"),
         align="center",
     )
 
@@ -221,7 +190,10 @@ def events_table() -> rx.Component:
 
 
 def event_card(row: rx.Var) -> rx.Component:
-    return rx.card(
+    return list_card(
+        row,
+        S,
+        "event-card",
         rx.vstack(
             rx.hstack(
                 rx.vstack(
@@ -263,10 +235,6 @@ def event_card(row: rx.Var) -> rx.Component:
             ),
             spacing="2",
         ),
-        class_name=rx.cond(row["id"] == S.live_item_id, "avr-row-live", ""),
-        custom_attrs={"data-id": row["id"], "data-testid": "event-card"},
-        size="2",
-        width="100%",
     )
 
 
@@ -289,12 +257,12 @@ def list_body() -> rx.Component:
         new_event_button(),
         testid="event-empty",
     )
-    no_results = message_box(
-        "search-x",
+    no_results = no_results_box(
         "No events match",
         "Try another name, client or location, or clear the filters.",
-        rx.button(rx.icon("x", size=16), "Clear filters", variant="soft", on_click=S.clear_filters),
-        testid="event-no-results",
+        "Clear filters",
+        S.clear_filters,
+        "event-no-results",
     )
     return list_states(
         S,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import reflex as rx
 
 from avrentals.ui import routes
+from avrentals.ui.components.date_range import date_input, range_error
 from avrentals.ui.components.listing import (
     error_callout,
     live_banner,
@@ -74,19 +75,7 @@ GRID_CSS = """
 
 
 def range_picker() -> rx.Component:
-    def date_input(label: str, value: rx.Var, on_change, testid: str) -> rx.Component:
-        return rx.input(
-            type="date",
-            value=value,
-            on_change=on_change,
-            aria_label=label,
-            title=label,
-            size=rx.breakpoints(initial="1", sm="2"),
-            height="32px",
-            min_width="0",
-            flex="1",
-            custom_attrs={"data-testid": testid},
-        )
+    size = {"size": rx.breakpoints(initial="1", sm="2"), "height": "32px"}
 
     def step(icon: str, label: str, direction: int, testid: str) -> rx.Component:
         return rx.icon_button(
@@ -102,9 +91,9 @@ def range_picker() -> rx.Component:
 
     return rx.hstack(
         step("chevron-left", "Earlier", -1, "range-prev"),
-        date_input("From", TimelineState.start, TimelineState.set_start, "range-start"),
+        date_input("From", TimelineState.start, TimelineState.set_start, "range-start", **size),
         rx.text("\u2013", color_scheme="gray", display=rx.breakpoints(initial="none", sm="block")),
-        date_input("To", TimelineState.end, TimelineState.set_end, "range-end"),
+        date_input("To", TimelineState.end, TimelineState.set_end, "range-end", **size),
         step("chevron-right", "Later", 1, "range-next"),
         rx.button(
             "4 weeks",
@@ -160,16 +149,7 @@ def toolbar() -> rx.Component:
             gap="10px",
             width="100%",
         ),
-        rx.cond(
-            TimelineState.range_error != "",
-            rx.text(
-                TimelineState.range_error,
-                color_scheme="red",
-                size="2",
-                role="alert",
-                custom_attrs={"data-testid": "range-error"},
-            ),
-        ),
+        range_error(TimelineState.range_error),
         spacing="2",
         width="100%",
     )

@@ -12,6 +12,7 @@ staying where the server says it is; the reason is shown above the grid.
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -28,7 +29,8 @@ from avrentals.domain.services import calendar as cal
 from avrentals.domain.services import ics_feed
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import live_context, verified_actor
+from avrentals.ui.state.clients import verified_actor
+from avrentals.ui.state.listing import live_context, verified_reload
 
 CALENDAR_PATH = routes.CALENDAR
 LIVE_ENTITIES = frozenset({"event", "rental", "availability", "equipment", "client"})
@@ -353,13 +355,10 @@ class CalendarState(rx.State):
         return await auth._current_actor()
 
     async def _reload(self, *, options: bool = False):
-        auth = await self.get_state(AuthState)
-        actor = await auth._current_actor()
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        self.loading = True
-        yield
+        async for update in verified_reload(self, functools.partial(self._read, options=options)):
+            yield update
+
+    async def _read(self, actor: Actor, *, options: bool) -> None:
         try:
             view, opts, has_feed = await asyncio.to_thread(
                 _load, actor, self._window(), self._filters(), options
@@ -367,8 +366,6 @@ class CalendarState(rx.State):
         except DomainError as exc:
             self.error = exc.message
             return
-        finally:
-            self.loading = False
         self.error = ""
         if opts is not None:
             self.clients = [Option(**o) for o in opts["clients"]]

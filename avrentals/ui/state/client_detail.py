@@ -9,14 +9,13 @@ id shows a "not found" message. Live refreshes arrive through `_apply_changes` (
 
 from __future__ import annotations
 
-import asyncio
+import functools
 from typing import Any, ClassVar
 
 import reflex as rx
+from sqlmodel import Session
 
-from avrentals.db import read_session
 from avrentals.domain.changes import Change
-from avrentals.domain.errors import DomainError, NotFound
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import clients as clients_service
 from avrentals.ui.state.auth import AuthState
@@ -25,11 +24,17 @@ from avrentals.ui.state.clients import (
     ClientsState,
     format_eur,
     format_period,
-    parse_client_id,
     text,
-    verified_actor,
 )
-from avrentals.ui.state.details import apply_detail_changes, refresh_pages
+from avrentals.ui.state.details import (
+    DetailStateMixin,
+    apply_detail_changes,
+    parse_or_not_found,
+    path_id,
+    read_detail,
+    read_detail_live,
+    refresh_pages,
+)
 
 EVENT_STATUS_LABELS = {"upcoming": "Upcoming", "ongoing": "On now", "completed": "Completed"}
 LIVE_ENTITIES = frozenset({"client", "event", "quote"})
@@ -68,49 +73,33 @@ def display_detail(detail: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _load_detail(actor: Actor, client_id: str) -> dict[str, Any]:
-    with read_session() as session:
-        return display_detail(clients_service.client_detail(session, actor, parse_id(client_id)))
-
-
-def _live_detail(
-    token: str, ip: str | None, user_agent: str | None, client_id: str
-) -> dict[str, Any]:
-    with read_session() as session:
-        actor = verified_actor(session, token, ip, user_agent)
-        return display_detail(clients_service.client_detail(session, actor, parse_id(client_id)))
-
-
 def parse_id(raw: str) -> Any:
-    client_id = parse_client_id(raw)
-    if client_id is None:
-        raise NotFound("Client not found.")
-    return client_id
+    return parse_or_not_found(raw, "Client not found.")
+
+
+def _read(session: Session, actor: Actor, client_id: str) -> dict[str, Any]:
+    return display_detail(clients_service.client_detail(session, actor, parse_id(client_id)))
+
+
+_load_detail = functools.partial(read_detail, _read)
+_live_detail = functools.partial(read_detail_live, _read)
 
 
 def id_from_path(path: str) -> str:
-    """The `<id>` of `/clients/<id>` (the raw text; validated by `parse_client_id`)."""
-    prefix = CLIENTS_PATH + "/"
-    if not isinstance(path, str) or not path.startswith(prefix):
-        return ""
-    return path[len(prefix) :].strip("/")
+    """The `<id>` of `/clients/<id>` (raw text; validated by `parse_client_id`)."""
+    return path_id(path, CLIENTS_PATH)
 
 
-class ClientDetailState(rx.State):
+class ClientDetailState(DetailStateMixin, rx.State):
     """One client's page. Handlers take no client-supplied arguments: the id is parsed from
     the URL (a UUID, else "not found"); `clients.client_detail` does the read."""
 
     LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
 
-    detail_id: str = ""
-    loaded: bool = False
-    not_found: bool = False
-    error: str = ""
     client: dict[str, str] = {}
     events: list[dict[str, str]] = []
     quotes: list[dict[str, str]] = []
     value: str = "€0.00"
-    live_notice: str = ""
 
     @rx.var
     def event_count(self) -> int:
@@ -128,6 +117,15 @@ class ClientDetailState(rx.State):
         self.not_found = False
         self.loaded = True
 
+    def _id_from_path(self, path: str) -> str:
+        return id_from_path(path)
+
+    def _load_detail(self, actor: Actor, detail_id: str) -> dict[str, Any]:
+        return _load_detail(actor, detail_id)
+
+    def _forget(self) -> None:
+        self.client = {}
+
     def _gone(self) -> None:
         self.not_found = True
         self.loaded = True
@@ -135,38 +133,12 @@ class ClientDetailState(rx.State):
         self.events = []
         self.quotes = []
 
-    async def _reload(self, actor: Actor) -> None:
-        try:
-            shown = await asyncio.to_thread(_load_detail, actor, self.detail_id)
-        except NotFound:
-            self._gone()
-            return
-        except DomainError as exc:
-            self.error = exc.message
-            return
-        self.error = ""
-        self._apply(shown)
-
     @rx.event
     async def load(self):
         """on_load of /clients/<id>: re-verify the token, take the id from the URL (a UUID of
         at most 64 characters, else "not found") and read `clients.client_detail`."""
-        auth = await self.get_state(AuthState)
-        actor = await auth._current_actor()
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        raw = id_from_path(self.router.url.path)
-        if raw != self.detail_id:
-            self.loaded = False
-            self.client = {}
-        self.detail_id = raw if parse_client_id(raw) is not None else ""
-        self.live_notice = ""
-        if not self.detail_id:
-            self._gone()
-            return
-        yield
-        await self._reload(actor)
+        async for update in self._open_from_url():
+            yield update
 
     @rx.event
     async def refresh(self):
@@ -178,11 +150,6 @@ class ClientDetailState(rx.State):
             return
         if self.detail_id:
             await self._reload(actor)
-
-    @rx.event
-    def dismiss_notice(self):
-        """Hide the live-update banner. No arguments."""
-        self.live_notice = ""
 
     async def _apply_changes(self, changes: list[Change]) -> None:
         """Re-read the client after a committed change to it or to any event or quote (they

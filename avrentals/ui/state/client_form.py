@@ -11,21 +11,19 @@ Delete is in `client_delete.py`.
 
 from __future__ import annotations
 
-import asyncio
 import uuid
 from typing import Any, ClassVar
 
 import reflex as rx
 
 from avrentals.db import read_session, transaction
-from avrentals.domain.errors import NotFound
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import clients as clients_service
 from avrentals.ui.components.forms import changed_fields as shared_changed_fields
 from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
 from avrentals.ui.state.client_detail import refresh_client_pages
 from avrentals.ui.state.clients import parse_client_id, text, user_name
-from avrentals.ui.state.versioned_form import VersionedFormMixin
+from avrentals.ui.state.versioned_form import VersionedFormMixin, read_text_fields
 
 # (field, label) in form order; the service enforces the limits and names the field.
 FIELDS: tuple[tuple[str, str], ...] = (
@@ -55,19 +53,7 @@ def form_values(row: dict[str, Any]) -> dict[str, str]:
 def read_form(form_data: Any) -> tuple[dict[str, str], dict[str, str]]:
     """(values, errors) from an untrusted form payload: a dict whose known fields are
     strings of at most MAX_INPUT characters. Unknown keys are ignored; a missing field is ""."""
-    data = form_data if isinstance(form_data, dict) else {}
-    values, errors = blank(), blank()
-    for field in FIELD_NAMES:
-        raw = data.get(field, "")
-        if raw is None:
-            raw = ""
-        if not isinstance(raw, str):
-            errors[field] = f"{LABELS[field]} must be text."
-        elif len(raw) > MAX_INPUT:
-            errors[field] = f"{LABELS[field]} is far too long."
-        else:
-            values[field] = raw
-    return values, errors
+    return read_text_fields(form_data, FIELD_NAMES, LABELS, MAX_INPUT)
 
 
 def changed_fields(mine: dict[str, str], original: dict[str, str]) -> dict[str, str]:
@@ -161,40 +147,13 @@ class ClientFormState(VersionedFormMixin, rx.State):
     @rx.event
     async def open_create(self):
         """Open an empty "New client" form. No arguments; needs `clients:write`."""
-        actor, auth = await self._actor()
-        if actor is None:
-            return auth._login_redirect()
-        if not actor.can("clients:write"):
-            return rx.toast.error("Your role cannot add clients.")
-        self._reset_form()
-        self.mode = "create"
-        self.edit_id = ""
-        self._show({"version": 0})
-        self.form_open = True
-        return None
+        return await self._open_create("clients:write", "Your role cannot add clients.")
 
     @rx.event
     async def open_edit(self, client_id: str):
         """Open the edit form of a client. `client_id` must be a UUID string; the client is
         read fresh (`clients.get_client`) and its version is the one the save carries."""
-        cid = parse_client_id(client_id)
-        if cid is None:
-            return None
-        actor, auth = await self._actor()
-        if actor is None:
-            return auth._login_redirect()
-        if not actor.can("clients:write"):
-            return rx.toast.error("Your role cannot change clients.")
-        try:
-            row = await asyncio.to_thread(_get, actor, cid)
-        except NotFound:
-            return rx.toast.error("This client no longer exists.")
-        self._reset_form()
-        self.mode = "edit"
-        self.edit_id = str(cid)
-        self._show(row)
-        self.form_open = True
-        return None
+        return await self._open_edit("clients:write", "Your role cannot change clients.", client_id)
 
     @rx.event
     async def save(self, form_data: dict):

@@ -10,7 +10,9 @@ worker thread. Live refreshes from the change bus arrive through `_apply_changes
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -29,8 +31,8 @@ from avrentals.domain.services import clients as clients_service
 from avrentals.domain.services import users as users_service
 from avrentals.settings import get_settings
 from avrentals.ui import routes
-from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.listing import ListStateMixin
+from avrentals.ui.state.listing import ListStateMixin, names_off_page, page_or_last
+from avrentals.ui.state.listing import live_context as live_context  # re-exported
 
 CLIENTS_PATH = routes.CLIENTS
 MAX_ID_LENGTH = 64
@@ -146,10 +148,7 @@ def fetch_page(session: Session, actor: Actor, query: ListQuery) -> Page[dict[st
             descending=query.descending,
         )
 
-    result = fetch(query.page)
-    if not result.items and result.total and query.page > result.total_pages:
-        result = fetch(result.total_pages)
-    return result
+    return page_or_last(fetch, query.page)
 
 
 def _load_list(actor: Actor, query: ListQuery) -> Page[dict[str, Any]]:
@@ -157,46 +156,41 @@ def _load_list(actor: Actor, query: ListQuery) -> Page[dict[str, Any]]:
         return fetch_page(session, actor, query)
 
 
+def live_page_load(
+    token: str,
+    ip: str | None,
+    user_agent: str | None,
+    ids: list[str],
+    fetch: Callable[[Session, Actor], Page[dict[str, Any]]],
+    get_name: Callable[[Session, Actor, uuid.UUID], str],
+) -> tuple[Page[dict[str, Any]], dict[str, str]]:
+    """Blocking, for a list's live refresh: re-verify the tab's token, re-query its page
+    (`fetch`), and name the changed rows `ids` that are not on it (`get_name`)."""
+    with read_session() as session:
+        actor = verified_actor(session, token, ip, user_agent)
+        page = fetch(session, actor)
+
+        def name_of(raw: str) -> str | None:
+            record_id = parse_client_id(raw)
+            return None if record_id is None else get_name(session, actor, record_id)
+
+        return page, names_off_page(page, ids, name_of)
+
+
 def _live_load(
     token: str, ip: str | None, user_agent: str | None, query: ListQuery, ids: list[str]
 ) -> tuple[Page[dict[str, Any]], dict[str, str]]:
     """Re-verify the tab's token, re-query its page, and name changed clients not on it."""
-    with read_session() as session:
-        actor = verified_actor(session, token, ip, user_agent)
-        page = fetch_page(session, actor, query)
-        on_page = {str(r["id"]) for r in page.items}
-        names: dict[str, str] = {}
-        for raw in ids:
-            client_id = parse_client_id(raw)
-            if client_id is None or raw in on_page:
-                continue
-            try:
-                names[raw] = clients_service.get_client(session, actor, client_id).name
-            except DomainError:  # deleted in the meantime
-                continue
-        return page, names
-
-
-def describe_change(change: Change, name: str | None) -> str:
-    who = change.actorName or change.actor or "Someone"
-    subject = name or "A client"
-    if change.action == "delete":
-        return f"{subject} was deleted by {who}."
-    if change.action == "create":
-        return f"{subject} was added by {who}."
-    return f"{subject} was updated by {who}."
-
-
-async def live_context(state: rx.State) -> tuple[str, str | None, str | None, str | None]:
-    """(token, ip, user agent, own username) of the tab for a live refresh; token "" when
-    the tab is not signed in (it is then left alone: its next event redirects it)."""
-    auth = await state.get_state(AuthState)
-    token = auth.token if isinstance(auth.token, str) else ""
-    if not auth.signed_in:
-        token = ""
-    ip, user_agent = auth._request_context()
-    own = auth._actor.username if auth._actor is not None else None
-    return token, ip, user_agent, own
+    return live_page_load(
+        token,
+        ip,
+        user_agent,
+        ids,
+        lambda session, actor: fetch_page(session, actor, query),
+        lambda session, actor, client_id: (
+            clients_service.get_client(session, actor, client_id).name
+        ),
+    )
 
 
 class ClientsState(ListStateMixin, rx.State):
@@ -271,27 +265,10 @@ class ClientsState(ListStateMixin, rx.State):
     async def _apply_changes(self, changes: list[Change]) -> None:
         """Re-query this tab's page after committed client/event/quote changes, if it has the
         list open, and name who changed which client (own changes are not announced)."""
-        relevant = [c for c in changes if c.entity in LIVE_ENTITIES]
-        on_list = self.router.url.path.rstrip("/") == CLIENTS_PATH
-        if not relevant or not self.loaded or not on_list:
-            return
-        token, ip, user_agent, own = await live_context(self)
-        if not token:
-            return
-        before = {r["id"]: r["name"] for r in self.rows}
-        ids = [c.id for c in relevant if c.entity == "client" and c.action != "delete"]
-        try:
-            page, names = await asyncio.to_thread(
-                _live_load, token, ip, user_agent, self._query(), ids
-            )
-        except DomainError:  # Unauthorized included: their next event redirects
-            return
-        self._apply_page(page)
-        after = {r["id"]: r["name"] for r in self.rows} | names
-        for change in reversed(relevant):
-            if change.entity != "client" or (change.actor and change.actor == own):
-                continue
-            name = after.get(change.id) or before.get(change.id)
-            self.live_notice = describe_change(change, name)
-            self.live_item_id = change.id
-            break
+        await self._apply_list_changes(
+            [c for c in changes if c.entity in LIVE_ENTITIES],
+            path=CLIENTS_PATH,
+            entity="client",
+            unnamed="A client",
+            live_load=functools.partial(_live_load, query=self._query()),
+        )

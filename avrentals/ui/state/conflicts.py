@@ -17,14 +17,14 @@ import reflex as rx
 from avrentals.db import read_session
 from avrentals.domain import availability as av
 from avrentals.domain.changes import Change
-from avrentals.domain.errors import DomainError, ValidationFailed
+from avrentals.domain.errors import DomainError
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import availability as avs
 from avrentals.domain.services import timeline as timeline_service
 from avrentals.ui import routes
-from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import format_period, live_context, plural, verified_actor
-from avrentals.ui.state.timeline import parse_day
+from avrentals.ui.state.clients import format_period, plural, verified_actor
+from avrentals.ui.state.listing import live_context, verified_reload
+from avrentals.ui.state.timeline import parse_day, range_problem, read_range
 
 LIVE_ENTITIES = frozenset({"rental", "event", "equipment", "availability"})
 
@@ -133,27 +133,14 @@ class ConflictsState(rx.State):
         self.total_days = sum(g["days"] for g in groups)
         self.loaded = True
 
+    async def _reload(self, actor: Actor) -> None:
+        groups = await read_range(self, _load, actor, self._window())
+        if groups is not None:
+            self._apply(groups)
+
     async def _reload_verified(self):
-        auth = await self.get_state(AuthState)
-        actor = await auth._current_actor()
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        self.loading = True
-        yield
-        try:
-            groups = await asyncio.to_thread(_load, actor, self._window())
-        except ValidationFailed as exc:
-            self.range_error = " ".join(m for msgs in exc.fields.values() for m in msgs)
-            return
-        except DomainError as exc:
-            self.error = exc.message
-            return
-        finally:
-            self.loading = False
-        self.error = ""
-        self.range_error = ""
-        self._apply(groups)
+        async for update in verified_reload(self, self._reload):
+            yield update
 
     @rx.event
     async def load(self):
@@ -167,16 +154,11 @@ class ConflictsState(rx.State):
             yield update
 
     async def _show(self, start: Any, end: Any):
-        first, last = parse_day(start), parse_day(end)
-        if first is None or last is None:
-            self.range_error = "Pick a start and an end date."
+        problem = range_problem(start, end, avs.read_window)
+        if problem:
+            self.range_error = problem
             return
-        try:
-            avs.read_window(first, last)
-        except ValidationFailed as exc:
-            self.range_error = " ".join(m for msgs in exc.fields.values() for m in msgs)
-            return
-        self.start, self.end = first.isoformat(), last.isoformat()
+        self.start, self.end = str(parse_day(start)), str(parse_day(end))
         async for update in self._reload_verified():
             yield update
 

@@ -10,15 +10,17 @@ malformed id shows "not found". Live refreshes arrive through `_apply_changes` (
 from __future__ import annotations
 
 import asyncio
+import functools
 from datetime import datetime
 from typing import Any, ClassVar
 
 import reflex as rx
+from sqlmodel import Session
 
 from avrentals.db import read_session, transaction
 from avrentals.domain import media_store
 from avrentals.domain.changes import Change
-from avrentals.domain.errors import DomainError, NotFound, ValidationFailed, VersionConflict
+from avrentals.domain.errors import DomainError, ValidationFailed, VersionConflict
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import equipment as equipment_service
 from avrentals.domain.services import equipment_images, labels
@@ -27,11 +29,17 @@ from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import (
     format_eur,
     format_period,
-    parse_client_id,
     text,
-    verified_actor,
 )
-from avrentals.ui.state.details import apply_detail_changes, refresh_pages
+from avrentals.ui.state.details import (
+    DetailStateMixin,
+    apply_detail_changes,
+    parse_or_not_found,
+    path_id,
+    read_detail,
+    read_detail_live,
+    refresh_pages,
+)
 from avrentals.ui.state.equipment import STATUS_LABELS, EquipmentState
 
 LIVE_ENTITIES = frozenset({"equipment", "rental", "event", "category", "subcategory"})
@@ -161,28 +169,19 @@ def display_detail(detail: dict[str, Any]) -> dict[str, Any]:
 
 def id_from_path(path: str) -> str:
     """The `<id>` of `/equipment/<id>` (raw text; validated by `parse_client_id`)."""
-    prefix = routes.EQUIPMENT + "/"
-    if not isinstance(path, str) or not path.startswith(prefix):
-        return ""
-    return path[len(prefix) :].strip("/")
+    return path_id(path, routes.EQUIPMENT)
 
 
 def _parse(raw: str) -> Any:
-    item_id = parse_client_id(raw)
-    if item_id is None:
-        raise NotFound("Equipment item not found.")
-    return item_id
+    return parse_or_not_found(raw, "Equipment item not found.")
 
 
-def _load_detail(actor: Actor, item_id: str) -> dict[str, Any]:
-    with read_session() as session:
-        return display_detail(equipment_service.equipment_detail(session, actor, _parse(item_id)))
+def _read(session: Session, actor: Actor, item_id: str) -> dict[str, Any]:
+    return display_detail(equipment_service.equipment_detail(session, actor, _parse(item_id)))
 
 
-def _live_detail(token: str, ip: str | None, user_agent: str | None, item_id: str) -> dict:
-    with read_session() as session:
-        actor = verified_actor(session, token, ip, user_agent)
-        return display_detail(equipment_service.equipment_detail(session, actor, _parse(item_id)))
+_load_detail = functools.partial(read_detail, _read)
+_live_detail = functools.partial(read_detail_live, _read)
 
 
 PHOTO_UPLOAD_ID = "equipment-photo"
@@ -229,22 +228,17 @@ def safe_filename(value: str) -> str:
     return cleaned.strip("-")[:60] or "label"
 
 
-class EquipmentDetailState(rx.State):
+class EquipmentDetailState(DetailStateMixin, rx.State):
     """One item's page. Handlers take no client-supplied arguments: the id is parsed from
     the URL (a UUID, else "not found"); `equipment.equipment_detail` does the read."""
 
     LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
 
-    detail_id: str = ""
-    loaded: bool = False
-    not_found: bool = False
-    error: str = ""
     item: dict[str, str] = {}
     counts: dict[str, str] = {}
     bookings: list[dict[str, str]] = []
     maintenance: list[dict[str, str]] = []
     history: list[dict[str, str]] = []
-    live_notice: str = ""
     photo_error: str = ""
     uploading: bool = False
     remove_open: bool = False
@@ -259,51 +253,29 @@ class EquipmentDetailState(rx.State):
         self.not_found = False
         self.loaded = True
 
+    def _id_from_path(self, path: str) -> str:
+        return id_from_path(path)
+
+    def _load_detail(self, actor: Actor, detail_id: str) -> dict[str, Any]:
+        return _load_detail(actor, detail_id)
+
+    def _forget(self) -> None:
+        self.item = {}
+
     def _gone(self) -> None:
         self.not_found = True
         self.loaded = True
         self.item, self.counts = {}, {}
         self.bookings, self.maintenance, self.history = [], [], []
 
-    async def _reload(self, actor: Actor) -> None:
-        try:
-            shown = await asyncio.to_thread(_load_detail, actor, self.detail_id)
-        except NotFound:
-            self._gone()
-            return
-        except DomainError as exc:
-            self.error = exc.message
-            return
-        self.error = ""
-        self._apply(shown)
-
     @rx.event
     async def load(self):
         """on_load of /equipment/<id>: re-verify the token, take the id from the URL (a UUID
         of at most 64 characters, else "not found") and read `equipment.equipment_detail`."""
-        auth = await self.get_state(AuthState)
-        actor = await auth._current_actor()
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        raw = id_from_path(self.router.url.path)
-        if raw != self.detail_id:
-            self.loaded = False
-            self.item = {}
-        self.detail_id = raw if parse_client_id(raw) is not None else ""
-        self.live_notice = ""
         self.photo_error = ""
         self.remove_open = self.uploading = self.removing = False
-        if not self.detail_id:
-            self._gone()
-            return
-        yield
-        await self._reload(actor)
-
-    @rx.event
-    def dismiss_notice(self):
-        """Hide the live-update banner. No arguments."""
-        self.live_notice = ""
+        async for update in self._open_from_url():
+            yield update
 
     # --- Photo and labels. Every handler re-verifies the token; the services authorise. ---
 

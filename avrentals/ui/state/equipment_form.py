@@ -20,7 +20,6 @@ from typing import Any, ClassVar
 import reflex as rx
 
 from avrentals.db import read_session, transaction
-from avrentals.domain.errors import NotFound
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import categories as categories_service
 from avrentals.domain.services import equipment as equipment_service
@@ -185,36 +184,15 @@ class EquipmentFormState(VersionedFormMixin, rx.State):
     async def open_create(self):
         """Open an empty "New item" form (reads the category tree with
         `categories.list_category_tree`). No arguments; needs `equipment:write`."""
-        actor, auth = await self._actor()
-        if actor is None:
-            return auth._login_redirect()
-        if not actor.can("equipment:write"):
-            return rx.toast.error("Your role cannot add equipment.")
-        self.mode = "create"
-        self.edit_id = ""
-        await self._open(actor, {})
-        return None
+        return await self._open_create("equipment:write", "Your role cannot add equipment.")
 
     @rx.event
     async def open_edit(self, item_id: str):
         """Open the edit form of an item. `item_id` must be a UUID string; the item is read
         fresh (`equipment.get_equipment_row`) and its version is the one the save carries."""
-        iid = parse_item_id(item_id)
-        if iid is None:
-            return None
-        actor, auth = await self._actor()
-        if actor is None:
-            return auth._login_redirect()
-        if not actor.can("equipment:write"):
-            return rx.toast.error("Your role cannot change equipment.")
-        try:
-            row = await asyncio.to_thread(_get, actor, iid)
-        except NotFound:
-            return rx.toast.error("This item no longer exists.")
-        self.mode = "edit"
-        self.edit_id = str(iid)
-        await self._open(actor, row)
-        return None
+        return await self._open_edit(
+            "equipment:write", "Your role cannot change equipment.", item_id
+        )
 
     @rx.event
     def set_choice(self, field: str, value: str):

@@ -10,26 +10,31 @@ Adding, editing and removing lines live in `event_rentals.py`. Live refreshes ar
 from __future__ import annotations
 
 import asyncio
+import functools
 from datetime import date, timedelta
 from typing import Any, ClassVar
 
 import reflex as rx
+from sqlmodel import Session
 
-from avrentals.db import read_session
 from avrentals.domain.changes import Change
 from avrentals.domain.errors import DomainError, NotFound
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import events as events_service
-from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import (
     format_period,
     live_context,
-    parse_client_id,
     plural,
     text,
-    verified_actor,
 )
-from avrentals.ui.state.details import refresh_pages
+from avrentals.ui.state.details import (
+    DetailStateMixin,
+    parse_or_not_found,
+    path_id,
+    read_detail,
+    read_detail_live,
+    refresh_pages,
+)
 from avrentals.ui.state.events import EVENTS_PATH, STATUS_LABELS, EventsState
 
 PREP_LABELS = {"pending": "Pending", "checked-out": "Checked out", "checked-in": "Checked in"}
@@ -92,44 +97,30 @@ def display_detail(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def parse_id(raw: str) -> Any:
-    event_id = parse_client_id(raw)
-    if event_id is None:
-        raise NotFound("Event not found.")
-    return event_id
+    return parse_or_not_found(raw, "Event not found.")
 
 
-def _load_detail(actor: Actor, event_id: str) -> dict[str, Any]:
-    with read_session() as session:
-        return display_detail(events_service.get_event_detail(session, actor, parse_id(event_id)))
+def _read(session: Session, actor: Actor, event_id: str) -> dict[str, Any]:
+    return display_detail(events_service.get_event_detail(session, actor, parse_id(event_id)))
 
 
-def _live_detail(token: str, ip: str | None, user_agent: str | None, event_id: str) -> dict:
-    with read_session() as session:
-        actor = verified_actor(session, token, ip, user_agent)
-        return display_detail(events_service.get_event_detail(session, actor, parse_id(event_id)))
+_load_detail = functools.partial(read_detail, _read)
+_live_detail = functools.partial(read_detail_live, _read)
 
 
 def id_from_path(path: str) -> str:
     """The `<id>` of `/events/<id>` (raw text; validated by `parse_client_id`)."""
-    prefix = EVENTS_PATH + "/"
-    if not isinstance(path, str) or not path.startswith(prefix):
-        return ""
-    return path[len(prefix) :].strip("/")
+    return path_id(path, EVENTS_PATH)
 
 
-class EventDetailState(rx.State):
+class EventDetailState(DetailStateMixin, rx.State):
     """One event's page. Handlers take no client-supplied arguments: the id is parsed from
     the URL (a UUID, else "not found"); `events.get_event_detail` does the read."""
 
     LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
 
-    detail_id: str = ""
-    loaded: bool = False
-    not_found: bool = False
-    error: str = ""
     event: dict[str, str] = {}
     rentals: list[dict[str, str]] = []
-    live_notice: str = ""
 
     @rx.var
     def line_count(self) -> int:
@@ -145,50 +136,28 @@ class EventDetailState(rx.State):
         self.not_found = False
         self.loaded = True
 
+    def _id_from_path(self, path: str) -> str:
+        return id_from_path(path)
+
+    def _load_detail(self, actor: Actor, detail_id: str) -> dict[str, Any]:
+        return _load_detail(actor, detail_id)
+
+    def _forget(self) -> None:
+        self.event = {}
+        self.rentals = []
+
     def _gone(self) -> None:
         self.not_found = True
         self.loaded = True
         self.event = {}
         self.rentals = []
 
-    async def _reload(self, actor: Actor) -> None:
-        try:
-            shown = await asyncio.to_thread(_load_detail, actor, self.detail_id)
-        except NotFound:
-            self._gone()
-            return
-        except DomainError as exc:
-            self.error = exc.message
-            return
-        self.error = ""
-        self._apply(shown)
-
     @rx.event
     async def load(self):
         """on_load of /events/<id>: re-verify the token, take the id from the URL (a UUID of
         at most 64 characters, else "not found") and read `events.get_event_detail`."""
-        auth = await self.get_state(AuthState)
-        actor = await auth._current_actor()
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        raw = id_from_path(self.router.url.path)
-        if raw != self.detail_id:
-            self.loaded = False
-            self.event = {}
-            self.rentals = []
-        self.detail_id = raw if parse_client_id(raw) is not None else ""
-        self.live_notice = ""
-        if not self.detail_id:
-            self._gone()
-            return
-        yield
-        await self._reload(actor)
-
-    @rx.event
-    def dismiss_notice(self):
-        """Hide the live-update banner. No arguments."""
-        self.live_notice = ""
+        async for update in self._open_from_url():
+            yield update
 
     async def _apply_changes(self, changes: list[Change]) -> None:
         """Re-read the event after committed event/rental/item/client changes, if this tab

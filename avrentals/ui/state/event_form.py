@@ -28,7 +28,6 @@ from avrentals.domain.errors import (
     NotFound,
     RentalConflict,
     ValidationFailed,
-    VersionConflict,
 )
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import clients as clients_service
@@ -38,7 +37,6 @@ from avrentals.ui.components.forms import conflict_rows
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import (
     format_period,
-    live_context,
     parse_client_id,
     plural,
     text,
@@ -52,6 +50,11 @@ from avrentals.ui.state.deleting import (
 )
 from avrentals.ui.state.event_detail import EventDetailState, refresh_event_pages
 from avrentals.ui.state.events import EVENTS_PATH, client_options, conflict_lines
+from avrentals.ui.state.versioned_form import (
+    VersionedFormMixin,
+    field_errors,
+    read_text_fields,
+)
 
 FIELDS: tuple[tuple[str, str], ...] = (
     ("name", "Name"),
@@ -85,24 +88,9 @@ def form_values(row: dict[str, Any]) -> dict[str, str]:
 def read_form(form_data: Any, controlled: dict[str, str]) -> tuple[dict, dict]:
     """(values, errors) from an untrusted payload: known text fields must be strings of at
     most MAX_INPUT characters (unknown keys ignored); the selects come from the state."""
-    data = form_data if isinstance(form_data, dict) else {}
-    values, errors = blank() | dict(controlled), dict.fromkeys(FIELD_NAMES, "")
-    for field in TEXT_FIELDS:
-        raw = data.get(field, "")
-        raw = "" if raw is None else raw
-        if not isinstance(raw, str):
-            errors[field] = f"{LABELS[field]} must be text."
-        elif len(raw) > MAX_INPUT:
-            errors[field] = f"{LABELS[field]} is far too long."
-        else:
-            values[field] = raw
-    return values, errors
-
-
-def changed_fields(mine: dict[str, str], original: dict[str, str]) -> dict[str, str]:
-    return {
-        f: mine[f] for f in FIELD_NAMES if mine.get(f, "").strip() != original.get(f, "").strip()
-    }
+    texts, text_errors = read_text_fields(form_data, TEXT_FIELDS, LABELS, MAX_INPUT)
+    typed = {f: v for f, v in texts.items() if not text_errors[f]}
+    return blank() | dict(controlled) | typed, dict.fromkeys(FIELD_NAMES, "") | text_errors
 
 
 def service_input(values: dict[str, str]) -> dict[str, Any]:
@@ -186,24 +174,33 @@ async def _actor_of(state: rx.State) -> tuple[Actor | None, AuthState]:
     return await auth._current_actor(), auth
 
 
-def _field_errors(exc: ValidationFailed, names: tuple[str, ...]) -> tuple[dict, str]:
-    """(per-field first message, other messages joined) from a ValidationFailed."""
-    errors = dict.fromkeys(names, "")
-    other: list[str] = []
-    for field, messages in exc.fields.items():
-        if field in errors and messages:
-            errors[field] = messages[0]
-        else:
-            other.extend(messages)
-    message = " ".join(other)
-    if not any(errors.values()) and not other:
-        message = exc.message
-    return errors, message
+Opened = tuple[Actor, uuid.UUID, dict[str, Any]]
 
 
-class EventFormState(rx.State):
-    """The create/edit dialog of one tab, with conflict resolution and the readable
-    RENTAL_CONFLICT of a refused move.
+async def _read_event(
+    state: rx.State, event_id: Any, permissions: tuple[str, ...], refusal: str
+) -> tuple[Opened | None, Any]:
+    """The checks before a dialog opens on an event: a UUID id, a signed-in actor holding
+    `permissions` (else the toast `refusal`), the event read fresh. Returns ((actor, id,
+    row), None), or (None, what the handler returns instead)."""
+    eid = parse_client_id(event_id)
+    if eid is None:
+        return None, None
+    actor, auth = await _actor_of(state)
+    if actor is None:
+        return None, auth._login_redirect()
+    if not all(actor.can(p) for p in permissions):
+        return None, rx.toast.error(refusal)
+    try:
+        row = await asyncio.to_thread(_get, actor, eid)
+    except NotFound:
+        return None, rx.toast.error("This event no longer exists.")
+    return (actor, eid, row), None
+
+
+class EventFormState(VersionedFormMixin, rx.State):
+    """The create/edit dialog of one tab, with conflict resolution (`VersionedFormMixin`) and
+    the readable RENTAL_CONFLICT of a refused move.
 
     Every handler re-verifies the token (`AuthState._current_actor()`) and validates its
     arguments: ids are UUID strings (≤ 64 characters), selects must pick a loaded option,
@@ -212,31 +209,26 @@ class EventFormState(rx.State):
     """
 
     LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
+    NOUN: ClassVar[str] = "event"
+    ENTITY: ClassVar[str] = "event"
+    FIELD_NAMES: ClassVar[tuple[str, ...]] = FIELD_NAMES
 
-    form_open: bool = False
-    mode: str = "create"
-    form_key: str = "0"
-    edit_id: str = ""
-    edit_version: int = 0
     values: dict[str, str] = blank()
     errors: dict[str, str] = dict.fromkeys(FIELD_NAMES, "")
-    form_error: str = ""
-    saving: bool = False
-    stale_notice: str = ""
-    conflict: str = ""
-    conflict_rows: list[dict[str, str]] = []
     rental_conflict: str = ""
     rental_conflict_lines: list[dict[str, str]] = []
     clients: list[dict[str, str]] = []
     users: list[dict[str, str]] = []
     client_search_key: str = "0"
 
-    _original: dict[str, str] = {}
-    _mine: dict[str, str] = {}
-
     @rx.var
     def user_value(self) -> str:
         return self.values.get("assigned_user_id") or NO_USER
+
+    # --- hooks of VersionedFormMixin -----------------------------------------------------------
+
+    def _parse_id(self, value: Any) -> uuid.UUID | None:
+        return parse_client_id(value)
 
     def _show(self, row: dict[str, Any]) -> None:
         self.values = form_values(row) if row else blank()
@@ -244,15 +236,52 @@ class EventFormState(rx.State):
         self.edit_version = int(row.get("version") or 0) if row else 0
         self.form_key = str(int(self.form_key) + 1)
 
-    def _reset_form(self) -> None:
-        self.errors = dict.fromkeys(FIELD_NAMES, "")
-        self.form_error = ""
-        self.conflict = ""
-        self.conflict_rows = []
+    def _fetch(self, actor: Actor, record_id: uuid.UUID) -> dict[str, Any]:
+        return _get(actor, record_id)
+
+    def _write(
+        self, actor: Actor, record_id: uuid.UUID | None, version: int, payload: dict[str, Any]
+    ) -> dict[str, Any]:
+        if record_id is None:
+            return _create(actor, payload)
+        return _update(actor, record_id, version, payload)
+
+    def _changes_payload(self, changes: dict[str, str], *, create: bool) -> dict[str, Any]:
+        return service_input(changes)
+
+    def _conflict_rows_for(self, saved: dict[str, Any]) -> list[dict[str, str]]:
+        return conflict_rows(
+            FIELDS,
+            self._display(self._mine),
+            self._display(self._original),
+            self._display(form_values(saved)),
+        )
+
+    def _editor_name(self, actor: Actor, current: dict[str, Any]) -> str | None:
+        return _editor(current)
+
+    async def _refresh(self, actor: Actor, record_id: str) -> None:
+        await refresh_event_pages(self, actor, record_id)
+
+    def _clear_messages(self) -> None:
+        super()._clear_messages()
         self.rental_conflict = ""
         self.rental_conflict_lines = []
-        self.stale_notice = ""
-        self._mine = {}
+
+    def _on_refused(self, exc: DomainError) -> bool:
+        if not isinstance(exc, RentalConflict):
+            return False
+        self.rental_conflict = exc.message
+        self.rental_conflict_lines = conflict_lines(exc.details)
+        return True
+
+    def _after_save(self, record_id: str, *, created: bool) -> Any:
+        return rx.redirect(f"{EVENTS_PATH}/{record_id}") if created else None
+
+    async def _show_saved(self, actor: Actor, row: dict[str, Any]) -> None:
+        await self._open(actor, row)  # the saved client / user may be new options
+
+    # --- helpers -------------------------------------------------------------------------------
 
     def _display(self, values: dict[str, str]) -> dict[str, str]:
         """Form values as people read them (client and user names instead of ids)."""
@@ -272,39 +301,18 @@ class EventFormState(rx.State):
         self.client_search_key = str(int(self.client_search_key) + 1)
         self.form_open = True
 
+    # --- create / edit -------------------------------------------------------------------------
+
     @rx.event
     async def open_create(self):
         """Open an empty "New event" form. No arguments; needs `events:write`."""
-        actor, auth = await _actor_of(self)
-        if actor is None:
-            return auth._login_redirect()
-        if not actor.can("events:write"):
-            return rx.toast.error("Your role cannot add events.")
-        self.mode = "create"
-        self.edit_id = ""
-        await self._open(actor, {})
-        return None
+        return await self._open_create("events:write", "Your role cannot add events.")
 
     @rx.event
     async def open_edit(self, event_id: str):
         """Open the edit form of an event. `event_id` must be a UUID string; the event is
         read fresh and its version is the one the save carries."""
-        eid = parse_client_id(event_id)
-        if eid is None:
-            return None
-        actor, auth = await _actor_of(self)
-        if actor is None:
-            return auth._login_redirect()
-        if not actor.can("events:write"):
-            return rx.toast.error("Your role cannot change events.")
-        try:
-            row = await asyncio.to_thread(_get, actor, eid)
-        except NotFound:
-            return rx.toast.error("This event no longer exists.")
-        self.mode = "edit"
-        self.edit_id = str(eid)
-        await self._open(actor, row)
-        return None
+        return await self._open_edit("events:write", "Your role cannot change events.", event_id)
 
     @rx.event
     async def search_clients(self, term: str):
@@ -312,7 +320,7 @@ class EventFormState(rx.State):
         stays among the options."""
         if not isinstance(term, str) or not self.form_open:
             return
-        actor, auth = await _actor_of(self)
+        actor, auth = await self._actor()
         if actor is None:
             yield auth._login_redirect()
             return
@@ -339,13 +347,6 @@ class EventFormState(rx.State):
         self.errors = dict(self.errors) | {field: ""}
 
     @rx.event
-    def set_form_open(self, value: bool):
-        """Dialog open/close from the browser: only closing is honoured."""
-        if value is False and not self.saving:
-            self.form_open = False
-            self._reset_form()
-
-    @rx.event
     async def save(self, form_data: dict):
         """Submit (Enter or Save). Create calls `events.create_event`; edit calls
         `events.update_event` with the loaded version and only the changed fields."""
@@ -359,113 +360,6 @@ class EventFormState(rx.State):
         self.values = values  # keep what was typed across re-renders
         async for update in self._submit(values):
             yield update
-
-    @rx.event
-    async def apply_mine(self):
-        """After a version conflict: resubmit this user's changed fields on top of the saved
-        event (with the saved version). No arguments."""
-        if self.saving or not self.form_open or not self.conflict or self.mode != "edit":
-            return
-        async for update in self._submit(self._mine):
-            yield update
-
-    @rx.event
-    async def discard_mine(self):
-        """After a conflict (or a live notice): show the saved event instead. No arguments."""
-        eid = parse_client_id(self.edit_id)
-        if self.saving or not self.form_open or self.mode != "edit" or eid is None:
-            return
-        actor, auth = await _actor_of(self)
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        try:
-            row = await asyncio.to_thread(_get, actor, eid)
-        except NotFound:
-            self.form_open = False
-            yield rx.toast.error("This event was deleted.")
-            return
-        await self._open(actor, row)
-
-    async def _submit(self, values: dict[str, str]):
-        actor, auth = await _actor_of(self)
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        eid = parse_client_id(self.edit_id) if self.mode == "edit" else None
-        changes = changed_fields(values, self._original) if eid else values
-        if eid and not changes:
-            self.form_open = False
-            self._reset_form()
-            yield rx.toast.info("No changes to save.")
-            return
-        data = service_input(changes)
-        self.saving = True
-        self.errors = dict.fromkeys(FIELD_NAMES, "")
-        self.form_error = ""
-        self.rental_conflict = ""
-        self.rental_conflict_lines = []
-        yield
-        try:
-            if eid is None:
-                saved = await asyncio.to_thread(_create, actor, data)
-            else:
-                saved = await asyncio.to_thread(_update, actor, eid, self.edit_version, data)
-        except VersionConflict as exc:
-            await self._on_conflict(exc.current)
-        except ValidationFailed as exc:
-            self.errors, self.form_error = _field_errors(exc, FIELD_NAMES)
-        except RentalConflict as exc:
-            self.rental_conflict = exc.message
-            self.rental_conflict_lines = conflict_lines(exc.details)
-        except NotFound:
-            self.form_open = False
-            yield rx.toast.error("This event was deleted by someone else.")
-        except DomainError as exc:
-            self.form_error = exc.message
-        else:
-            self.form_open = False
-            self._reset_form()
-            verb = "added" if eid is None else "saved"
-            yield rx.toast.success(f"{saved['name']} {verb}.")
-            await refresh_event_pages(self, actor, saved["id"])
-            if eid is None:
-                yield rx.redirect(f"{EVENTS_PATH}/{saved['id']}")
-        finally:
-            self.saving = False
-
-    async def _on_conflict(self, current: dict[str, Any]) -> None:
-        try:
-            who = await asyncio.to_thread(_editor, current)
-        except DomainError:
-            who = None
-        saved = form_values(current)
-        self.conflict = f"{who or 'Someone else'} changed this event while you were editing."
-        self.conflict_rows = conflict_rows(
-            FIELDS, self._display(self._mine), self._display(self._original), self._display(saved)
-        )
-        self.stale_notice = ""
-        self.edit_version = int(current.get("version") or self.edit_version)
-
-    async def _apply_changes(self, changes: list[Change]) -> None:
-        """Tell a user with an open edit form that someone else just saved or deleted that
-        event, before they overwrite it."""
-        if not (self.form_open and self.edit_id) or self.conflict:
-            return
-        _token, _ip, _ua, own = await live_context(self)
-        for change in changes:
-            if change.entity != "event" or change.id != self.edit_id:
-                continue
-            if change.actor and change.actor == own:
-                continue
-            who = change.actorName or change.actor or "Someone else"
-            if change.action == "delete":
-                self.stale_notice = f"{who} just deleted this event."
-            elif change.version != self.edit_version:
-                self.stale_notice = (
-                    f"{who} just saved changes to this event. If you save, you'll see "
-                    "what changed, field by field, before anything is overwritten."
-                )
 
 
 DUP_FIELDS = ("name", "start_date", "end_date")
@@ -491,18 +385,12 @@ class EventDuplicateState(rx.State):
     @rx.event
     async def open_duplicate(self, event_id: str):
         """Open the duplicate dialog for an event (UUID string); needs `events:write`."""
-        eid = parse_client_id(event_id)
-        if eid is None:
-            return None
-        actor, auth = await _actor_of(self)
-        if actor is None:
-            return auth._login_redirect()
-        if not (actor.can("events:write") and actor.can("rentals:write")):
-            return rx.toast.error("Your role cannot duplicate events.")
-        try:
-            row = await asyncio.to_thread(_get, actor, eid)
-        except NotFound:
-            return rx.toast.error("This event no longer exists.")
+        opened, reply = await _read_event(
+            self, event_id, ("events:write", "rentals:write"), "Your role cannot duplicate events."
+        )
+        if opened is None:
+            return reply
+        _actor, eid, row = opened
         self.source_id = str(eid)
         self.source_name = text(row.get("name"))
         self.source_period = format_period(text(row.get("start_date")), text(row.get("end_date")))
@@ -552,7 +440,7 @@ class EventDuplicateState(rx.State):
                 _duplicate, actor, eid, values["name"], values["start_date"], values["end_date"]
             )
         except ValidationFailed as exc:
-            self.errors, self.form_error = _field_errors(exc, DUP_FIELDS)
+            self.errors, self.form_error = field_errors(exc, DUP_FIELDS)
         except RentalConflict as exc:
             self.rental_conflict = exc.message
             self.rental_conflict_lines = conflict_lines(exc.details)
@@ -580,18 +468,12 @@ class EventDeleteState(DeleteConfirmMixin, rx.State):
     @rx.event
     async def ask_delete(self, event_id: str):
         """Open the confirmation for an event (UUID string); needs `events:delete`."""
-        eid = parse_client_id(event_id)
-        if eid is None:
-            return None
-        actor, auth = await _actor_of(self)
-        if actor is None:
-            return auth._login_redirect()
-        if not actor.can("events:delete"):
-            return rx.toast.error("Your role cannot delete events.")
-        try:
-            row = await asyncio.to_thread(_get, actor, eid)
-        except NotFound:
-            return rx.toast.error("This event no longer exists.")
+        opened, reply = await _read_event(
+            self, event_id, ("events:delete",), "Your role cannot delete events."
+        )
+        if opened is None:
+            return reply
+        _actor, eid, row = opened
         open_confirmation(self, str(eid), text(row.get("name")), int(row.get("version") or 0))
         lines = int(row.get("line_count") or 0)
         self.delete_lines = (

@@ -11,6 +11,7 @@ readable RENTAL_CONFLICT lines) are shared by the event form, detail and rentals
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -30,13 +31,12 @@ from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import (
     format_period,
-    live_context,
+    live_page_load,
     parse_client_id,
     plural,
     text,
-    verified_actor,
 )
-from avrentals.ui.state.listing import ListStateMixin
+from avrentals.ui.state.listing import ListStateMixin, page_or_last
 
 EVENTS_PATH = routes.EVENTS
 ALL = "all"
@@ -152,10 +152,7 @@ def fetch_page(session: Session, actor: Actor, query: ListQuery) -> Page[dict[st
             descending=query.descending,
         )
 
-    result = fetch(query.page)
-    if not result.items and result.total and query.page > result.total_pages:
-        result = fetch(result.total_pages)
-    return result
+    return page_or_last(fetch, query.page)
 
 
 def client_options(session: Session, actor: Actor, search: str = "") -> list[dict[str, str]]:
@@ -182,27 +179,14 @@ def _live_load(
     token: str, ip: str | None, user_agent: str | None, query: ListQuery, ids: list[str]
 ) -> tuple[Page[dict[str, Any]], dict[str, str]]:
     """Re-verify the tab's token, re-query its page, and name changed events not on it."""
-    with read_session() as session:
-        actor = verified_actor(session, token, ip, user_agent)
-        page = fetch_page(session, actor, query)
-        on_page = {text(r["id"]) for r in page.items}
-        names: dict[str, str] = {}
-        for raw in ids:
-            event_id = parse_client_id(raw)
-            if event_id is None or raw in on_page:
-                continue
-            try:
-                names[raw] = events_service.get_event(session, actor, event_id).name
-            except DomainError:
-                continue
-        return page, names
-
-
-def describe_change(change: Change, name: str | None) -> str:
-    who = change.actorName or change.actor or "Someone"
-    subject = name or "An event"
-    verb = {"delete": "deleted", "create": "added"}.get(change.action, "updated")
-    return f"{subject} was {verb} by {who}."
+    return live_page_load(
+        token,
+        ip,
+        user_agent,
+        ids,
+        lambda session, actor: fetch_page(session, actor, query),
+        lambda session, actor, event_id: events_service.get_event(session, actor, event_id).name,
+    )
 
 
 class EventsState(ListStateMixin, rx.State):
@@ -322,27 +306,10 @@ class EventsState(ListStateMixin, rx.State):
     async def _apply_changes(self, changes: list[Change]) -> None:
         """Re-query this tab's page after committed event/client changes, if it has the list
         open, and name who changed which event (own changes are not announced)."""
-        relevant = [c for c in changes if c.entity in LIVE_ENTITIES]
-        on_list = self.router.url.path.rstrip("/") == EVENTS_PATH
-        if not relevant or not self.loaded or not on_list:
-            return
-        token, ip, user_agent, own = await live_context(self)
-        if not token:
-            return
-        before = {r["id"]: r["name"] for r in self.rows}
-        ids = [c.id for c in relevant if c.entity == "event" and c.action != "delete"]
-        try:
-            page, names = await asyncio.to_thread(
-                _live_load, token, ip, user_agent, self._query(), ids
-            )
-        except DomainError:  # Unauthorized included: their next event redirects
-            return
-        self._apply_page(page)
-        after = {r["id"]: r["name"] for r in self.rows} | names
-        for change in reversed(relevant):
-            if change.entity != "event" or (change.actor and change.actor == own):
-                continue
-            name = after.get(change.id) or before.get(change.id)
-            self.live_notice = describe_change(change, name)
-            self.live_item_id = change.id
-            break
+        await self._apply_list_changes(
+            [c for c in changes if c.entity in LIVE_ENTITIES],
+            path=EVENTS_PATH,
+            entity="event",
+            unnamed="An event",
+            live_load=functools.partial(_live_load, query=self._query()),
+        )

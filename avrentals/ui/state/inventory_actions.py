@@ -13,6 +13,7 @@ import dataclasses
 import inspect
 import itertools
 import uuid
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -22,12 +23,9 @@ from avrentals.db import read_session
 from avrentals.domain.errors import DomainError
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import equipment as equipment_service
-from avrentals.domain.services import equipment_csv
+from avrentals.domain.services import equipment_csv, labels
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.equipment import EquipmentState
-
-# Fallback cap of a label sheet (the labels service has its own, and says so).
-MAX_LABELS = 2000
 
 
 def list_filters(query: Any) -> dict[str, Any]:
@@ -45,15 +43,13 @@ def _export(actor: Actor, filters: dict[str, Any]) -> bytes:
 
 
 def _labels(actor: Actor, filters: dict[str, Any]) -> bytes:
-    from avrentals.domain.services import labels  # lands separately; imported when used
-
     with read_session() as session:
         category_id = filters.get("category_id")
         only_category = set(filters) - {"sort", "descending"} == {"category_id"}
         if only_category and isinstance(category_id, uuid.UUID):
             return labels.label_sheet_pdf(session, actor, category_id=category_id)
         # One past the labels service's limit is enough for it to refuse with its message.
-        limit = getattr(labels, "MAX_LABELS", MAX_LABELS) + 1
+        limit = labels.MAX_LABELS + 1
         rows = equipment_csv.iter_equipment_rows(session, actor, **filters)
         ids = [uuid.UUID(str(row["id"])) for row in itertools.islice(rows, limit)]
         return labels.label_sheet_pdf(session, actor, item_ids=ids)
@@ -70,46 +66,39 @@ class InventoryActionsState(rx.State):
         listing = await self.get_state(EquipmentState)
         return actor, auth, list_filters(listing._query())
 
-    @rx.event
-    async def export_csv(self):
-        """Download the rows of the list's current filter as CSV (`equipment:read`)."""
+    async def _download(
+        self, kind: str, build: Callable[[Actor, dict[str, Any]], bytes], filename: str
+    ):
+        """Make one file of the list's current filter in a worker thread (one at a time per
+        tab, `busy` = `kind` meanwhile) and send it to the browser as `filename`."""
         if self.busy:
             return
         actor, auth, filters = await self._actor_and_filters()
         if actor is None:
             yield auth._login_redirect()
             return
-        self.busy = "csv"
+        self.busy = kind
         yield
         try:
-            data = await asyncio.to_thread(_export, actor, filters)
+            data = await asyncio.to_thread(build, actor, filters)
         except DomainError as exc:
             yield rx.toast.error(exc.message)
             return
         finally:
             self.busy = ""
-        yield rx.download(data=data, filename=equipment_csv.export_filename(date.today()))
+        yield rx.download(data=data, filename=filename)
+
+    @rx.event
+    async def export_csv(self):
+        """Download the rows of the list's current filter as CSV (`equipment:read`)."""
+        filename = equipment_csv.export_filename(date.today())
+        async for update in self._download("csv", _export, filename):
+            yield update
 
     @rx.event
     async def print_labels(self):
         """Download an A4 PDF sheet of QR labels for the current filter (`equipment:read`):
         the whole category when only a category is chosen, else the matching items."""
-        if self.busy:
-            return
-        actor, auth, filters = await self._actor_and_filters()
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        self.busy = "labels"
-        yield
-        try:
-            data = await asyncio.to_thread(_labels, actor, filters)
-        except ImportError:
-            yield rx.toast.error("Label printing is not available yet.")
-            return
-        except DomainError as exc:
-            yield rx.toast.error(exc.message)
-            return
-        finally:
-            self.busy = ""
-        yield rx.download(data=data, filename=f"labels-{date.today().isoformat()}.pdf")
+        filename = f"labels-{date.today().isoformat()}.pdf"
+        async for update in self._download("labels", _labels, filename):
+            yield update

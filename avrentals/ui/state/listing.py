@@ -4,32 +4,129 @@ re-query with a verified token, and the paging / search / sort handlers.
 A state using `ListStateMixin` defines `SORT_OPTIONS` (key -> (column, descending, label)),
 `_reload(actor)` (query the current page into the vars) and its own `load`, `clear_filters`,
 `has_filters` and `page_label`. Every handler here validates its arguments and re-verifies
-the token (`AuthState._current_actor()`) before the query.
+the token (`AuthState._current_actor()`) before the query. `_apply_list_changes` is the live
+re-query of a list page (its state defines `_apply_page(page)`).
 """
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 import reflex as rx
 
-from avrentals.domain.pagination import PAGE_SIZES
+from avrentals.domain.changes import Change
+from avrentals.domain.errors import DomainError
+from avrentals.domain.pagination import PAGE_SIZES, Page
 from avrentals.domain.permissions import Actor
 from avrentals.ui.state.auth import AuthState
 
 MAX_SEARCH_LENGTH = 100
 
+# Blocking: (token, ip, user agent, ids=changed ids) -> (the page, names of changed rows
+# not on it); re-verifies the token.
+LiveLoad = Callable[..., tuple[Page[dict[str, Any]], dict[str, str]]]
 
-class ListStateMixin(rx.State, mixin=True):
+
+def page_or_last(fetch: Callable[[int], Page[Any]], page: int) -> Page[Any]:
+    """Blocking: `fetch(page)`, or the last page when the list shrank below `page`."""
+    result = fetch(page)
+    if not result.items and result.total and page > result.total_pages:
+        result = fetch(result.total_pages)
+    return result
+
+
+def names_off_page(
+    page: Page[dict[str, Any]], ids: list[str], name_of: Callable[[str], str | None]
+) -> dict[str, str]:
+    """Blocking: names of the changed rows `ids` that are not on `page` (for the live notice);
+    `name_of(raw id)` reads one (None for a malformed id); rows deleted meanwhile are skipped."""
+    on_page = {str(r["id"]) for r in page.items}
+    names: dict[str, str] = {}
+    for raw in ids:
+        if raw in on_page:
+            continue
+        try:
+            name = name_of(raw)
+        except DomainError:  # deleted in the meantime
+            continue
+        if name is not None:
+            names[raw] = name
+    return names
+
+
+def describe_change(change: Change, name: str | None, unnamed: str = "A client") -> str:
+    """The live notice for a change: "Gala was updated by Mia." (`unnamed` if no name)."""
+    who = change.actorName or change.actor or "Someone"
+    subject = name or unnamed
+    verb = {"delete": "deleted", "create": "added"}.get(change.action, "updated")
+    return f"{subject} was {verb} by {who}."
+
+
+async def live_context(state: rx.State) -> tuple[str, str | None, str | None, str | None]:
+    """(token, ip, user agent, own username) of the tab for a live refresh; token "" when
+    the tab is not signed in (it is then left alone: its next event redirects it)."""
+    auth = await state.get_state(AuthState)
+    token = auth.token if isinstance(auth.token, str) else ""
+    if not auth.signed_in:
+        token = ""
+    ip, user_agent = auth._request_context()
+    own = auth._actor.username if auth._actor is not None else None
+    return token, ip, user_agent, own
+
+
+async def verified_reload(state: Any, reload: Callable[[Actor], Awaitable[Any]]):
+    """Re-verify the tab's token (to /login when it no longer holds), then run
+    `reload(actor)` with `state.loading` set (and sent) meanwhile. An async generator of
+    state updates for an event handler to pass on."""
+    auth = await state.get_state(AuthState)
+    actor = await auth._current_actor()
+    if actor is None:
+        yield auth._login_redirect()
+        return
+    state.loading = True
+    yield
+    try:
+        await reload(actor)
+    finally:
+        state.loading = False
+
+
+class PagingMixin(rx.State, mixin=True):
+    """Previous / next page of a server-paged view. The state defines `_reload_verified()`
+    (an async generator: verify the token, re-query the current page, yield updates)."""
+
+    page: int = 1
+    total_pages: int = 1
+
+    @rx.event
+    async def next_page(self):
+        """Go to the next page, if there is one. No arguments."""
+        if self.page >= self.total_pages:
+            return
+        self.page += 1
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    async def prev_page(self):
+        """Go to the previous page, if there is one. No arguments."""
+        if self.page <= 1:
+            return
+        self.page -= 1
+        async for update in self._reload_verified():
+            yield update
+
+
+class ListStateMixin(PagingMixin, mixin=True):
     """Page, search and sort of one tab's list, plus the live-update notice."""
 
     SORT_OPTIONS: ClassVar[dict[str, tuple[str, bool, str]]] = {}
 
     rows: list[dict[str, str]] = []
     total: int = 0
-    page: int = 1
     page_size: int = 20
-    total_pages: int = 1
     search: str = ""
     sort: str = "name"
     filters_key: str = "0"  # bumped to reset the (uncontrolled) search box
@@ -47,19 +144,47 @@ class ListStateMixin(rx.State, mixin=True):
     async def _reload(self, actor: Actor) -> Any:
         raise NotImplementedError
 
+    def _apply_page(self, page: Page[dict[str, Any]]) -> None:
+        raise NotImplementedError
+
+    async def _apply_list_changes(
+        self,
+        changes: list[Change],
+        *,
+        path: str,
+        entity: str,
+        unnamed: str,
+        live_load: LiveLoad,
+    ) -> None:
+        """Re-query this tab's page after committed changes (already filtered to the list's
+        live entities), if it has the list at `path` open, and name who changed which
+        `entity` row (own changes are not announced)."""
+        on_list = self.router.url.path.rstrip("/") == path
+        if not changes or not self.loaded or not on_list:
+            return
+        token, ip, user_agent, own = await live_context(self)
+        if not token:
+            return
+        before = {r["id"]: r["name"] for r in self.rows}
+        ids = [c.id for c in changes if c.entity == entity and c.action != "delete"]
+        try:
+            page, names = await asyncio.to_thread(live_load, token, ip, user_agent, ids=ids)
+        except DomainError:  # Unauthorized included: their next event redirects
+            return
+        self._apply_page(page)
+        after = {r["id"]: r["name"] for r in self.rows} | names
+        for change in reversed(changes):
+            if change.entity != entity or (change.actor and change.actor == own):
+                continue
+            name = after.get(change.id) or before.get(change.id)
+            self.live_notice = describe_change(change, name, unnamed)
+            self.live_item_id = change.id
+            break
+
     async def _reload_verified(self):
         """Shared body of the read handlers: verify the token, then re-query."""
-        auth = await self.get_state(AuthState)
-        actor = await auth._current_actor()
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        self.loading = True
-        yield
-        try:
-            await self._reload(actor)
-        finally:
-            self.loading = False
+        async for update in verified_reload(self, self._reload):
+            yield update
 
     @rx.event
     async def refresh(self):
@@ -103,24 +228,6 @@ class ListStateMixin(rx.State, mixin=True):
             return
         self.page_size = size
         self.page = 1
-        async for update in self._reload_verified():
-            yield update
-
-    @rx.event
-    async def next_page(self):
-        """Go to the next page, if there is one. No arguments."""
-        if self.page >= self.total_pages:
-            return
-        self.page += 1
-        async for update in self._reload_verified():
-            yield update
-
-    @rx.event
-    async def prev_page(self):
-        """Go to the previous page, if there is one. No arguments."""
-        if self.page <= 1:
-            return
-        self.page -= 1
         async for update in self._reload_verified():
             yield update
 

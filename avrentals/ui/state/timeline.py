@@ -14,7 +14,9 @@ service re-checks permissions and the range. Live refreshes arrive through `_app
 from __future__ import annotations
 
 import asyncio
+import functools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, ClassVar
@@ -31,7 +33,8 @@ from avrentals.domain.services import equipment as equipment_service
 from avrentals.domain.services import timeline as timeline_service
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import format_period, live_context, plural, verified_actor
+from avrentals.ui.state.clients import format_period, plural, verified_actor
+from avrentals.ui.state.listing import PagingMixin, live_context, verified_reload
 
 ALL_CATEGORIES = "all"
 DEFAULT_WEEKS = 4
@@ -57,6 +60,41 @@ def parse_day(value: Any) -> date | None:
         return date.fromisoformat(value)
     except ValueError:
         return None
+
+
+def field_messages(exc: ValidationFailed) -> str:
+    """Every message of a refused input, as one line to show."""
+    return " ".join(m for msgs in exc.fields.values() for m in msgs)
+
+
+async def read_range(state: Any, fetch: Callable[..., Any], *args: Any) -> Any:
+    """`fetch(*args)` in a worker thread for a range view; None when refused, with the
+    message in `state.range_error` (the range) or `state.error` (anything else), both
+    cleared when it succeeds."""
+    try:
+        result = await asyncio.to_thread(fetch, *args)
+    except ValidationFailed as exc:
+        state.range_error = field_messages(exc)
+        return None
+    except DomainError as exc:
+        state.error = exc.message
+        return None
+    state.error = ""
+    state.range_error = ""
+    return result
+
+
+def range_problem(start: Any, end: Any, check: Callable[[date, date], object]) -> str:
+    """Why `start`..`end` (untrusted ISO dates) cannot be shown: not two dates, or refused
+    by `check(first, last)` (which raises ValidationFailed); "" when it can."""
+    first, last = parse_day(start), parse_day(end)
+    if first is None or last is None:
+        return "Pick a start and an end date."
+    try:
+        check(first, last)
+    except ValidationFailed as exc:
+        return field_messages(exc)
+    return ""
 
 
 def cell_class(booked: int, bookable: int) -> str:
@@ -176,7 +214,7 @@ def _live_fetch(token: str, ip: str | None, user_agent: str | None, query: GridQ
         return _fetch_in(session, actor, query, False)
 
 
-class TimelineState(rx.State):
+class TimelineState(PagingMixin, rx.State):
     """The timeline of one tab: range, filters, one page of items and the opened cell."""
 
     LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
@@ -187,9 +225,7 @@ class TimelineState(rx.State):
     categories: list[dict[str, str]] = []
     search: str = ""
     filters_key: str = "0"  # bumped to reset the (uncontrolled) search box
-    page: int = 1
     total: int = 0
-    total_pages: int = 1
 
     header: list[dict[str, str]] = []
     rows: list[dict[str, str]] = []
@@ -269,32 +305,14 @@ class TimelineState(rx.State):
         self.loaded = True
 
     async def _reload(self, actor: Actor, *, with_categories: bool = False) -> None:
-        try:
-            data, categories = await asyncio.to_thread(
-                _fetch, actor, self._query(), with_categories
-            )
-        except ValidationFailed as exc:
-            self.range_error = " ".join(m for msgs in exc.fields.values() for m in msgs)
-            return
-        except DomainError as exc:
-            self.error = exc.message
-            return
-        self.error = ""
-        self.range_error = ""
-        self._apply(data, categories)
+        read = await read_range(self, _fetch, actor, self._query(), with_categories)
+        if read is not None:
+            self._apply(*read)
 
     async def _reload_verified(self, *, with_categories: bool = False):
-        auth = await self.get_state(AuthState)
-        actor = await auth._current_actor()
-        if actor is None:
-            yield auth._login_redirect()
-            return
-        self.loading = True
-        yield
-        try:
-            await self._reload(actor, with_categories=with_categories)
-        finally:
-            self.loading = False
+        reload = functools.partial(self._reload, with_categories=with_categories)
+        async for update in verified_reload(self, reload):
+            yield update
 
     # --- event handlers ----------------------------------------------------------------------
 
@@ -311,16 +329,11 @@ class TimelineState(rx.State):
             yield update
 
     async def _show_range(self, start: Any, end: Any):
-        first, last = parse_day(start), parse_day(end)
-        if first is None or last is None:
-            self.range_error = "Pick a start and an end date."
+        problem = range_problem(start, end, timeline_service.timeline_window)
+        if problem:
+            self.range_error = problem
             return
-        try:
-            timeline_service.timeline_window(first, last)
-        except ValidationFailed as exc:
-            self.range_error = " ".join(m for msgs in exc.fields.values() for m in msgs)
-            return
-        self.start, self.end, self.page = first.isoformat(), last.isoformat(), 1
+        self.start, self.end, self.page = str(parse_day(start)), str(parse_day(end)), 1
         async for update in self._reload_verified():
             yield update
 
@@ -396,24 +409,6 @@ class TimelineState(rx.State):
         """Drop the search and the category filter. No arguments."""
         self.search, self.category, self.page = "", ALL_CATEGORIES, 1
         self.filters_key = str(int(self.filters_key) + 1)
-        async for update in self._reload_verified():
-            yield update
-
-    @rx.event
-    async def next_page(self):
-        """The next page of items, if any. No arguments."""
-        if self.page >= self.total_pages:
-            return
-        self.page += 1
-        async for update in self._reload_verified():
-            yield update
-
-    @rx.event
-    async def prev_page(self):
-        """The previous page of items, if any. No arguments."""
-        if self.page <= 1:
-            return
-        self.page -= 1
         async for update in self._reload_verified():
             yield update
 

@@ -1,4 +1,4 @@
-"""What the versioned create/edit dialogs (clients, equipment) share.
+"""What the versioned create/edit dialogs (clients, equipment, events) share.
 
 The edit form carries the version it loaded and saves only the fields the user changed. When
 someone else saved first (VersionConflict) the dialog names who, and shows field by field
@@ -9,8 +9,12 @@ same record by someone else shows a notice before they save.
 
 A state using `VersionedFormMixin` sets `NOUN` and `ENTITY`, defines `values` / `errors` vars
 and `FIELD_NAMES`, and implements the hooks below (`_parse_id`, `_show`, `_fetch`, `_write`,
-`_changes_payload`, `_conflict_rows_for`, `_editor_name`, `_refresh`). The services check
-permissions and every rule; handlers here validate their arguments and re-verify the token.
+`_changes_payload`, `_conflict_rows_for`, `_editor_name`, `_refresh`); the optional ones
+(`_open`, `_clear_messages`, `_on_refused`, `_after_save`, `_show_saved`) let a form read its
+options before opening, add refusals of its own (events: a move that no longer fits) and act
+after a save. Its `open_create` / `open_edit` handlers call `_open_create` / `_open_edit`. The
+services check permissions and every rule; handlers here validate their arguments and
+re-verify the token.
 """
 
 from __future__ import annotations
@@ -27,6 +31,42 @@ from avrentals.domain.permissions import Actor
 from avrentals.ui.components.forms import changed_fields
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import live_context
+
+
+def read_text_fields(
+    form_data: Any, fields: tuple[str, ...], labels: dict[str, str], max_len: int
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(values, errors) of `fields` from an untrusted form payload: each must be a string of
+    at most `max_len` characters (None counts as ""). Unknown keys are ignored; a missing or
+    refused field is ""."""
+    data = form_data if isinstance(form_data, dict) else {}
+    values, errors = dict.fromkeys(fields, ""), dict.fromkeys(fields, "")
+    for field in fields:
+        raw = data.get(field, "")
+        raw = "" if raw is None else raw
+        if not isinstance(raw, str):
+            errors[field] = f"{labels[field]} must be text."
+        elif len(raw) > max_len:
+            errors[field] = f"{labels[field]} is far too long."
+        else:
+            values[field] = raw
+    return values, errors
+
+
+def field_errors(exc: ValidationFailed, names: tuple[str, ...]) -> tuple[dict[str, str], str]:
+    """(first message of each field in `names`, the other messages joined) from a
+    ValidationFailed; its own message when it names nothing."""
+    errors = dict.fromkeys(names, "")
+    other: list[str] = []
+    for field, messages in exc.fields.items():
+        if field in errors and messages:
+            errors[field] = messages[0]
+        else:
+            other.extend(messages)
+    message = " ".join(other)
+    if not any(errors.values()) and not other:
+        message = exc.message
+    return errors, message
 
 
 class VersionedFormMixin(rx.State, mixin=True):
@@ -84,18 +124,75 @@ class VersionedFormMixin(rx.State, mixin=True):
     async def _refresh(self, actor: Actor, record_id: str) -> None:
         """Refresh the pages of this tab that show the record."""
 
+    def _clear_messages(self) -> None:
+        """Drop the messages of the last save (on reset and when a save starts)."""
+        self.errors = self._blank_errors()
+        self.form_error = ""
+
+    def _on_refused(self, exc: DomainError) -> bool:
+        """Show a refusal this form explains its own way; False leaves the message."""
+        return False
+
+    def _after_save(self, record_id: str, *, created: bool) -> Any:
+        """An event to send after a successful save (e.g. go to the new record), or None."""
+        return None
+
+    async def _show_saved(self, actor: Actor, row: dict[str, Any]) -> None:
+        """Show the saved record again after "Discard mine"."""
+        self._reset_form()
+        self._show(row)
+
     # --- shared helpers ------------------------------------------------------------------------
 
     async def _actor(self) -> tuple[Actor | None, AuthState]:
         auth = await self.get_state(AuthState)
         return await auth._current_actor(), auth
 
+    async def _open(self, actor: Actor, row: dict[str, Any]) -> None:
+        """Fill the dialog with `row` ({} for a new record) and open it (forms with options
+        to read first override this)."""
+        self._reset_form()
+        self._show(row)
+        self.form_open = True
+
+    async def _open_create(self, permission: str, refusal: str) -> Any:
+        """Body of `open_create`: a signed-in actor holding `permission` (else the toast
+        `refusal`) gets an empty form."""
+        actor, auth = await self._actor()
+        if actor is None:
+            return auth._login_redirect()
+        if not actor.can(permission):
+            return rx.toast.error(refusal)
+        self.mode = "create"
+        self.edit_id = ""
+        await self._open(actor, {})
+        return None
+
+    async def _open_edit(self, permission: str, refusal: str, raw_id: Any) -> Any:
+        """Body of `open_edit`: like `_open_create`, with the record read fresh (its version
+        is the one the save carries); a malformed id does nothing."""
+        record_id = self._parse_id(raw_id)
+        if record_id is None:
+            return None
+        actor, auth = await self._actor()
+        if actor is None:
+            return auth._login_redirect()
+        if not actor.can(permission):
+            return rx.toast.error(refusal)
+        try:
+            row = await asyncio.to_thread(self._fetch, actor, record_id)
+        except NotFound:
+            return rx.toast.error(f"This {self.NOUN} no longer exists.")
+        self.mode = "edit"
+        self.edit_id = str(record_id)
+        await self._open(actor, row)
+        return None
+
     def _blank_errors(self) -> dict[str, str]:
         return dict.fromkeys(self.FIELD_NAMES, "")
 
     def _reset_form(self) -> None:
-        self.errors = self._blank_errors()
-        self.form_error = ""
+        self._clear_messages()
         self.conflict = ""
         self.conflict_rows = []
         self.stale_notice = ""
@@ -140,8 +237,7 @@ class VersionedFormMixin(rx.State, mixin=True):
             self.form_open = False
             yield rx.toast.error(f"This {self.NOUN} was deleted.")
             return
-        self._reset_form()
-        self._show(row)
+        await self._show_saved(actor, row)
 
     async def _submit(self, values: dict[str, str]):
         actor, auth = await self._actor()
@@ -157,8 +253,7 @@ class VersionedFormMixin(rx.State, mixin=True):
             return
         payload = self._changes_payload(changes, create=record_id is None)
         self.saving = True
-        self.errors = self._blank_errors()
-        self.form_error = ""
+        self._clear_messages()
         yield
         try:
             row = await asyncio.to_thread(self._write, actor, record_id, self.edit_version, payload)
@@ -170,28 +265,22 @@ class VersionedFormMixin(rx.State, mixin=True):
             self.form_open = False
             yield rx.toast.error(f"This {self.NOUN} was deleted by someone else.")
         except DomainError as exc:  # Forbidden, rate limits, ...
-            self.form_error = exc.message
+            if not self._on_refused(exc):
+                self.form_error = exc.message
         else:
             self.form_open = False
             self._reset_form()
             verb = "added" if record_id is None else "saved"
             yield rx.toast.success(f"{row.get('name', '')} {verb}.")
             await self._refresh(actor, str(row.get("id")))
+            follow = self._after_save(str(row.get("id")), created=record_id is None)
+            if follow is not None:
+                yield follow
         finally:
             self.saving = False
 
     def _on_invalid(self, exc: ValidationFailed) -> None:
-        errors = self._blank_errors()
-        other: list[str] = []
-        for field, messages in exc.fields.items():
-            if field in errors and messages:
-                errors[field] = messages[0]
-            else:
-                other.extend(messages)
-        self.errors = errors
-        self.form_error = " ".join(other)
-        if not any(errors.values()) and not other:
-            self.form_error = exc.message
+        self.errors, self.form_error = field_errors(exc, self.FIELD_NAMES)
 
     async def _on_conflict(self, actor: Actor, current: dict[str, Any]) -> None:
         try:
