@@ -34,6 +34,45 @@ def picker_search(
     )
 
 
+def field_label(html_for: str, label: str, required: bool = False) -> rx.Component:
+    """A form label bound to its input (`html_for` is the input's id); " *" when required."""
+    return rx.text(
+        label,
+        rx.cond(required, rx.text.span(" *", color="var(--red-11)")),
+        as_="label",
+        size="2",
+        weight="medium",
+        html_for=html_for,
+    )
+
+
+def form_field(
+    prefix: str,
+    field: str,
+    label: str,
+    control: rx.Component,
+    error: rx.Var,
+    *,
+    required: bool = False,
+    full: bool = False,
+    hint: Any = "",
+) -> rx.Component:
+    """Label, control, optional hint and the service's message for one field of a dialog
+    grid. The control's id is `{prefix}-{field}`; `full` spans the whole grid row."""
+    return rx.vstack(
+        field_label(f"{prefix}-{field}", label, required),
+        control,
+        rx.fragment()
+        if isinstance(hint, str) and not hint
+        else rx.text(hint, size="1", color_scheme="gray"),
+        field_error(error, f"error-{field}"),
+        spacing="1",
+        width="100%",
+        min_width="0",
+        grid_column="1 / -1" if full else "auto",
+    )
+
+
 def conflict_callout(message: rx.Var, testid: str = "edit-conflict", *body: rx.Component):
     """Amber "someone else saved first" callout (hidden while `message` is empty)."""
     return rx.cond(

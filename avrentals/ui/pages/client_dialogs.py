@@ -7,7 +7,7 @@ import reflex as rx
 
 from avrentals.ui.components.dialogs import delete_dialog as shared_delete_dialog
 from avrentals.ui.components.dialogs import form_dialog
-from avrentals.ui.components.forms import field_error
+from avrentals.ui.components.forms import form_field
 from avrentals.ui.state.client_delete import ClientDeleteState
 from avrentals.ui.state.client_form import ClientFormState
 
@@ -24,57 +24,36 @@ FORM_FIELDS = (
 )
 
 
-def _label(field: str, label: str, required: bool = False) -> rx.Component:
-    return rx.text(
-        label,
-        rx.cond(required, rx.text.span(" *", color="var(--red-11)")),
-        as_="label",
-        size="2",
-        weight="medium",
-        html_for=f"client-{field}",
-    )
-
-
 def _input(field: str, label: str, max_len: int, full: bool) -> rx.Component:
-    return rx.vstack(
-        _label(field, label, field == "name"),
-        rx.input(
-            id=f"client-{field}",
-            name=field,
-            default_value=S.values[field],
-            max_length=max_len,
-            type="text",  # no browser validation: the service's message is the one shown
-            input_mode="email" if field == "email" else "text",
-            auto_focus=field == "name",
-            auto_complete="off",
-            size="2",
-            width="100%",
-            custom_attrs={"data-testid": f"client-{field}"},
-        ),
-        field_error(S.errors[field], f"error-{field}"),
-        spacing="1",
+    control = rx.input(
+        id=f"client-{field}",
+        name=field,
+        default_value=S.values[field],
+        max_length=max_len,
+        type="text",  # no browser validation: the service's message is the one shown
+        input_mode="email" if field == "email" else "text",
+        auto_focus=field == "name",
+        auto_complete="off",
+        size="2",
         width="100%",
-        grid_column="1 / -1" if full else "auto",
+        custom_attrs={"data-testid": f"client-{field}"},
+    )
+    return form_field(
+        "client", field, label, control, S.errors[field], required=field == "name", full=full
     )
 
 
 def _notes() -> rx.Component:
-    return rx.vstack(
-        _label("notes", "Notes"),
-        rx.text_area(
-            id="client-notes",
-            name="notes",
-            default_value=S.values["notes"],
-            max_length=1000,
-            rows="3",
-            width="100%",
-            custom_attrs={"data-testid": "client-notes"},
-        ),
-        field_error(S.errors["notes"], "error-notes"),
-        spacing="1",
+    control = rx.text_area(
+        id="client-notes",
+        name="notes",
+        default_value=S.values["notes"],
+        max_length=1000,
+        rows="3",
         width="100%",
-        grid_column="1 / -1",
+        custom_attrs={"data-testid": "client-notes"},
     )
+    return form_field("client", "notes", "Notes", control, S.errors["notes"], full=True)
 
 
 def client_form_dialog() -> rx.Component:

@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 from avrentals.ui.components.dialogs import delete_dialog, form_dialog
-from avrentals.ui.components.forms import field_error
+from avrentals.ui.components.forms import field_label, form_field
 from avrentals.ui.state.equipment_delete import EquipmentDeleteState
 from avrentals.ui.state.equipment_form import EquipmentFormState
 from avrentals.ui.state.equipment_form_values import NO_SUBCATEGORY, TYPES
@@ -17,30 +17,21 @@ S = EquipmentFormState
 X = EquipmentDeleteState
 
 
-def _label(field: str, label: str, required: bool = False) -> rx.Component:
-    return rx.text(
-        label,
-        rx.cond(required, rx.text.span(" *", color="var(--red-11)")),
-        as_="label",
-        size="2",
-        weight="medium",
-        html_for=f"equipment-{field}",
-    )
-
-
 def _field(field: str, label: str, control: rx.Component, *, required=False, full=False, hint=""):
-    return rx.vstack(
-        _label(field, label, required),
+    return form_field(
+        "equipment",
+        field,
+        label,
         control,
-        rx.fragment()
-        if isinstance(hint, str) and not hint
-        else rx.text(hint, size="1", color_scheme="gray"),
-        field_error(S.errors[field], f"error-{field}"),
-        spacing="1",
-        width="100%",
-        min_width="0",
-        grid_column="1 / -1" if full else "auto",
+        S.errors[field],
+        required=required,
+        full=full,
+        hint=hint,
     )
+
+
+def _label(field: str, label: str, required: bool = False) -> rx.Component:
+    return field_label(f"equipment-{field}", label, required)
 
 
 def _text_input(field: str, max_len: int, **props: Any) -> rx.Component:

@@ -10,7 +10,7 @@ from typing import Any
 import reflex as rx
 
 from avrentals.ui.components.dialogs import delete_dialog, form_dialog
-from avrentals.ui.components.forms import field_error, picker_search
+from avrentals.ui.components.forms import field_error, field_label, form_field, picker_search
 from avrentals.ui.state.event_form import (
     NO_USER,
     EventDeleteState,
@@ -56,28 +56,21 @@ def rental_conflict_box(message: rx.Var, lines: rx.Var, testid: str) -> rx.Compo
 # --- create / edit ---------------------------------------------------------------------------
 
 
-def _label(field: str, label: str, required: bool = False, prefix: str = "event") -> rx.Component:
-    return rx.text(
-        label,
-        rx.cond(required, rx.text.span(" *", color="var(--red-11)")),
-        as_="label",
-        size="2",
-        weight="medium",
-        html_for=f"{prefix}-{field}",
-    )
-
-
 def _field(field: str, label: str, control: rx.Component, *, required=False, full=False, hint=""):
-    return rx.vstack(
-        _label(field, label, required),
+    return form_field(
+        "event",
+        field,
+        label,
         control,
-        rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
-        field_error(F.errors[field], f"error-{field}"),
-        spacing="1",
-        width="100%",
-        min_width="0",
-        grid_column="1 / -1" if full else "auto",
+        F.errors[field],
+        required=required,
+        full=full,
+        hint=hint,
     )
+
+
+def _label(field: str, label: str, required: bool = False, prefix: str = "event") -> rx.Component:
+    return field_label(f"{prefix}-{field}", label, required)
 
 
 def _input(field: str, max_len: int = 200, **props: Any) -> rx.Component:
