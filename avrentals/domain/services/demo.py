@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from sqlmodel import Session, col, select
 
 from avrentals.domain import demo_catalogue as cat
 from avrentals.domain.enums import (
-    DiscountType,
     EquipmentType,
     MaintenanceStatus,
     PrepStatus,
@@ -43,6 +41,7 @@ from avrentals.domain.models import (
     Subcategory,
     User,
 )
+from avrentals.domain.pricing import PricedLine, price_quote
 from avrentals.domain.services.auth import hash_password
 
 DEMO_PASSWORD = "rentals-demo"  # noqa: S105 - the documented demo sign-in, printed by the CLI
@@ -57,74 +56,6 @@ DEMO_USERS: list[tuple[str, str, Role]] = [
 
 NOTHING_ADDED = "Demo data already present: nothing added"
 NOT_EMPTY = "Demo data not loaded: the database already has users"
-
-_CENT = Decimal("0.01")
-_HUNDRED = Decimal(100)
-
-
-def _cents(value: Decimal) -> Decimal:
-    return value.quantize(_CENT, rounding=ROUND_HALF_UP)
-
-
-@dataclass
-class PricedLine:
-    """A quote line before it is stored; `line_total` is filled in by `price_quote`."""
-
-    item_type: QuoteItemType
-    description: str
-    unit_price: Decimal
-    quantity: int = 1
-    days: int = 1
-    fee_type: DiscountType | None = None
-    equipment_id: uuid.UUID | None = None
-    service_id: uuid.UUID | None = None
-    fee_id: uuid.UUID | None = None
-    line_total: Decimal = field(default_factory=lambda: Decimal("0.00"))
-
-
-@dataclass(frozen=True)
-class QuoteTotals:
-    sub_total: Decimal
-    discount_amount: Decimal
-    fees_total: Decimal
-    tax_amount: Decimal
-    total: Decimal
-
-
-def price_quote(
-    lines: Sequence[PricedLine],
-    discount_value: Decimal,
-    discount_type: DiscountType,
-    tax_rate: Decimal,
-) -> QuoteTotals:
-    """Fill in every line total and return the quote totals (Decimal, half-up at cents).
-
-    Equipment / service line = quantity x unit price x days; sub_total = sum of those lines;
-    discount (fixed, or a percentage of sub_total) is capped at sub_total; fixed fees add
-    their amount, percentage fees take their share of the discounted sub-total; tax =
-    tax_rate x (discounted sub-total + fees); total = discounted sub-total + fees + tax.
-    """
-    sub_total = Decimal("0.00")
-    for line in lines:
-        if line.item_type != QuoteItemType.FEE:
-            line.line_total = _cents(line.unit_price * line.quantity * line.days)
-            sub_total += line.line_total
-    if discount_type == DiscountType.PERCENTAGE:
-        discount = _cents(sub_total * discount_value / _HUNDRED)
-    else:
-        discount = _cents(discount_value)
-    discount = min(discount, sub_total)
-    discounted = sub_total - discount
-    fees_total = Decimal("0.00")
-    for line in lines:
-        if line.item_type == QuoteItemType.FEE:
-            if line.fee_type == DiscountType.PERCENTAGE:
-                line.line_total = _cents(discounted * line.unit_price / _HUNDRED)
-            else:
-                line.line_total = _cents(line.unit_price * line.quantity)
-            fees_total += line.line_total
-    tax = _cents(tax_rate * (discounted + fees_total))
-    return QuoteTotals(sub_total, discount, fees_total, tax, discounted + fees_total + tax)
 
 
 def blocked_days(event: Event) -> list[date]:
