@@ -84,6 +84,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PORT=3000 \
     DATA_DIR=/app/data
 
+# pg_dump / pg_restore for `avrentals backup` and `avrentals restore` (bookworm ships 15,
+# matching the PostgreSQL image of docker-compose.yml).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends postgresql-client \
+ && rm -rf /var/lib/apt/lists/*
+
 RUN groupadd --system --gid 10001 avrentals \
  && useradd --system --uid 10001 --gid 10001 --home-dir /home/avrentals \
         --create-home --shell /usr/sbin/nologin avrentals

@@ -1,4 +1,4 @@
-"""`avrentals` command line: migrate, seed-demo, create-user, check-config."""
+"""`avrentals` command line: migrate, seed-demo, create-user, check-config, backup, restore."""
 
 from __future__ import annotations
 
@@ -78,6 +78,44 @@ def _check_config(_args: argparse.Namespace) -> int:
     return 0
 
 
+def _backup(args: argparse.Namespace) -> int:
+    from avrentals.backups import BackupError, create_backup
+
+    settings = get_settings()
+    folder = Path(args.dir) if args.dir else settings.data_dir / "backups"
+    try:
+        result = create_backup(settings.database_url, settings.data_dir, folder, keep=args.keep)
+    except BackupError as exc:
+        print(f"Backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"Backup written to {result.path}")
+    for path in result.removed:
+        print(f"Removed old backup {path.name}")
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from avrentals.backups import BackupError, restore_backup
+
+    settings = get_settings()
+    if not args.yes:
+        if not sys.stdin.isatty():
+            print("Restoring replaces every record: pass --yes to confirm.", file=sys.stderr)
+            return 2
+        answer = input(f"Replace ALL data of {settings.masked()['DATABASE_URL']}? [y/N] ")
+        if answer.strip().lower() not in {"y", "yes"}:
+            print("Nothing restored.")
+            return 1
+    try:
+        kind = restore_backup(Path(args.file), settings.database_url, settings.data_dir)
+    except BackupError as exc:
+        print(f"Restore failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"Restored the {kind} database and media from {args.file}.")
+    print("Run `avrentals migrate` if the backup comes from an older version.")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="avrentals", description="AV Rentals administration")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -95,6 +133,14 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check-config", help="print the effective configuration").set_defaults(
         func=_check_config
     )
+    backup = sub.add_parser("backup", help="archive the database and uploads, keep the last N")
+    backup.add_argument("--dir", help="backup folder (default: DATA_DIR/backups)")
+    backup.add_argument("--keep", type=int, default=7, help="archives to keep (default 7)")
+    backup.set_defaults(func=_backup)
+    restore = sub.add_parser("restore", help="replace the database and uploads with a backup")
+    restore.add_argument("file")
+    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.set_defaults(func=_restore)
     return parser
 
 
