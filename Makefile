@@ -12,7 +12,7 @@ PORT   ?= 3000
 RX_ENV = PATH="$(BIN):$$PATH" REFLEX_USE_NPM=1 REFLEX_TELEMETRY_ENABLED=false \
 	REFLEX_CHECK_LATEST_VERSION=false NPM_CONFIG_REGISTRY="$$($(BIN)/npm config get registry 2>/dev/null)"
 
-.PHONY: help install run dev test lint types unit e2e services clean
+.PHONY: help install run dev test lint types unit e2e services cluster clean
 
 help: ## list the targets
 	@grep -E '^[a-z0-9-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
@@ -55,6 +55,10 @@ e2e: $(STAMP) services ## browser tests in Chromium against the production build
 	$(RX_ENV) $(BIN)/python -m pytest tests/e2e -q
 
 test: lint types unit e2e ## everything CI runs: lint, types, unit, integration, browser tests
+
+cluster: $(STAMP) ## two app instances behind nginx on http://localhost:8080 (PostgreSQL + Redis)
+	@bash scripts/ensure-nginx.sh
+	@$(RX_ENV) $(BIN)/python -m avrentals.cluster
 
 clean: ## remove the virtualenv, build output and local data
 	rm -rf $(VENV) .web .states data .pytest_cache .mypy_cache .ruff_cache

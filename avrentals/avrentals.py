@@ -5,29 +5,49 @@ import reflex as rx
 
 from avrentals.api.app import create_api
 from avrentals.ui import live, routes
+from avrentals.ui.components.pwa import pwa_head
 from avrentals.ui.errors import on_backend_error
 from avrentals.ui.live import live_updates
+from avrentals.ui.notification_task import scheduled_notifications
+from avrentals.ui.pages.audit import audit_page
 from avrentals.ui.pages.calendar import calendar_page
+from avrentals.ui.pages.catalogue import catalogue_page
 from avrentals.ui.pages.categories import categories_page
 from avrentals.ui.pages.client_detail import client_detail_page
 from avrentals.ui.pages.clients import clients_page
 from avrentals.ui.pages.conflicts import conflicts_page
+from avrentals.ui.pages.dashboard import dashboard_page
 from avrentals.ui.pages.equipment import equipment_page
 from avrentals.ui.pages.equipment_detail import equipment_detail_page
 from avrentals.ui.pages.equipment_import import equipment_import_page
 from avrentals.ui.pages.event_detail import event_detail_page
 from avrentals.ui.pages.events import events_page
 from avrentals.ui.pages.login import login_page
+from avrentals.ui.pages.maintenance import maintenance_page
+from avrentals.ui.pages.notifications import notifications_page
 from avrentals.ui.pages.placeholders import placeholder_page
+from avrentals.ui.pages.prep import prep_page
+from avrentals.ui.pages.prep_checklist import prep_checklist_page
+from avrentals.ui.pages.profile import profile_page
+from avrentals.ui.pages.quote_builder import quote_builder_page
+from avrentals.ui.pages.quotes import quotes_page
+from avrentals.ui.pages.reports import reports_page
+from avrentals.ui.pages.settings import settings_page
+from avrentals.ui.pages.team import team_page
 from avrentals.ui.pages.timeline import timeline_page
+from avrentals.ui.pages.users import users_page
+from avrentals.ui.state.audit import AuditState
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.calendar import CalendarState
+from avrentals.ui.state.catalogue import CatalogueToggleState, FeesState, ServicesState
+from avrentals.ui.state.catalogue_form import FeeFormState, ServiceFormState
 from avrentals.ui.state.categories import CategoriesState
 from avrentals.ui.state.client_delete import ClientDeleteState
 from avrentals.ui.state.client_detail import ClientDetailState
 from avrentals.ui.state.client_form import ClientFormState
 from avrentals.ui.state.clients import ClientsState
 from avrentals.ui.state.conflicts import ConflictsState
+from avrentals.ui.state.dashboard import DashboardState
 from avrentals.ui.state.equipment import EquipmentState
 from avrentals.ui.state.equipment_delete import EquipmentDeleteState
 from avrentals.ui.state.equipment_detail import EquipmentDetailState
@@ -37,7 +57,20 @@ from avrentals.ui.state.event_detail import EventDetailState
 from avrentals.ui.state.event_form import EventDeleteState, EventFormState
 from avrentals.ui.state.event_rentals import EventRentalsState
 from avrentals.ui.state.events import EventsState
+from avrentals.ui.state.maintenance import MaintenanceState
+from avrentals.ui.state.maintenance_log_form import MaintenanceLogFormState
+from avrentals.ui.state.notifications import NotificationBellState, NotificationsState
+from avrentals.ui.state.prep import PrepChecklistState, PrepListState
+from avrentals.ui.state.profile import ProfileState
+from avrentals.ui.state.quote_builder import QuoteBuilderState
+from avrentals.ui.state.quotes import QuotesState
+from avrentals.ui.state.reports import ReportsState
+from avrentals.ui.state.settings import BrandingState, SettingsState
+from avrentals.ui.state.team import TeamState
 from avrentals.ui.state.timeline import TimelineState
+from avrentals.ui.state.user_actions import UserActionState
+from avrentals.ui.state.user_form import UserFormState
+from avrentals.ui.state.users import UsersState
 
 PRODUCT = "AV Rentals"
 
@@ -53,6 +86,7 @@ app = rx.App(
             name="description",
             content="Inventory, events, quotes and warehouse prep for an AV rental house.",
         ),
+        *pwa_head(),
     ],
     stylesheets=["/avrentals.css"],
     html_lang="en",
@@ -132,6 +166,73 @@ app.add_page(
     on_load=EquipmentImportState.load,
 )
 BUILT |= {routes.EQUIPMENT_IMPORT}
+app.add_page(
+    catalogue_page,
+    route=routes.CATALOGUE,
+    title=f"Catalogue · {PRODUCT}",
+    on_load=[ServicesState.load, FeesState.load],
+)
+BUILT |= {routes.CATALOGUE}
+app.add_page(
+    maintenance_page,
+    route=routes.MAINTENANCE,
+    title=f"Maintenance · {PRODUCT}",
+    on_load=MaintenanceState.load,
+)
+BUILT |= {routes.MAINTENANCE}
+app.add_page(users_page, route=routes.USERS, title=f"Users · {PRODUCT}", on_load=UsersState.load)
+app.add_page(
+    profile_page, route=routes.PROFILE, title=f"My profile · {PRODUCT}", on_load=ProfileState.load
+)
+app.add_page(
+    settings_page, route=routes.SETTINGS, title=f"Settings · {PRODUCT}", on_load=SettingsState.load
+)
+app.add_page(team_page, route=routes.TEAM, title=f"Team · {PRODUCT}", on_load=TeamState.load)
+BUILT |= {routes.USERS, routes.SETTINGS, routes.TEAM}
+app.add_page(
+    quotes_page, route=routes.QUOTES, title=f"Quotes · {PRODUCT}", on_load=QuotesState.load
+)
+app.add_page(
+    quote_builder_page,
+    route=routes.QUOTES_NEW,
+    title=f"New quote · {PRODUCT}",
+    on_load=QuoteBuilderState.load,
+)
+app.add_page(
+    quote_builder_page,
+    route=f"{routes.QUOTES}/[quote_id]",
+    title=f"Quote · {PRODUCT}",
+    on_load=QuoteBuilderState.load,
+)
+BUILT |= {routes.QUOTES}
+app.add_page(prep_page, route=routes.PREP, title=f"Prep · {PRODUCT}", on_load=PrepListState.load)
+app.add_page(
+    prep_checklist_page,
+    route=f"{routes.PREP}/[event_id]",
+    title=f"Prep checklist · {PRODUCT}",
+    on_load=PrepChecklistState.load,
+)
+BUILT |= {routes.PREP}
+app.add_page(
+    notifications_page,
+    route=routes.NOTIFICATIONS,
+    title=f"Notifications · {PRODUCT}",
+    on_load=NotificationsState.load,
+)
+BUILT |= {routes.NOTIFICATIONS}
+app.add_page(
+    dashboard_page,
+    route=routes.HOME,
+    title=f"Dashboard · {PRODUCT}",
+    on_load=DashboardState.load,
+)
+app.add_page(
+    reports_page, route=routes.REPORTS, title=f"Reports · {PRODUCT}", on_load=ReportsState.load
+)
+app.add_page(
+    audit_page, route=routes.AUDIT, title=f"Audit log · {PRODUCT}", on_load=AuditState.load
+)
+BUILT |= {routes.HOME, routes.REPORTS, routes.AUDIT}
 for _route in routes.ROUTES:
     if _route.path not in BUILT:
         app.add_page(
@@ -154,4 +255,13 @@ live.register(
 live.register(TimelineState, ConflictsState)
 live.register(EventsState, EventDetailState, EventFormState, EventDeleteState, EventRentalsState)
 live.register(CalendarState)
+live.register(ServicesState, FeesState, ServiceFormState, FeeFormState, CatalogueToggleState)
+live.register(MaintenanceState, MaintenanceLogFormState)
+live.register(UsersState, UserFormState, UserActionState, ProfileState, TeamState)
+live.register(SettingsState, BrandingState)
+live.register(QuotesState, QuoteBuilderState)
+live.register(PrepListState, PrepChecklistState)
+live.register(NotificationBellState, NotificationsState)
+live.register(DashboardState, ReportsState, AuditState)
 app.register_lifespan_task(live_updates)
+app.register_lifespan_task(scheduled_notifications)

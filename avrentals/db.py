@@ -8,10 +8,11 @@ from functools import lru_cache
 from typing import Any
 
 import sqlalchemy as sa
+import sqlalchemy.exc as sa_exc
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
-from avrentals.domain import changes
+from avrentals.domain import changes, idempotency
 from avrentals.domain.errors import DomainError
 from avrentals.settings import get_settings
 
@@ -67,12 +68,15 @@ def transaction(engine: Engine | None = None) -> Iterator[Session]:
 
     Changes recorded with `changes.record` are published on the change bus only after the
     commit succeeds (DESIGN §9). A DomainError with `keep_writes` (a refused sign-in and its
-    audit row) commits what was written and is then re-raised.
+    audit row) commits what was written and is then re-raised. The Idempotency-Key of the
+    request being handled, if any, is inserted in this transaction just before the commit
+    (`idempotency.claim_pending`), so it exists exactly when the write does.
     """
     bind = (engine or get_engine()).execution_options(avr_write=True)
     with Session(bind, expire_on_commit=False) as session:
         try:
             yield session
+            idempotency.claim_pending(session)
             session.commit()
         except DomainError as exc:
             if exc.keep_writes:
@@ -92,3 +96,16 @@ def read_session(engine: Engine | None = None) -> Iterator[Session]:
     """A session for reads only (nothing is committed)."""
     with Session(engine or get_engine(), expire_on_commit=False) as session:
         yield session
+
+
+def is_database_unavailable(exc: BaseException) -> bool:
+    """True when the database could not be reached or dropped the connection (as opposed to
+    a statement the database refused, which is a bug). Both adapters answer it the same way:
+    503 in the API, a "database unavailable" message in the UI; nothing was written."""
+    if not isinstance(exc, sa_exc.DBAPIError):
+        return False
+    return (
+        exc.connection_invalidated
+        or exc.statement is None  # raised while connecting, before any statement ran
+        or isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError)
+    )

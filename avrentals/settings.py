@@ -1,7 +1,8 @@
 """All configuration, read from the environment only, with development defaults.
 
 Variables: APP_ENV (development | production | test), DATABASE_URL, REDIS_URL, JWT_SECRET,
-JWT_TTL_HOURS, PORT, DATA_DIR, CORS_ORIGINS (comma separated), LOG_LEVEL.
+JWT_TTL_HOURS, PORT, DATA_DIR, CORS_ORIGINS (comma separated), LOG_LEVEL, SMTP_HOST,
+SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD, SMTP_FROM, SMTP_STARTTLS.
 """
 
 from __future__ import annotations
@@ -25,6 +26,71 @@ class ConfigError(RuntimeError):
 
 
 @dataclass(frozen=True)
+class RateLimitSettings:
+    """Abuse limits (DESIGN §7); 0 switches one off. RATE_LIMIT_LOGIN_FAILURES,
+    RATE_LIMIT_API_PER_MINUTE, RATE_LIMIT_UPLOADS_PER_MINUTE."""
+
+    login_failures: int = 5
+    api_per_minute: int = 100
+    uploads_per_minute: int = 5
+
+
+def _rate_limits(env: dict[str, str]) -> RateLimitSettings:
+    values = {}
+    for name in ("login_failures", "api_per_minute", "uploads_per_minute"):
+        raw = env.get(f"RATE_LIMIT_{name.upper()}", "").strip()
+        if raw:
+            try:
+                values[name] = int(raw)
+            except ValueError as exc:
+                raise ConfigError(f"RATE_LIMIT_{name.upper()} must be an integer") from exc
+            if values[name] < 0:
+                raise ConfigError(f"RATE_LIMIT_{name.upper()} cannot be negative")
+    return RateLimitSettings(**values)
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """Outgoing mail for quotes, from SMTP_HOST, SMTP_PORT, SMTP_USERNAME, SMTP_PASSWORD,
+    SMTP_FROM and SMTP_STARTTLS. The company settings' SMTP fields win when they name a
+    host; these are the fallback (e.g. for a deployment configured by environment)."""
+
+    host: str | None = None
+    port: int | None = None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    from_address: str | None = None
+    starttls: bool = True
+
+
+_TRUE = frozenset({"1", "true", "yes", "on"})
+_FALSE = frozenset({"0", "false", "no", "off"})
+
+
+def _smtp(env: dict[str, str]) -> SmtpSettings:
+    def text(name: str) -> str | None:
+        return env.get(name, "").strip() or None
+
+    port_raw, tls_raw = text("SMTP_PORT"), (text("SMTP_STARTTLS") or "true").lower()
+    try:
+        port = int(port_raw) if port_raw else None
+    except ValueError as exc:
+        raise ConfigError("SMTP_PORT must be an integer") from exc
+    if port is not None and not 1 <= port <= 65535:
+        raise ConfigError("SMTP_PORT must be between 1 and 65535")
+    if tls_raw not in _TRUE | _FALSE:
+        raise ConfigError("SMTP_STARTTLS must be true or false")
+    return SmtpSettings(
+        host=text("SMTP_HOST"),
+        port=port,
+        username=text("SMTP_USERNAME"),
+        password=env.get("SMTP_PASSWORD") or None,
+        from_address=text("SMTP_FROM"),
+        starttls=tls_raw in _TRUE,
+    )
+
+
+@dataclass(frozen=True)
 class Settings:
     app_env: str
     database_url: str
@@ -35,6 +101,8 @@ class Settings:
     data_dir: Path
     cors_origins: tuple[str, ...]
     log_level: str
+    rate_limits: RateLimitSettings = field(default_factory=RateLimitSettings)
+    smtp: SmtpSettings = field(default_factory=SmtpSettings)
 
     @property
     def is_production(self) -> bool:
@@ -56,6 +124,19 @@ class Settings:
             "DATA_DIR": str(self.data_dir),
             "CORS_ORIGINS": ",".join(self.cors_origins),
             "LOG_LEVEL": self.log_level,
+            "RATE_LIMITS": (
+                f"login {self.rate_limits.login_failures} failures/15 min, "
+                f"api {self.rate_limits.api_per_minute}/min, "
+                f"uploads {self.rate_limits.uploads_per_minute}/min"
+            ),
+            "SMTP": (
+                f"{self.smtp.host}:{self.smtp.port or 'default port'} "
+                f"user={self.smtp.username or '-'} "
+                f"password={mask_secret(self.smtp.password) if self.smtp.password else '-'} "
+                f"from={self.smtp.from_address or '-'} starttls={self.smtp.starttls}"
+                if self.smtp.host
+                else "(unset: company settings only)"
+            ),
         }
 
 
@@ -143,6 +224,8 @@ def load_settings(env: dict[str, str] | None = None) -> Settings:
         data_dir=data_dir,
         cors_origins=origins,
         log_level=env.get("LOG_LEVEL", "INFO").upper(),
+        rate_limits=_rate_limits(env),
+        smtp=_smtp(env),
     )
 
 

@@ -35,4 +35,5 @@ if [ ! -x /usr/bin/chromium ]; then
   fi
   [ -x /usr/bin/chromium ] || { echo "ERROR: /usr/bin/chromium is missing." >&2; exit 1; }
 fi
-echo "Test services ready: PostgreSQL $PGHOST:5432, Redis $REDIS_HOST:6379, $(/usr/bin/chromium --version 2>/dev/null | head -n1)"
+bash "$(dirname "$0")/ensure-nginx.sh"
+echo "Test services ready: PostgreSQL $PGHOST:5432, Redis $REDIS_HOST:6379, $(/usr/bin/chromium --version 2>/dev/null | head -n1), $(/usr/sbin/nginx -v 2>&1)"

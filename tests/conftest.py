@@ -28,7 +28,7 @@ from sqlmodel import SQLModel  # noqa: E402
 import avrentals.domain.models  # noqa: E402,F401
 from avrentals import migrations  # noqa: E402
 from avrentals.db import make_engine  # noqa: E402
-from avrentals.domain import changes  # noqa: E402
+from avrentals.domain import changes, rate_limits  # noqa: E402
 
 TEST_DATABASE_URL = os.environ.get(
     "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/avrentals_test"
@@ -149,6 +149,15 @@ def fresh_bus() -> Iterator[changes.InProcessBus]:
     changes.set_bus(bus)
     yield bus
     changes.set_bus(None)
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits() -> Iterator[rate_limits.InProcessCounters]:
+    """Each test counts sign-in failures, API requests and uploads from zero."""
+    store = rate_limits.InProcessCounters()
+    rate_limits.set_counters(store)
+    yield store
+    rate_limits.set_counters(None)
 
 
 @pytest.fixture

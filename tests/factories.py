@@ -24,7 +24,7 @@ def make_user(
     with Session(engine, expire_on_commit=False) as s:
         user = User(
             username=username or f"{role.value}-{uuid.uuid4().hex[:6]}",
-            name=f"Test {role.value.title()}",
+            name=str(fields.pop("name", f"Test {role.value.title()}")),
             password_hash=_HASH,
             role=role,
             **fields,

@@ -7,7 +7,9 @@ Reflex mounts its own backend *inside* this app (at ""), so every route here car
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+import re
+
+from fastapi import Depends, FastAPI, Request
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from sqlalchemy.engine import Engine
@@ -15,29 +17,50 @@ from starlette.routing import Match
 
 from avrentals.api.envelope import failure
 from avrentals.api.errors import install_error_handlers
+from avrentals.api.idempotency import (
+    IdempotencyAnswerMiddleware,
+    ReplayAnswer,
+    idempotency_guard,
+    replay_answer,
+)
 from avrentals.api.middleware import (
     API_PREFIX,
+    BrowserSecurityHeadersMiddleware,
     DeclaredBodySizeMiddleware,
+    NulCharacterMiddleware,
     SecurityHeadersMiddleware,
 )
 from avrentals.api.routes import (
+    audit,
     auth,
     availability,
     calendar,
+    catalogues,
     categories,
     clients,
     equipment,
     equipment_csv,
     events,
     health,
+    maintenance,
     media,
+    notifications,
+    prep,
+    profile,
+    quote_documents,
+    quotes,
     rentals,
+    reports,
+    settings,
     timeline,
+    users,
 )
 from avrentals.domain.errors import NotFound
 
 # Request bodies of the JSON API are small; file uploads will get their own limits.
 MAX_JSON_BODY_BYTES = 1_048_576
+# The profile photo and the company logo go through the same photo pipeline as equipment.
+ADMIN_UPLOAD_PATH_RE = re.compile(r"^/api/(profile/photo|settings/logo)$")
 ANY_METHOD = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 ROUTERS = (
     health.router,
@@ -46,12 +69,23 @@ ROUTERS = (
     equipment_csv.router,  # before equipment: export.csv / import are not an {id}
     equipment.router,
     categories.router,
+    catalogues.router,
     clients.router,
+    quote_documents.router,  # before any other quotes router: /pdf, /send
+    quotes.router,
     events.router,
+    prep.router,  # before rentals: /api/rentals/scan-batch is not an {id}
     rentals.router,
+    maintenance.router,
     availability.router,
     calendar.router,
     timeline.router,
+    users.router,
+    profile.router,
+    settings.router,
+    notifications.router,
+    reports.router,
+    audit.router,
 )
 
 
@@ -86,9 +120,14 @@ def create_api(engine: Engine | None = None) -> FastAPI:
         docs_url=f"{API_PREFIX}/docs",
         redoc_url=None,
         swagger_ui_oauth2_redirect_url=None,
+        dependencies=[Depends(idempotency_guard)],
     )
     app.state.engine = engine
     install_error_handlers(app)
+    app.add_exception_handler(ReplayAnswer, replay_answer)
+    # Innermost: sees the route's own answer, before the size and header middlewares.
+    app.add_middleware(IdempotencyAnswerMiddleware)
+    app.add_middleware(NulCharacterMiddleware)
     # Last added runs first: the size check answers before anything reads the body, and its
     # 413 still passes through the security headers.
     app.add_middleware(
@@ -97,9 +136,11 @@ def create_api(engine: Engine | None = None) -> FastAPI:
         larger=(
             (media.UPLOAD_PATH_RE, media.UPLOAD_MAX_BODY_BYTES),
             (equipment_csv.IMPORT_PATH_RE, equipment_csv.MAX_UPLOAD_BODY),
+            (ADMIN_UPLOAD_PATH_RE, media.UPLOAD_MAX_BODY_BYTES),
         ),
     )
     app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(BrowserSecurityHeadersMiddleware)
     for router in ROUTERS:
         app.include_router(router, max_body_size=MAX_JSON_BODY_BYTES)
     app.state.api_routes = [

@@ -15,6 +15,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.engine import Engine
 
 from avrentals.db import get_engine, read_session
+from avrentals.domain import rate_limits
 from avrentals.domain.models import User
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services.auth import actor_for_token
@@ -83,6 +84,7 @@ def current_principal(
             ip=client_ip(request),
             user_agent=user_agent(request),
         )
+    rate_limits.count_api_request(actor.user_id)
     return Principal(actor=actor, user=user)
 
 

@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from avrentals.api.envelope import failure
+from avrentals.db import is_database_unavailable
 from avrentals.domain.errors import DomainError, RateLimited, Unauthorized
 
 logger = logging.getLogger("avrentals.api")
@@ -35,11 +36,13 @@ STATUS_BY_CODE: dict[str, int] = {
     "IN_USE": 409,
     "RENTAL_CONFLICT": 409,
     "INVALID_STATE": 409,
+    "IDEMPOTENCY_CONFLICT": 409,
     "PAYLOAD_TOO_LARGE": 413,
     "UNSUPPORTED_MEDIA_TYPE": 415,
     "VALIDATION_ERROR": 422,
     "RATE_LIMITED": 429,
     "INTERNAL_ERROR": 500,
+    "EMAIL_FAILED": 502,
     "SERVICE_UNAVAILABLE": 503,
 }
 # Codes for errors raised by the framework itself (it only knows the status).
@@ -152,16 +155,6 @@ async def _http_error(_request: Request, exc: Exception) -> JSONResponse:
     if status == 401:
         headers.setdefault("WWW-Authenticate", "Bearer")
     return failure(status, code, message, None, headers)
-
-
-def is_database_unavailable(exc: sa_exc.DBAPIError) -> bool:
-    """True when the database could not be reached or dropped the connection (as opposed to
-    a statement the database refused, which is a bug and a 500)."""
-    return (
-        exc.connection_invalidated
-        or exc.statement is None  # raised while connecting, before any statement ran
-        or isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError)
-    )
 
 
 def database_unavailable_response() -> JSONResponse:

@@ -1,7 +1,6 @@
-"""ASGI middleware for the API paths only.
-
-This app wraps the whole Reflex backend (Reflex mounts itself inside it), so each middleware
-here acts on `/api` paths and passes everything else through untouched.
+"""ASGI middleware of the app that wraps the whole Reflex backend (Reflex mounts itself
+inside it): most act on `/api` paths only; `BrowserSecurityHeadersMiddleware` covers the pages
+and static files too.
 """
 
 from __future__ import annotations
@@ -51,6 +50,64 @@ class SecurityHeadersMiddleware:
         await self.app(scope, receive, send_with_headers)
 
 
+# The policy the app works under (checked in the browser by tests/e2e/test_security_headers.py).
+# 'unsafe-inline' scripts: the prerendered pages carry inline hydration scripts that differ per
+# build; 'unsafe-eval': Reflex's client runs server-sent scripts (rx.call_script) with eval.
+# Everything rendered from data goes through React's escaping (tests/e2e/test_xss.py).
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self' 'unsafe-inline' 'unsafe-eval'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "media-src 'self' blob:",
+        "worker-src 'self' blob:",
+        "manifest-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+BROWSER_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "strict-origin-when-cross-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    # The camera is for scanning QR labels at prep; nothing else is used.
+    "Permissions-Policy": "camera=(self), microphone=(), geolocation=(), payment=()",
+}
+
+
+class BrowserSecurityHeadersMiddleware:
+    """Security headers on every HTTP response — pages, static files and the API: no MIME
+    sniffing, no framing (frame-ancestors + X-Frame-Options), referrer trimmed, and the
+    Content-Security-Policy on everything but the interactive API docs (which load their
+    viewer from a CDN). Headers a response set itself are kept."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        with_csp = not scope.get("path", "").startswith(API_PREFIX + "/docs")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in BROWSER_SECURITY_HEADERS.items():
+                    headers.setdefault(name, value)
+                if with_csp:
+                    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 class DeclaredBodySizeMiddleware:
     """Refuses an API request whose `Content-Length` exceeds `max_bytes` with a 413
     PAYLOAD_TOO_LARGE envelope, before the body is read. (Bodies without a length are
@@ -86,4 +143,52 @@ class DeclaredBodySizeMiddleware:
                 )
                 await response(scope, receive, send)
                 return
+        await self.app(scope, receive, send)
+
+
+NUL_MESSAGE = "Text cannot contain NUL characters (\\u0000)."
+_NUL_IN_QUERY = re.compile(rb"%00|\x00", re.IGNORECASE)
+
+
+class NulCharacterMiddleware:
+    """Refuses API requests whose query or JSON body holds a NUL character with a 422
+    VALIDATION_ERROR: PostgreSQL cannot store NUL in text, so such input is refused at the
+    edge instead of failing deep in a query. JSON bodies are small (capped by
+    DeclaredBodySizeMiddleware, which runs first) and are replayed to the app unchanged."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if not _is_api_http(scope):
+            await self.app(scope, receive, send)
+            return
+        # Paths are matched by the routes (a NUL never matches an id or a file name: 404).
+        refused = bool(_NUL_IN_QUERY.search(scope.get("query_string", b"")))
+        content_type = Headers(scope=scope).get("content-type", "")
+        if not refused and content_type.split(";", 1)[0].strip().lower() == "application/json":
+            chunks: list[bytes] = []
+            more = True
+            while more:
+                message = await receive()
+                if message["type"] != "http.request":
+                    break
+                chunks.append(message.get("body", b""))
+                more = bool(message.get("more_body"))
+            body = b"".join(chunks)
+            refused = b"\\u0000" in body or b"\x00" in body
+            sent = False
+
+            async def replay() -> Message:
+                nonlocal sent
+                if sent:
+                    return await receive()
+                sent = True
+                return {"type": "http.request", "body": body, "more_body": False}
+
+            receive = replay
+        if refused:
+            response = failure(422, "VALIDATION_ERROR", NUL_MESSAGE, {"request": [NUL_MESSAGE]})
+            await response(scope, receive, send)
+            return
         await self.app(scope, receive, send)

@@ -85,6 +85,13 @@ class InvalidState(DomainError):
     code = "INVALID_STATE"
 
 
+class EmailFailed(DomainError):
+    """An e-mail could not be handed to the mail server (not configured, unreachable,
+    refused); whatever the e-mail was meant to record was not written."""
+
+    code = "EMAIL_FAILED"
+
+
 class RateLimited(DomainError):
     """Too many attempts; retry after `retry_after` seconds."""
 

@@ -9,6 +9,8 @@ from avrentals.domain.errors import ValidationFailed
 
 PAGE_SIZES = (20, 50, 100)
 MAX_PAGE_SIZE = 100
+# Far beyond any real list, and keeps the OFFSET within a 64-bit integer for the database.
+MAX_PAGE = 1_000_000
 
 T = TypeVar("T")
 
@@ -24,10 +26,10 @@ class PageRequest:
         errors: dict[str, list[str]] = {}
         try:
             p = int(page)
-            if p < 1:
+            if not 1 <= p <= MAX_PAGE:
                 raise ValueError
         except (TypeError, ValueError):
-            errors["page"] = ["page must be an integer >= 1"]
+            errors["page"] = [f"page must be an integer from 1 to {MAX_PAGE}"]
             p = 1
         try:
             s = int(page_size)

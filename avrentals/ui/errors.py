@@ -11,12 +11,18 @@ import logging
 import reflex as rx
 from reflex.event import EventSpec
 
+from avrentals.db import is_database_unavailable
 from avrentals.domain.errors import DomainError, Unauthorized
 from avrentals.ui import routes
 
 logger = logging.getLogger(__name__)
 
 GENERIC_MESSAGE = "Something went wrong. Please try again."
+DATABASE_UNAVAILABLE_MESSAGE = (
+    "The database is unavailable right now; nothing was saved. The app reconnects by itself — "
+    "try again in a few seconds."
+)
+DATABASE_TOAST_ID = "database-unavailable"
 
 
 def on_backend_error(exception: Exception) -> list[EventSpec]:
@@ -25,5 +31,9 @@ def on_backend_error(exception: Exception) -> list[EventSpec]:
         return [rx.toast.error(exception.message), rx.redirect(routes.LOGIN)]
     if isinstance(exception, DomainError):
         return [rx.toast.error(exception.message)]
+    if is_database_unavailable(exception):
+        logger.warning("Database unavailable in an event handler: %s", type(exception).__name__)
+        # One toast, replaced rather than stacked while the outage lasts.
+        return [rx.toast.error(DATABASE_UNAVAILABLE_MESSAGE, id=DATABASE_TOAST_ID, duration=10_000)]
     logger.error("Unhandled error in an event handler", exc_info=exception)
     return [rx.toast.error(GENERIC_MESSAGE)]

@@ -17,6 +17,18 @@ EVENTS = "/events"
 CALENDAR = "/calendar"
 AVAILABILITY = "/availability"
 CONFLICTS = "/conflicts"
+MAINTENANCE = "/maintenance"
+CATALOGUE = "/catalogue"
+USERS = "/users"
+SETTINGS = "/settings"
+PROFILE = "/profile"
+TEAM = "/team"
+QUOTES = "/quotes"
+QUOTES_NEW = "/quotes/new"
+PREP = "/prep"
+NOTIFICATIONS = "/notifications"
+REPORTS = "/reports"
+AUDIT = "/audit"
 
 
 @dataclass(frozen=True)
@@ -83,45 +95,80 @@ ROUTES: tuple[Route, ...] = (
         "Every day where bookings exceed the units in good condition, with the events involved.",
     ),
     Route(
-        "/quotes",
+        QUOTES,
         "Quotes",
         "file-text",
         "Quotes for clients with equipment, services and fees; approve one into an event.",
     ),
     Route(
-        "/prep",
+        CATALOGUE,
+        "Catalogue",
+        "book-open",
+        "Services and fees you put on quotes: crew, transport, delivery, insurance.",
+    ),
+    Route(
+        PREP,
         "Prep",
         "scan-barcode",
         "Warehouse checklists: scan gear out before a show and back in after it.",
         mobile=True,
     ),
     Route(
-        "/maintenance",
+        MAINTENANCE,
         "Maintenance",
         "wrench",
         "Damaged and in-repair gear, with repair logs, costs and technicians.",
     ),
     Route(
-        "/reports",
+        REPORTS,
         "Reports",
         "chart-column",
         "Revenue and utilisation by period, category and client.",
         permission="reports:read",
     ),
     Route(
-        "/users",
+        TEAM,
+        "Team",
+        "contact",
+        "The people behind the jobs: photos, roles and a few words about each team member.",
+    ),
+    Route(
+        USERS,
         "Users",
         "user-cog",
         "Staff accounts, their roles, and signing people out everywhere.",
         permission="users:write",
     ),
     Route(
-        "/settings",
+        SETTINGS,
         "Settings",
         "settings",
         "Company details, currency, default tax rate, language and branding.",
         permission="settings:write",
     ),
+    Route(
+        AUDIT,
+        "Audit log",
+        "history",
+        "Who changed what and when: every change with its old and new values, exportable.",
+        permission="audit:read",
+    ),
 )
 
-BY_PATH: dict[str, Route] = {r.path: r for r in ROUTES}
+# Pages reached from elsewhere (the user menu), not from the navigation.
+OUTSIDE_NAV: tuple[Route, ...] = (
+    Route(
+        PROFILE,
+        "My profile",
+        "circle-user",
+        "Your name, photo, contacts, payment details, language and password.",
+    ),
+    Route(
+        NOTIFICATIONS,
+        "Notifications",
+        "bell",
+        "Reminders, alerts and changes that concern you, and the kinds you chose to mute.",
+    ),
+)
+
+BY_PATH: dict[str, Route] = {r.path: r for r in (*ROUTES, *OUTSIDE_NAV)}

@@ -215,7 +215,8 @@ def test_success_envelope_and_security_headers() -> None:
 
 def test_paths_outside_api_pass_through_untouched() -> None:
     """Reflex mounts its backend inside this app at "": its responses keep their own
-    status and headers, and /api paths keep the envelope."""
+    status, body and caching, gain only the browser security headers, and /api paths keep
+    the envelope."""
 
     async def hello(_request: Request) -> PlainTextResponse:
         return PlainTextResponse("hi", headers={"Cache-Control": "public, max-age=60"})
@@ -226,6 +227,7 @@ def test_paths_outside_api_pass_through_untouched() -> None:
     response = client.get("/hello")
     assert response.status_code == 200 and response.text == "hi"
     assert response.headers["cache-control"] == "public, max-age=60"
-    assert "x-content-type-options" not in response.headers
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
     assert client.get("/nowhere").status_code == 404
     assert_error(client.get("/api/nowhere"), 404, "NOT_FOUND")

@@ -427,3 +427,14 @@ def socket_instance(page: Page, redis_url: str) -> str:
     finally:
         client.close()
     raise AssertionError(f"no socket record for client token {token!r} in {redis_url}")
+
+
+@contextlib.contextmanager
+def server_stopped(srv: Server) -> Iterator[None]:
+    """The server's whole process group stopped for the block (to the browser: the connection
+    dropped), then started again on the same port with the same database, Redis and data."""
+    srv.stop()
+    try:
+        yield
+    finally:
+        srv.start()

@@ -107,7 +107,7 @@ def test_sign_out_and_protected_pages_redirect_to_login(server: Server, page: Pa
     page.fill("#password", DEMO_PASSWORD)
     page.press("#password", "Enter")
     expect(page).to_have_url(url_of("/quotes"), timeout=15_000)
-    expect(page.get_by_test_id("placeholder")).to_be_visible()
+    expect(page.get_by_test_id("quote-status-filter")).to_be_visible(timeout=30_000)
 
 
 def test_reload_and_a_new_tab_stay_signed_in(server: Server, page: Page):

@@ -14,7 +14,7 @@ from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
 from avrentals.db import read_session, transaction
-from avrentals.domain import changes
+from avrentals.domain import changes, rate_limits
 from avrentals.domain.enums import EquipmentType, Role, UnitStatus
 from avrentals.domain.errors import Forbidden, ValidationFailed
 from avrentals.domain.models import AuditLog, EquipmentItem
@@ -287,6 +287,8 @@ def test_file_level_errors(engine: Engine) -> None:
     make_category(engine, "Audio")
 
     def file_error(data: bytes) -> str:
+        # Every preview counts as an upload (5 per minute); this test is about the messages.
+        rate_limits.set_counters(rate_limits.InProcessCounters())
         with read_session(engine) as s, pytest.raises(ValidationFailed) as info:
             preview_equipment_csv(s, admin, data)
         assert list(info.value.fields) == ["file"]

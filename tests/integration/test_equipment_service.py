@@ -327,7 +327,10 @@ def test_delete_refused_with_current_or_future_rentals(engine: Engine, audio) ->
     manager = make_actor(engine, Role.MANAGER)
     item = create(engine, manager, **base(category, quantity=4))
     client = make_client(engine)
-    event = make_event(engine, client, TODAY - timedelta(days=2), TODAY, name="Gala Night")
+    # Ends tomorrow: still current even when the run crosses midnight after TODAY was taken.
+    event = make_event(
+        engine, client, TODAY - timedelta(days=2), TODAY + timedelta(days=1), name="Gala Night"
+    )
     make_rental(engine, event, item, 2)
     with pytest.raises(InUse) as info, transaction(engine) as s:
         svc.delete_equipment(s, manager, item.id)

@@ -3,6 +3,7 @@
 from avrentals.domain.models.base import utcnow
 from avrentals.domain.models.clients import Client
 from avrentals.domain.models.events import Event, Rental, ScanLog
+from avrentals.domain.models.idempotency import IdempotencyKey
 from avrentals.domain.models.inventory import Category, EquipmentItem, Subcategory
 from avrentals.domain.models.maintenance import MaintenanceLog
 from avrentals.domain.models.quotes import Fee, Quote, QuoteItem, QuoteSequence, Service
@@ -17,6 +18,7 @@ __all__ = [
     "EquipmentItem",
     "Event",
     "Fee",
+    "IdempotencyKey",
     "MaintenanceLog",
     "Notification",
     "Quote",

@@ -54,3 +54,5 @@ class User(IdMixin, TimestampMixin, VersionedMixin, table=True):
     iban: str | None = Field(default=None, max_length=34)
     is_team_member: bool = Field(default=False)
     ics_token: uuid.UUID | None = Field(default=None, unique=True)
+    # Notification types this user chose not to receive (values of NotificationType).
+    muted_notification_types: list[str] | None = Field(default=None, sa_type=sa.JSON)

@@ -15,6 +15,7 @@ import jwt
 from passlib.context import CryptContext
 from sqlmodel import Session, select
 
+from avrentals.domain import rate_limits
 from avrentals.domain.enums import Role
 from avrentals.domain.errors import LoginFailed, Unauthorized
 from avrentals.domain.models import User
@@ -122,9 +123,12 @@ def login(
 
     Raises LoginFailed (an Unauthorized) with one generic message for an unknown user, a
     wrong password or a deactivated account (nothing tells them apart); its `login_failed`
-    audit row is kept when the caller's transaction() sees the error.
+    audit row is kept when the caller's transaction() sees the error. Raises RateLimited
+    (before the password is looked at) while the username + IP is blocked after too many
+    failures (`rate_limits`).
     """
     username = (username or "").strip()[:50]
+    rate_limits.check_login_allowed(username, ip)
     user = session.exec(select(User).where(User.username == username)).first()
     valid = verify_password(password or "", user.password_hash if user else _DUMMY_HASH)
     if user is None or not valid or not user.is_active:
@@ -138,7 +142,9 @@ def login(
             ip=ip,
             user_agent=user_agent,
         )
+        rate_limits.record_login_failure(username, ip)
         raise LoginFailed(GENERIC_LOGIN_ERROR)
+    rate_limits.record_login_success(username, ip)
     user.last_login_at = datetime.now(UTC)
     if _passwords.needs_update(user.password_hash):
         user.password_hash = hash_password(password)

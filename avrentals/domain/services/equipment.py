@@ -51,6 +51,7 @@ from avrentals.domain.models import (
 from avrentals.domain.pagination import Page, PageRequest
 from avrentals.domain.permissions import Actor, require
 from avrentals.domain.serialize import json_value, snapshot
+from avrentals.domain.services import notification_generators
 from avrentals.domain.services.notifications import alert_new_conflicts
 from avrentals.domain.services.users import display_name
 from avrentals.domain.services.versioning import compare_and_swap
@@ -571,6 +572,8 @@ def create_equipment(session: Session, actor: Actor, data: Mapping[str, Any]) ->
     number one after the other even across categories sharing a prefix (SQLite serialises
     writers with BEGIN IMMEDIATE). As a safety net against hand-set codes, the insert runs in
     a savepoint and is retried with the next number on a unique violation.
+    Managers and Admins get a `new_equipment` notification
+    (`notification_generators.after_equipment_created`).
 
     Raises ValidationFailed (field messages), Forbidden, Unauthorized."""
     require(actor, "equipment:write")
@@ -600,6 +603,7 @@ def create_equipment(session: Session, actor: Actor, data: Mapping[str, Any]) ->
                 ) from None
             continue
         record_created(session, actor, "equipment", item)
+        notification_generators.after_equipment_created(session, actor, item)
         return item
     raise ValidationFailed({"asset_code": ["Could not allocate a free asset code; try again."]})
 
@@ -625,9 +629,10 @@ def update_equipment(
     Nothing is written when no value changes. Otherwise one `compare_and_swap` (conditional
     UPDATE on id + version) that audits the changed fields and records the change; when good
     units went down, Admins and Managers get a `conflict_alert` for any day from today on
-    where existing bookings now exceed them (`notifications.alert_new_conflicts`). Raises
-    NotFound, VersionConflict (with the saved row) when `version` is stale, ValidationFailed,
-    Forbidden."""
+    where existing bookings now exceed them (`notifications.alert_new_conflicts`); units
+    moved to damaged / maintenance and low stock notify too
+    (`notification_generators.after_equipment_updated`). Raises NotFound, VersionConflict
+    (with the saved row) when `version` is stale, ValidationFailed, Forbidden."""
     require(actor, "equipment:write")
     item = session.get(EquipmentItem, item_id)
     if item is None:
@@ -635,6 +640,7 @@ def update_equipment(
     check_version(item, version, "equipment")
     current = _current_input(item)
     current_good = item.qty_good
+    old_damaged, old_maintenance = item.qty_damaged, item.qty_maintenance
     base = {"asset_code": item.asset_code} if replace else current
     values, _category = _clean_equipment(session, actor, data, base, item_id=item.id)
     changed = {k: val for k, val in values.items() if getattr(item, k) != val}
@@ -658,6 +664,9 @@ def update_equipment(
         )
     if saved.qty_good < current_good:
         alert_new_conflicts(session, [item_id])
+    notification_generators.after_equipment_updated(
+        session, actor, saved, old_damaged, old_maintenance
+    )
     return saved
 
 

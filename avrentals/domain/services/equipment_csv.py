@@ -34,7 +34,7 @@ import sqlalchemy as sa
 import sqlalchemy.exc as sa_exc
 from sqlmodel import Session, col, select
 
-from avrentals.domain import changes
+from avrentals.domain import changes, rate_limits
 from avrentals.domain.errors import DomainError, Forbidden, ValidationFailed
 from avrentals.domain.models import AuditLog, Category, EquipmentItem, Subcategory
 from avrentals.domain.models.base import utcnow
@@ -475,8 +475,10 @@ def preview_equipment_csv(session: Session, actor: Actor, data: bytes) -> Import
     """What importing `data` would do, without writing anything. Needs `equipment:write`.
 
     Raises ValidationFailed({"file": [...]}) for a file-level problem (see `parse_csv`);
-    row problems are returned in the preview. Takes no locks."""
+    row problems are returned in the preview. Takes no locks. RateLimited past the per-user
+    upload limit."""
     require(actor, "equipment:write")
+    rate_limits.count_upload(actor.user_id)
     parsed = parse_csv(data)
     checked = _check_rows(session, actor, parsed, _lookups(session))
     return ImportPreview(

@@ -12,7 +12,7 @@ import uuid
 
 from sqlmodel import Session
 
-from avrentals.domain import media_store
+from avrentals.domain import media_store, rate_limits
 from avrentals.domain.errors import NotFound
 from avrentals.domain.media_store import image_urls
 from avrentals.domain.models import EquipmentItem
@@ -52,8 +52,9 @@ def set_equipment_image(
     unreferenced (harmless, see media_store).
 
     Raises Forbidden, ValidationFailed {"image": [...]}, NotFound, VersionConflict (with the
-    saved item) when `version` is stale."""
+    saved item) when `version` is stale; RateLimited past the per-user upload limit."""
     require(actor, "equipment:write")
+    rate_limits.count_upload(actor.user_id)
     processed = media_store.process_image(data)
     item = _locked_item(session, item_id, version)
     name = media_store.store(processed)

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import uuid
+from collections.abc import Mapping
 from typing import Any
 
 import sqlalchemy as sa
@@ -25,6 +27,34 @@ COMMON_PASSWORDS = frozenset(
 )
 
 
+@functools.cache
+def _common_passwords() -> frozenset[str]:
+    """The 30,000 most common passwords of real leaks, as bundled (lower-case) with the
+    pinned `zxcvbn` package: no network, loaded once."""
+    from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+    return frozenset(FREQUENCY_LISTS["passwords"]) | COMMON_PASSWORDS
+
+
+def is_common_password(password: str) -> bool:
+    """True when `password` (case-insensitive) is one of the common passwords."""
+    return password.lower() in _common_passwords()
+
+
+def password_errors(password: object) -> list[str]:
+    """The password policy (DESIGN §7): text of at least MIN_PASSWORD_LENGTH characters
+    (at most 1024) that is not a common password. Returns the messages (empty = fine)."""
+    if not isinstance(password, str):
+        return ["Password must be text."]
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return [f"Password must be at least {MIN_PASSWORD_LENGTH} characters."]
+    if len(password) > 1024:
+        return ["Password must be at most 1024 characters."]
+    if is_common_password(password):
+        return ["This password is too common."]
+    return []
+
+
 def validate_new_user(
     session: Session, username: str, name: str, password: str, role: str
 ) -> dict[str, list[str]]:
@@ -35,10 +65,8 @@ def validate_new_user(
         errors["username"] = ["This username is taken."]
     if not 1 <= len(name.strip()) <= 100:
         errors["name"] = ["Name must be 1-100 characters."]
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors["password"] = [f"Password must be at least {MIN_PASSWORD_LENGTH} characters."]
-    elif password.lower() in COMMON_PASSWORDS:
-        errors["password"] = ["This password is too common."]
+    if problems := password_errors(password):
+        errors["password"] = problems
     if role not in {r.value for r in Role}:
         errors["role"] = [f"Role must be one of {', '.join(r.value for r in Role)}."]
     return errors
@@ -53,9 +81,11 @@ def create_user(
     password: str,
     role: str,
     email: str | None = None,
+    profile: Mapping[str, Any] | None = None,
 ) -> User:
     """Create a user. Needs `users:write` unless `actor` is None (the CLI, run by whoever
-    runs the server). Raises ValidationFailed with field messages."""
+    runs the server). `profile`: further columns (job title, team-member flag, ...) already
+    validated by the caller. Raises ValidationFailed with field messages."""
     if actor is not None:
         require(actor, "users:write")
     username = username.strip().lower()
@@ -69,6 +99,7 @@ def create_user(
         password_hash=hash_password(password),
         role=Role(role),
         created_by=actor.user_id if actor else None,
+        **dict(profile or {}),
     )
     session.add(user)
     session.flush()

@@ -11,7 +11,7 @@ from typing import Any
 
 import reflex as rx
 
-from avrentals.ui.components.forms import conflict_resolution
+from avrentals.ui.components.forms import conflict_resolution, save_button, stale_notice
 
 
 def form_dialog(
@@ -37,17 +37,7 @@ def form_dialog(
                 color_scheme="gray",
                 margin_bottom="12px",
             ),
-            rx.cond(
-                S.stale_notice != "",
-                rx.callout(
-                    S.stale_notice,
-                    icon="radio",
-                    color_scheme="blue",
-                    size="1",
-                    margin_bottom="12px",
-                    custom_attrs={"data-testid": "form-stale"},
-                ),
-            ),
+            stale_notice(S),
             conflict_resolution(S, noun),
             rx.form(
                 body,
@@ -66,16 +56,7 @@ def form_dialog(
                     rx.dialog.close(
                         rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
                     ),
-                    rx.cond(
-                        S.conflict == "",
-                        rx.button(
-                            "Save",
-                            type="submit",
-                            loading=S.saving,
-                            disabled=S.saving,
-                            custom_attrs={"data-testid": save_testid},
-                        ),
-                    ),
+                    save_button(S, "Save", save_testid),
                     justify="end",
                     gap="3",
                     margin_top="16px",

@@ -1,6 +1,6 @@
 """Form pieces shared by the edit dialogs: field-level error text, the search box of a picker,
 the conflict callout and the field-by-field conflict comparison (rows, table, apply-mine /
-discard-mine buttons)."""
+discard-mine buttons), the stale notice, and the versioned form of a page of its own."""
 
 from __future__ import annotations
 
@@ -155,6 +155,89 @@ def conflict_resolution(state: Any, noun: str) -> rx.Component:
             gap="2",
             justify="end",
             wrap="wrap",
+        ),
+    )
+
+
+def text_input(
+    state: Any, prefix: str, field: str, max_len: int, *, kind: str = "text", **props: Any
+) -> rx.Component:
+    """An uncontrolled text input of a form: id and test id `{prefix}-{field}`, the loaded
+    value of `state.values[field]`, no browser autofill; `props` go to `rx.input` (e.g.
+    `input_mode`, `size`, `placeholder`)."""
+    return rx.input(
+        id=f"{prefix}-{field}",
+        name=field,
+        default_value=state.values[field],
+        max_length=max_len,
+        type=kind,
+        auto_complete="off",
+        width="100%",
+        custom_attrs={"data-testid": f"{prefix}-{field}"},
+        **props,
+    )
+
+
+def stale_notice(state: Any) -> rx.Component:
+    """The notice that someone else saved the open record meanwhile (`state.stale_notice`;
+    hidden while empty)."""
+    return rx.cond(
+        state.stale_notice != "",
+        rx.callout(
+            state.stale_notice,
+            icon="radio",
+            color_scheme="blue",
+            size="1",
+            margin_bottom="12px",
+            custom_attrs={"data-testid": "form-stale"},
+        ),
+    )
+
+
+def save_button(state: Any, label: str, testid: str) -> rx.Component:
+    """The submit button of a versioned form: busy while saving, gone during a conflict
+    (the conflict callout offers the ways on)."""
+    return rx.cond(
+        state.conflict == "",
+        rx.button(
+            label,
+            type="submit",
+            loading=state.saving,
+            disabled=state.saving,
+            custom_attrs={"data-testid": testid},
+        ),
+    )
+
+
+def page_form(
+    state: Any,
+    noun: str,
+    body: rx.Component,
+    *,
+    save_label: str,
+    save_testid: str,
+    form_testid: str,
+) -> tuple[rx.Component, ...]:
+    """A versioned form shown on its own page (profile, settings) rather than in a dialog:
+    the stale notice, the conflict resolution and the form (`body`, the form error, and the
+    save button, hidden during a conflict). Splat it into the page's card."""
+    S = state
+    return (
+        stale_notice(S),
+        conflict_resolution(S, noun),
+        rx.form(
+            body,
+            rx.cond(
+                S.form_error != "",
+                rx.callout(
+                    S.form_error, icon="circle-alert", color_scheme="red", margin_top="12px"
+                ),
+            ),
+            rx.flex(save_button(S, save_label, save_testid), justify="end", margin_top="16px"),
+            key=S.form_key,
+            on_submit=S.save,
+            reset_on_submit=False,
+            custom_attrs={"data-testid": form_testid},
         ),
     )
 

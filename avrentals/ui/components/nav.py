@@ -8,6 +8,7 @@ import reflex as rx
 
 from avrentals.ui.routes import ROUTES, Route
 from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.settings import BrandingState
 
 
 def _visible(route: Route, component: rx.Component) -> rx.Component:
@@ -50,7 +51,13 @@ def side_nav(current: str) -> rx.Component:
     return rx.el.aside(
         rx.hstack(
             brand_mark(),
-            rx.text("AV Rentals", weight="bold", size="4", class_name="avr-side-brand-text"),
+            rx.text(
+                BrandingState.company_name,
+                weight="bold",
+                size="4",
+                class_name="avr-side-brand-text",
+                custom_attrs={"data-testid": "brand-name"},
+            ),
             align="center",
             spacing="3",
             padding_x="6px",

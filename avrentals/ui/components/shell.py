@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import reflex as rx
 
+from avrentals.ui.components.install_button import install_button
 from avrentals.ui.components.nav import bottom_nav, brand_mark, side_nav
-from avrentals.ui.routes import BY_PATH
+from avrentals.ui.components.notification_bell import notification_bell
+from avrentals.ui.routes import BY_PATH, PROFILE
 from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.settings import BrandingState
 
 
 def color_mode_toggle() -> rx.Component:
@@ -62,6 +65,11 @@ def user_menu() -> rx.Component:
             ),
             rx.menu.separator(),
             rx.menu.item(
+                rx.hstack(rx.icon("circle-user", size=16), rx.text("My profile"), spacing="2"),
+                on_click=rx.redirect(PROFILE),
+                custom_attrs={"data-testid": "open-profile"},
+            ),
+            rx.menu.item(
                 rx.hstack(rx.icon("log-out", size=16), rx.text("Sign out"), spacing="2"),
                 color="red",
                 on_click=AuthState.sign_out,
@@ -79,6 +87,8 @@ def header(title: str) -> rx.Component:
             rx.box(brand_mark("28px"), display=rx.breakpoints(initial="block", sm="none")),
             rx.heading(title, size="5", weight="bold", as_="h1", trim="both"),
             rx.spacer(),
+            install_button(),
+            notification_bell(),
             color_mode_toggle(),
             user_menu(),
             align="center",
@@ -115,7 +125,10 @@ def shell(path: str, *content: rx.Component) -> rx.Component:
                 class_name="avr-main",
             ),
             bottom_nav(path),
+            # The company's primary colour (validated #rrggbb), applied live on a change.
+            rx.el.style(BrandingState.brand_css),
             class_name="avr-app",
+            on_mount=BrandingState.load,
         ),
         loading_screen(),
     )

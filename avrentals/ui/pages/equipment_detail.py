@@ -17,6 +17,7 @@ from avrentals.ui.components.detail import (
 )
 from avrentals.ui.pages.equipment import CAN_DELETE, CAN_EDIT, status_badge
 from avrentals.ui.pages.equipment_dialogs import equipment_delete_dialog, equipment_form_dialog
+from avrentals.ui.pages.maintenance_dialogs import maintenance_actions
 from avrentals.ui.state.equipment_delete import EquipmentDeleteState
 from avrentals.ui.state.equipment_detail import (
     PHOTO_ACCEPT,
@@ -382,7 +383,14 @@ def found() -> rx.Component:
             width="100%",
         ),
         rx.grid(
-            rx.vstack(photo_card(), counts(), facts(), spacing="3", width="100%"),
+            rx.vstack(
+                photo_card(),
+                counts(),
+                maintenance_actions(D.detail_id),
+                facts(),
+                spacing="3",
+                width="100%",
+            ),
             rx.vstack(
                 section(
                     "Upcoming bookings",

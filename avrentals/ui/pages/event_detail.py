@@ -305,6 +305,7 @@ def found() -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
+        overdue_banner(),
         rx.grid(
             info_card(),
             rentals_card(),
@@ -314,6 +315,31 @@ def found() -> rx.Component:
         ),
         spacing="4",
         width="100%",
+    )
+
+
+def overdue_banner() -> rx.Component:
+    """Red flag of an event whose gear is not all back after its return window, with the
+    way to the check-in that clears it."""
+    return rx.cond(
+        E.event["overdue"] != "",
+        rx.callout.root(
+            rx.callout.icon(rx.icon("triangle-alert")),
+            rx.callout.text(
+                rx.text.strong(E.event["overdue"]),
+                " · ",
+                rx.link(
+                    "Open the check-in",
+                    href=routes.PREP + "/" + E.detail_id,
+                    custom_attrs={"data-testid": "event-overdue-checkin"},
+                ),
+            ),
+            color_scheme="red",
+            variant="surface",
+            role="alert",
+            width="100%",
+            custom_attrs={"data-testid": "event-overdue"},
+        ),
     )
 
 

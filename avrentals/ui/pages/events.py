@@ -42,6 +42,22 @@ def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
     return status_pill(status, label, {"upcoming": "blue", "ongoing": "green"}, "event-status")
 
 
+def overdue_badge(row: rx.Var) -> rx.Component:
+    """Red flag of an event whose gear is not all back after its return window."""
+    return rx.cond(
+        row["overdue"] != "",
+        rx.badge(
+            rx.icon("triangle-alert", size=12),
+            row["overdue"],
+            color_scheme="red",
+            variant="solid",
+            radius="full",
+            white_space="normal",
+            custom_attrs={"data-testid": "event-overdue-badge"},
+        ),
+    )
+
+
 def new_event_button() -> rx.Component:
     return new_button(CAN_WRITE, "New event", EventFormState.open_create, "new-event")
 
@@ -171,7 +187,14 @@ def table_row(row: rx.Var) -> rx.Component:
                 rx.text(row["buffers"], size="1", color_scheme="gray", white_space="nowrap"),
             ),
         ),
-        rx.table.cell(status_badge(row["status"], row["status_label"])),
+        rx.table.cell(
+            rx.flex(
+                status_badge(row["status"], row["status_label"]),
+                overdue_badge(row),
+                gap="1",
+                wrap="wrap",
+            )
+        ),
         rx.table.cell(row_actions(row), white_space="nowrap"),
         **live_attrs(row, S, "event-row"),
         align="center",
@@ -209,7 +232,13 @@ def event_card(row: rx.Var) -> rx.Component:
                     min_width="0",
                 ),
                 rx.spacer(),
-                status_badge(row["status"], row["status_label"]),
+                rx.flex(
+                    status_badge(row["status"], row["status_label"]),
+                    overdue_badge(row),
+                    gap="1",
+                    wrap="wrap",
+                    justify="end",
+                ),
                 align="start",
                 width="100%",
             ),

@@ -21,6 +21,7 @@ from avrentals.domain.changes import Change
 from avrentals.domain.errors import DomainError, NotFound
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import events as events_service
+from avrentals.domain.services.prep_overdue import overdue_return
 from avrentals.ui.state.clients import (
     format_period,
     live_context,
@@ -35,7 +36,7 @@ from avrentals.ui.state.details import (
     read_detail_live,
     refresh_pages,
 )
-from avrentals.ui.state.events import EVENTS_PATH, STATUS_LABELS, EventsState
+from avrentals.ui.state.events import EVENTS_PATH, STATUS_LABELS, EventsState, overdue_text
 
 PREP_LABELS = {"pending": "Pending", "checked-out": "Checked out", "checked-in": "Checked in"}
 # Rentals and items change what the page lists; clients change the client's name.
@@ -57,7 +58,8 @@ def blocked_text(start: str, end: str, prep: int, ret: int) -> str:
 
 
 def display_detail(row: dict[str, Any]) -> dict[str, Any]:
-    """`get_event_detail` output as the display-ready strings the page shows."""
+    """`get_event_detail` output (plus `overdue_units`) as the display-ready strings the
+    page shows."""
     status = text(row.get("status"))
     prep, ret = int(row.get("prep_days") or 0), int(row.get("return_days") or 0)
     start, end = text(row.get("start_date")), text(row.get("end_date"))
@@ -77,6 +79,7 @@ def display_detail(row: dict[str, Any]) -> dict[str, Any]:
         "notes": text(row.get("notes")),
         "status": status,
         "status_label": STATUS_LABELS.get(status, status.title()),
+        "overdue": overdue_text(row.get("overdue_units")),
         "version": text(row.get("version")),
     }
     rentals = [
@@ -101,7 +104,11 @@ def parse_id(raw: str) -> Any:
 
 
 def _read(session: Session, actor: Actor, event_id: str) -> dict[str, Any]:
-    return display_detail(events_service.get_event_detail(session, actor, parse_id(event_id)))
+    parsed = parse_id(event_id)
+    detail = events_service.get_event_detail(session, actor, parsed)
+    # Read after the permission-checked detail: units out past the return window.
+    overdue = overdue_return(session, parsed, date.today())
+    return display_detail({**detail, "overdue_units": overdue})
 
 
 _load_detail = functools.partial(read_detail, _read)

@@ -27,6 +27,7 @@ from avrentals.domain.pagination import PAGE_SIZES, Page, PageRequest
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import clients as clients_service
 from avrentals.domain.services import events as events_service
+from avrentals.domain.services.prep_overdue import overdue_units
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import (
@@ -67,8 +68,14 @@ def short_day(iso: str) -> str:
     return f"{d:%a} {d.day} {d:%b}"
 
 
+def overdue_text(units: Any) -> str:
+    """ "Overdue return: 3 units not back" (the red flag of an overdue event), "" if none."""
+    count = int(units or 0)
+    return f"Overdue return: {plural(count, 'unit')} not back" if count > 0 else ""
+
+
 def display_row(row: dict[str, Any]) -> dict[str, str]:
-    """A `list_events` row as the strings the list shows."""
+    """A `list_events` row (plus `overdue_units`) as the strings the list shows."""
     status = text(row.get("status"))
     prep, ret = int(row.get("prep_days") or 0), int(row.get("return_days") or 0)
     buffers = []
@@ -86,6 +93,7 @@ def display_row(row: dict[str, Any]) -> dict[str, str]:
         "buffers": " + ".join(buffers),
         "status": status,
         "status_label": STATUS_LABELS.get(status, status.title()),
+        "overdue": overdue_text(row.get("overdue_units")),
         "version": text(row.get("version")),
     }
 
@@ -138,7 +146,8 @@ class ListQuery:
 
 
 def fetch_page(session: Session, actor: Actor, query: ListQuery) -> Page[dict[str, Any]]:
-    """`list_events` for the query (the last page if the list shrank under us)."""
+    """`list_events` for the query (the last page if the list shrank under us), each row
+    with its `overdue_units` (one query for the whole page)."""
 
     def fetch(page: int) -> Page[dict[str, Any]]:
         return events_service.list_events(
@@ -152,7 +161,11 @@ def fetch_page(session: Session, actor: Actor, query: ListQuery) -> Page[dict[st
             descending=query.descending,
         )
 
-    return page_or_last(fetch, query.page)
+    found = page_or_last(fetch, query.page)
+    overdue = overdue_units(session, [uuid.UUID(str(r["id"])) for r in found.items], date.today())
+    for row in found.items:
+        row["overdue_units"] = overdue.get(uuid.UUID(str(row["id"])), 0)
+    return found
 
 
 def client_options(session: Session, actor: Actor, search: str = "") -> list[dict[str, str]]:

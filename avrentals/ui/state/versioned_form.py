@@ -239,6 +239,31 @@ class VersionedFormMixin(rx.State, mixin=True):
             return
         await self._show_saved(actor, row)
 
+    async def _save_text_form(
+        self,
+        form_data: Any,
+        text_fields: tuple[str, ...],
+        labels: dict[str, str],
+        max_len: int,
+        *,
+        keep: dict[str, str] | None = None,
+    ):
+        """Body of a `save` handler whose text inputs are uncontrolled: `text_fields` of the
+        untrusted `form_data` (strings of at most `max_len`) over the form's own `values`
+        (its controlled inputs), then `keep` (values this submit may not change). A bad
+        payload shows field errors; otherwise `_submit`. Ignored while saving, closed or in a
+        conflict."""
+        if self.saving or not self.form_open or self.conflict:
+            return
+        typed, errors = read_text_fields(form_data, text_fields, labels, max_len)
+        if any(errors.values()):
+            self.errors = dict.fromkeys(type(self).FIELD_NAMES, "") | errors
+            return
+        values = dict(self.values) | typed | (keep or {})  # type: ignore[attr-defined]
+        self._mine = values
+        async for update in self._submit(values):
+            yield update
+
     async def _submit(self, values: dict[str, str]):
         actor, auth = await self._actor()
         if actor is None:

@@ -1,0 +1,300 @@
+"""Pieces shared by the quote list and the builder: the status badge, the PDF preview /
+download (fetched by the browser from `/api/quotes/{id}/pdf` with the tab's bearer token,
+as the API requires), the archive / approve / delete confirmation and the send dialog."""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+
+from avrentals.ui.pages.event_dialogs import rental_conflict_box
+from avrentals.ui.state.auth import TOKEN_STORAGE_KEY
+from avrentals.ui.state.quote_actions import QuoteActionsState
+from avrentals.ui.state.quote_send import QuoteSendState
+
+X = QuoteActionsState
+SEND = QuoteSendState
+
+# (quote id, download?) -> "" when the PDF opened, else why not (for `file_result`). The tab
+# opens before the request so the browser counts it as the user's click (no pop-up block).
+_PDF_SCRIPT = (
+    """(async (id, download) => {
+  const win = download ? null : window.open("", "_blank");
+  try {
+    const token = localStorage.getItem(TOKEN_KEY) || "";
+    const url = "/api/quotes/" + encodeURIComponent(id) + "/pdf" + (download ? "?download=1" : "");
+    const r = await fetch(url, { headers: { Authorization: "Bearer " + token } });
+    if (!r.ok) {
+      let msg = "The PDF could not be made (" + r.status + ").";
+      try {
+        const body = await r.json();
+        if (body && body.error) { msg = body.error; }
+      } catch (e) {}
+      if (win) { win.close(); }
+      return msg;
+    }
+    const href = URL.createObjectURL(await r.blob());
+    if (download) {
+      const m = /filename="?([^";]+)"?/.exec(r.headers.get("Content-Disposition") || "");
+      const a = document.createElement("a");
+      a.href = href;
+      a.download = m ? m[1] : "quote.pdf";
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(href), 60000);
+    } else if (win) {
+      win.location.href = href;
+    } else {
+      return "Allow pop-ups for this site to preview the PDF.";
+    }
+    return "";
+  } catch (e) {
+    if (win) { win.close(); }
+    return "The PDF could not be loaded: " + e.message;
+  }
+})("""
+).replace("TOKEN_KEY", json.dumps(TOKEN_STORAGE_KEY))
+
+STATUS_BADGE = {
+    "Draft": ("gray", "soft"),
+    "Sent": ("blue", "soft"),
+    "Accepted": ("green", "soft"),
+    "Declined": ("red", "soft"),
+    "Archived": ("gray", "outline"),
+}
+
+
+def open_pdf(quote_id: rx.Var, *, download: bool = False):
+    """The click event that previews (new tab) or downloads the quote's PDF."""
+    flag = "true" if download else "false"
+    return rx.call_script(
+        _PDF_SCRIPT + '"' + quote_id.to(str) + f'", {flag})',
+        callback=X.file_result,
+    )
+
+
+def status_badge(status: rx.Var) -> rx.Component:
+    """Draft grey, Sent blue, Accepted green, Declined red, Archived muted (outline)."""
+
+    def badge(color: str, variant: str) -> rx.Component:
+        return rx.badge(
+            status,
+            color_scheme=color,
+            variant=variant,
+            radius="full",
+            custom_attrs={"data-testid": "quote-status", "data-status": status},
+        )
+
+    return rx.match(
+        status,
+        *[(key, badge(color, variant)) for key, (color, variant) in STATUS_BADGE.items()],
+        badge("gray", "soft"),
+    )
+
+
+# --- archive / approve / delete --------------------------------------------------------------
+
+
+def _confirm_text() -> rx.Component:
+    return rx.match(
+        X.kind,
+        (
+            "archive",
+            rx.text(
+                "Archive ",
+                rx.text.strong(X.target_label),
+                "? It stays in the list (status Archived) and can no longer be edited or sent.",
+            ),
+        ),
+        (
+            "delete",
+            rx.text(
+                "Delete ",
+                rx.text.strong(X.target_label),
+                " and its lines? This cannot be undone. An event made from it stays.",
+            ),
+        ),
+        rx.vstack(
+            rx.text(
+                "Approve ",
+                rx.text.strong(X.target_label),
+                " into an event? The event is created with one booking per equipment line, "
+                "checked against availability; the quote becomes Accepted.",
+            ),
+            rx.cond(
+                ~X.target_linked,
+                rx.callout(
+                    "This quote has a one-off client: pick a client from your client list in "
+                    "the quote first.",
+                    icon="info",
+                    color_scheme="amber",
+                    size="1",
+                ),
+            ),
+            rx.cond(
+                X.target_status == "Draft",
+                rx.callout(
+                    "Only a quote that was sent to the client can be approved: send it first.",
+                    icon="info",
+                    color_scheme="amber",
+                    size="1",
+                ),
+            ),
+            spacing="2",
+        ),
+    )
+
+
+def _approved() -> rx.Component:
+    return rx.callout.root(
+        rx.callout.icon(rx.icon("circle-check")),
+        rx.callout.text(
+            "Event ",
+            rx.text.strong(X.event_name),
+            " was created with the quote's equipment booked.",
+        ),
+        color_scheme="green",
+        size="1",
+        custom_attrs={"data-testid": "approve-success"},
+    )
+
+
+def confirm_dialog() -> rx.Component:
+    title = rx.match(
+        X.kind,
+        ("archive", "Archive quote"),
+        ("delete", "Delete quote"),
+        "Approve into an event",
+    )
+    action = rx.match(X.kind, ("archive", "Archive"), ("delete", "Delete"), "Approve")
+    color = rx.match(X.kind, ("delete", "red"), ("archive", "gray"), "green")
+    return rx.alert_dialog.root(
+        rx.alert_dialog.content(
+            rx.alert_dialog.title(title),
+            rx.alert_dialog.description(
+                rx.cond(X.event_id != "", _approved(), _confirm_text()), size="2"
+            ),
+            rx.cond(
+                X.error != "",
+                rx.callout(
+                    X.error,
+                    icon="ban",
+                    color_scheme="red",
+                    size="1",
+                    margin_top="12px",
+                    custom_attrs={"data-testid": "quote-action-error"},
+                ),
+            ),
+            rx.box(
+                rental_conflict_box(X.conflict, X.conflict_lines, "approve-conflict"),
+                margin_top="12px",
+            ),
+            rx.flex(
+                rx.alert_dialog.cancel(
+                    rx.button(
+                        rx.cond(X.event_id != "", "Close", "Cancel"),
+                        variant="soft",
+                        color_scheme="gray",
+                    )
+                ),
+                rx.cond(
+                    X.event_id != "",
+                    rx.link(
+                        rx.button(rx.icon("calendar-check", size=16), "Open the event"),
+                        href=X.event_href,
+                        custom_attrs={"data-testid": "open-event"},
+                    ),
+                    rx.button(
+                        action,
+                        on_click=X.confirm,
+                        loading=X.working,
+                        disabled=X.working,
+                        color_scheme=color,
+                        custom_attrs={"data-testid": "confirm-quote-action"},
+                    ),
+                ),
+                justify="end",
+                gap="3",
+                margin_top="16px",
+                wrap="wrap",
+            ),
+            max_width="520px",
+        ),
+        open=X.confirm_open,
+        on_open_change=X.set_confirm_open,
+    )
+
+
+# --- send -------------------------------------------------------------------------------------
+
+
+def send_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Send to client"),
+            rx.dialog.description(
+                "The quote goes as a PDF attachment. A Draft becomes Sent.",
+                size="2",
+                color_scheme="gray",
+                margin_bottom="12px",
+            ),
+            rx.vstack(
+                rx.text("Recipient e-mail", as_="label", size="2", weight="medium"),
+                rx.input(
+                    value=SEND.recipient,
+                    on_change=SEND.set_recipient,
+                    type="email",
+                    placeholder="client@example.com",
+                    width="100%",
+                    aria_label="Recipient e-mail",
+                    custom_attrs={"data-testid": "send-to"},
+                ),
+                rx.cond(
+                    SEND.recipient_error != "",
+                    rx.text(SEND.recipient_error, size="1", color_scheme="red"),
+                ),
+                rx.text("Language", as_="label", size="2", weight="medium"),
+                rx.segmented_control.root(
+                    rx.segmented_control.item("English", value="en"),
+                    rx.segmented_control.item("Português", value="pt"),
+                    value=SEND.language,
+                    on_change=SEND.set_language,
+                    custom_attrs={"data-testid": "send-language"},
+                ),
+                spacing="2",
+                width="100%",
+            ),
+            rx.cond(
+                SEND.send_error != "",
+                rx.callout(
+                    SEND.send_error,
+                    icon="mail-x",
+                    color_scheme="red",
+                    size="1",
+                    margin_top="12px",
+                    custom_attrs={"data-testid": "send-error"},
+                ),
+            ),
+            rx.flex(
+                rx.dialog.close(
+                    rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                ),
+                rx.button(
+                    rx.icon("send", size=16),
+                    "Send",
+                    on_click=SEND.send,
+                    loading=SEND.sending,
+                    disabled=SEND.sending,
+                    custom_attrs={"data-testid": "confirm-send"},
+                ),
+                justify="end",
+                gap="3",
+                margin_top="16px",
+            ),
+            max_width="460px",
+        ),
+        open=SEND.send_open,
+        on_open_change=SEND.set_send_open,
+    )

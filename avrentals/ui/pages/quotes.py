@@ -1,0 +1,271 @@
+"""/quotes: the quote list (server-side pages, search, status filter, sort) with its row
+actions: open, preview / download the PDF, duplicate, approve, archive, delete. Table on
+tablets and desktops, cards on phones."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from avrentals.ui import routes
+from avrentals.ui.components.listing import (
+    header_cell,
+    icon_action,
+    list_card,
+    list_cards,
+    list_page,
+    list_states,
+    list_table,
+    live_attrs,
+    message_box,
+    new_button,
+    no_results_box,
+    search_box,
+)
+from avrentals.ui.pages.quote_dialogs import confirm_dialog, open_pdf, status_badge
+from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.quote_actions import QuoteActionsState
+from avrentals.ui.state.quotes import ALL, QUOTES_PATH, SORT_OPTIONS, STATUSES, QuotesState
+
+S = QuotesState
+X = QuoteActionsState
+CAN_WRITE = AuthState.permissions.contains("quotes:write")
+CAN_DELETE = AuthState.permissions.contains("quotes:delete")
+
+
+def quote_href(quote_id: rx.Var) -> rx.Var:
+    return QUOTES_PATH + "/" + quote_id
+
+
+def new_quote_button() -> rx.Component:
+    return new_button(CAN_WRITE, "New quote", rx.redirect(routes.QUOTES_NEW), "new-quote")
+
+
+def _menu_item(icon: str, label: str, testid: str, on_click, color: str | None = None):
+    extra = {"color": color} if color else {}
+    return rx.menu.item(
+        rx.hstack(rx.icon(icon, size=16), rx.text(label), spacing="2", align="center"),
+        on_click=on_click,
+        custom_attrs={"data-testid": testid},
+        **extra,
+    )
+
+
+def row_actions(row: rx.Var) -> rx.Component:
+    """Open and preview as icons; the rest in a menu, each only for the roles and statuses
+    it applies to (the services refuse anyway)."""
+    more = rx.menu.root(
+        rx.menu.trigger(
+            rx.icon_button(
+                rx.icon("ellipsis", size=16),
+                variant="ghost",
+                color_scheme="gray",
+                size="1",
+                aria_label="More actions for " + row["number"],
+                custom_attrs={"data-testid": "quote-more"},
+            )
+        ),
+        rx.menu.content(
+            _menu_item(
+                "file-down", "Download PDF", "download-pdf", open_pdf(row["id"], download=True)
+            ),
+            rx.cond(
+                CAN_WRITE,
+                rx.fragment(
+                    _menu_item("copy", "Duplicate", "duplicate-quote", X.duplicate(row["id"])),
+                    rx.cond(
+                        row["approvable"] != "",
+                        _menu_item(
+                            "calendar-check",
+                            "Approve into event",
+                            "approve-quote",
+                            X.ask("approve", row["id"]),
+                        ),
+                    ),
+                    rx.cond(
+                        row["archivable"] != "",
+                        _menu_item(
+                            "archive", "Archive", "archive-quote", X.ask("archive", row["id"])
+                        ),
+                    ),
+                ),
+            ),
+            rx.cond(
+                CAN_DELETE,
+                rx.fragment(
+                    rx.menu.separator(),
+                    _menu_item(
+                        "trash-2", "Delete", "delete-quote", X.ask("delete", row["id"]), "red"
+                    ),
+                ),
+            ),
+            align="end",
+            min_width="200px",
+        ),
+    )
+    return rx.hstack(
+        icon_action(
+            "folder-open",
+            rx.redirect(quote_href(row["id"])),
+            "Open " + row["number"],
+            "open-quote",
+            title="Open",
+        ),
+        icon_action(
+            "file-text",
+            open_pdf(row["id"]),
+            "Preview the PDF of " + row["number"],
+            "preview-pdf",
+            title="Preview PDF",
+        ),
+        more,
+        spacing="3",
+        justify="end",
+        align="center",
+    )
+
+
+def toolbar() -> rx.Component:
+    search = search_box(
+        value=S.search,
+        key=S.filters_key,
+        on_change=S.set_search.debounce(300),
+        placeholder="Search name, number or client",
+        label="Search quotes",
+        testid="quote-search",
+    )
+    status = rx.select.root(
+        rx.select.trigger(width="100%", aria_label="Status"),
+        rx.select.content(
+            rx.select.item("All statuses", value=ALL),
+            *[rx.select.item(s, value=s) for s in STATUSES],
+        ),
+        value=S.status,
+        on_change=S.set_status,
+        size="2",
+    )
+    sort = rx.select.root(
+        rx.select.trigger(width="100%", aria_label="Sort"),
+        rx.select.content(
+            *[rx.select.item(label, value=key) for key, (_s, _d, label) in SORT_OPTIONS.items()]
+        ),
+        value=S.sort,
+        on_change=S.set_sort,
+        size="2",
+    )
+    return rx.grid(
+        rx.box(search, grid_column=rx.breakpoints(initial="1 / -1", sm="auto")),
+        rx.box(status, custom_attrs={"data-testid": "quote-status-filter"}, min_width="0"),
+        rx.box(sort, custom_attrs={"data-testid": "quote-sort"}, min_width="0"),
+        grid_template_columns=rx.breakpoints(initial="1fr 1fr", sm="2fr 1fr 1fr"),
+        gap="12px",
+        width="100%",
+    )
+
+
+def table_row(row: rx.Var) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(
+            rx.text(row["number"], weight="medium", white_space="nowrap"),
+            custom_attrs={"data-field": "number"},
+        ),
+        rx.table.row_header_cell(
+            rx.link(
+                row["name"],
+                href=quote_href(row["id"]),
+                weight="medium",
+                custom_attrs={"data-field": "name"},
+            ),
+            rx.text(row["client"], size="1", color_scheme="gray", class_name="avr-only-tablet"),
+        ),
+        rx.table.cell(row["client"], class_name="avr-col-desktop"),
+        rx.table.cell(row["period"], white_space="nowrap", class_name="avr-col-desktop"),
+        rx.table.cell(row["total"], class_name="avr-num", custom_attrs={"data-field": "total"}),
+        rx.table.cell(status_badge(row["status"])),
+        rx.table.cell(row_actions(row)),
+        **live_attrs(row, S, "quote-row"),
+        align="center",
+    )
+
+
+def quotes_table() -> rx.Component:
+    headers = [
+        header_cell("Number"),
+        header_cell("Name"),
+        header_cell("Client", desktop_only=True),
+        header_cell("Dates", desktop_only=True),
+        header_cell("Total", numeric=True),
+        header_cell("Status"),
+    ]
+    return list_table(headers, S.rows, table_row, "quote-table")
+
+
+def quote_card(row: rx.Var) -> rx.Component:
+    return list_card(
+        row,
+        S,
+        "quote-card",
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.hstack(
+                        rx.text(row["number"], size="1", color_scheme="gray"),
+                        status_badge(row["status"]),
+                        spacing="2",
+                        align="center",
+                    ),
+                    rx.link(row["name"], href=quote_href(row["id"]), weight="bold", size="3"),
+                    rx.text(row["client"], size="1", color_scheme="gray"),
+                    spacing="1",
+                    min_width="0",
+                ),
+                rx.spacer(),
+                row_actions(row),
+                align="start",
+                width="100%",
+            ),
+            rx.flex(
+                rx.text(row["period"], size="2", color_scheme="gray"),
+                rx.spacer(),
+                rx.text(row["total"], size="3", weight="bold"),
+                align="baseline",
+                width="100%",
+            ),
+            spacing="2",
+        ),
+    )
+
+
+def list_body() -> rx.Component:
+    empty = message_box(
+        "file-text",
+        "No quotes yet",
+        "Quotes you build appear here with their status, total and PDF.",
+        new_quote_button(),
+        testid="quote-empty",
+    )
+    no_results = no_results_box(
+        "No quotes match",
+        "Try another name, number or client, or another status.",
+        "Clear filters",
+        S.clear_filters,
+        "quote-no-results",
+    )
+    return list_states(
+        S,
+        loading_testid="quote-loading",
+        empty=empty,
+        no_results=no_results,
+        content=rx.fragment(quotes_table(), list_cards(S.rows, quote_card)),
+    )
+
+
+def quotes_page() -> rx.Component:
+    return list_page(
+        QUOTES_PATH,
+        routes.BY_PATH[QUOTES_PATH].description,
+        S,
+        new=new_quote_button(),
+        toolbar=toolbar(),
+        body=list_body(),
+        dialogs=[confirm_dialog()],
+    )

@@ -1,0 +1,449 @@
+"""The catalogue page (/catalogue): the services list, the fees list, and the deactivate /
+reactivate confirmation they share.
+
+Each list is one server-side page (search, active / inactive / all, category, sort, paging)
+of display-ready rows; the Actor stays in `AuthState`'s backend vars and is re-verified at
+the start of every handler. Reads call the domain's catalogue functions
+(`services.catalogue` with the `SERVICES` / `FEES` specs) in a worker thread. Live refreshes
+from the change bus arrive through `_apply_changes` (called by `avrentals.ui.live`, never by
+a client). Create / edit live in `catalogue_form.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Any, ClassVar
+
+import reflex as rx
+from sqlmodel import Session
+
+from avrentals.db import read_session, transaction
+from avrentals.domain.changes import Change
+from avrentals.domain.errors import DomainError, NotFound, VersionConflict
+from avrentals.domain.pagination import PAGE_SIZES, Page, PageRequest
+from avrentals.domain.permissions import Actor
+from avrentals.domain.serialize import snapshot
+from avrentals.domain.services import catalogue as catalogue_service
+from avrentals.domain.services.fee_catalogue import FEES
+from avrentals.domain.services.service_catalogue import SERVICES
+from avrentals.ui import routes
+from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.clients import format_eur, live_page_load, parse_client_id, plural, text
+from avrentals.ui.state.listing import ListStateMixin, live_context, page_or_last
+
+CATALOGUE_PATH = routes.CATALOGUE
+CATALOGUES: dict[str, catalogue_service.Catalogue[Any]] = {"service": SERVICES, "fee": FEES}
+ALL_CATEGORIES = "__all__"  # the "All categories" item (a select item cannot be "")
+STATUS_OPTIONS: dict[str, str] = {"active": "Active", "inactive": "Inactive", "all": "All"}
+UNIT_LABELS: dict[str, str] = {
+    "day": "per day",
+    "hour": "per hour",
+    "unit": "per unit",
+    "event": "per event",
+    "km": "per km",
+}
+FEE_TYPE_LABELS: dict[str, str] = {"fixed": "Fixed amount", "percentage": "Percentage"}
+SERVICE_SORTS: dict[str, tuple[str, bool, str]] = {
+    "name": ("name", False, "Name (A-Z)"),
+    "name_desc": ("name", True, "Name (Z-A)"),
+    "price": ("unitPrice", False, "Price (low-high)"),
+    "price_desc": ("unitPrice", True, "Price (high-low)"),
+    "category": ("category", False, "Category"),
+    "updated": ("updatedAt", True, "Recently updated"),
+}
+FEE_SORTS: dict[str, tuple[str, bool, str]] = {
+    "name": ("name", False, "Name (A-Z)"),
+    "name_desc": ("name", True, "Name (Z-A)"),
+    "required": ("isRequired", True, "Required first"),
+    "type": ("feeType", False, "Type"),
+    "category": ("category", False, "Category"),
+    "updated": ("updatedAt", True, "Recently updated"),
+}
+
+
+# --- formatting (pure) -----------------------------------------------------------------------
+
+
+def format_percent(value: Any) -> str:
+    """ "3.00" -> "3 %", "12.50" -> "12.5 %"."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return "—"
+    return f"{amount.normalize():f} %"
+
+
+def service_display(row: dict[str, Any]) -> dict[str, str]:
+    """A service row (snake_case, JSON-ready) as the strings the table shows."""
+    unit = text(row.get("unit"))
+    return {
+        "id": str(row["id"]),
+        "name": text(row.get("name")),
+        "description": text(row.get("description")),
+        "category": text(row.get("category")),
+        "price": format_eur(row.get("unit_price")),
+        "unit": UNIT_LABELS.get(unit, unit),
+        "active": "true" if row.get("is_active") else "false",
+        "version": text(row.get("version")),
+    }
+
+
+def fee_display(row: dict[str, Any]) -> dict[str, str]:
+    """A fee row as the strings the table shows (a percentage as "3 %")."""
+    fee_type = text(row.get("fee_type"))
+    percentage = fee_type == "percentage"
+    amount = row.get("amount")
+    return {
+        "id": str(row["id"]),
+        "name": text(row.get("name")),
+        "description": text(row.get("description")),
+        "category": text(row.get("category")),
+        "amount": format_percent(amount) if percentage else format_eur(amount),
+        "type": FEE_TYPE_LABELS.get(fee_type, fee_type),
+        "basis": "of the discounted sub-total" if percentage else "per quote",
+        "required": "true" if row.get("is_required") else "false",
+        "active": "true" if row.get("is_active") else "false",
+        "version": text(row.get("version")),
+    }
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What a list shows, already validated."""
+
+    page: int
+    page_size: int
+    search: str
+    status: str
+    category: str
+    sort: str
+    descending: bool
+
+
+# --- blocking work, run with asyncio.to_thread ---------------------------------------------
+
+
+def fetch_page(session: Session, actor: Actor, kind: str, query: ListQuery) -> Page[dict[str, Any]]:
+    """One page of the `kind` catalogue (last page if the list shrank), with `extra`:
+    `all_total` (rows whatever the filters) and `categories` (for the filter)."""
+    cat = CATALOGUES[kind]
+
+    def fetch(page: int) -> Page[dict[str, Any]]:
+        return catalogue_service.list_rows(
+            session,
+            actor,
+            cat,
+            PageRequest(page=page, page_size=query.page_size),
+            search=query.search or None,
+            status=query.status,
+            category=query.category or None,
+            sort=query.sort,
+            descending=query.descending,
+        )
+
+    result = page_or_last(fetch, query.page)
+    unfiltered = catalogue_service.list_rows(session, actor, cat, PageRequest(1, 1))
+    extra = {
+        "all_total": unfiltered.total,
+        "categories": catalogue_service.categories(session, actor, cat),
+    }
+    return Page(result.items, result.page, result.page_size, result.total, extra)
+
+
+def _load_list(actor: Actor, kind: str, query: ListQuery) -> Page[dict[str, Any]]:
+    with read_session() as session:
+        return fetch_page(session, actor, kind, query)
+
+
+def _live_load(
+    token: str, ip: str | None, user_agent: str | None, kind: str, query: ListQuery, ids: list[str]
+) -> tuple[Page[dict[str, Any]], dict[str, str]]:
+    """Re-verify the tab's token, re-query its page, and name changed rows not on it."""
+    cat = CATALOGUES[kind]
+    return live_page_load(
+        token,
+        ip,
+        user_agent,
+        ids,
+        lambda session, actor: fetch_page(session, actor, kind, query),
+        lambda session, actor, row_id: catalogue_service.get_row(session, actor, cat, row_id).name,
+    )
+
+
+def get_row(actor: Actor, kind: str, row_id: uuid.UUID) -> dict[str, Any]:
+    """Blocking: one catalogue row (snapshot)."""
+    with read_session() as session:
+        return snapshot(catalogue_service.get_row(session, actor, CATALOGUES[kind], row_id))
+
+
+def _set_active(actor: Actor, kind: str, row_id: uuid.UUID, version: int, active: bool) -> None:
+    with transaction() as session:
+        catalogue_service.set_active(session, actor, CATALOGUES[kind], row_id, version, active)
+
+
+# --- the lists -------------------------------------------------------------------------------
+
+
+class CatalogueListMixin(ListStateMixin, mixin=True):
+    """One catalogue's list in one tab. A state sets `KIND` ("service" / "fee"), `NOUN`,
+    `SORT_OPTIONS` and `LIVE_ENTITIES`, and turns rows into display dicts (`_display`).
+
+    Every handler validates its arguments (types, lengths, allow-lists) and re-verifies the
+    token through `AuthState._current_actor()` before the query."""
+
+    KIND: ClassVar[str] = ""
+    NOUN: ClassVar[str] = ""
+
+    status: str = "active"
+    category: str = ALL_CATEGORIES
+    categories: list[str] = []
+    all_total: int = 0
+
+    @rx.var
+    def page_label(self) -> str:
+        return f"Page {self.page} of {self.total_pages} · {plural(self.total, self.NOUN)}"
+
+    @rx.var
+    def has_filters(self) -> bool:
+        """Rows exist but the filters hide them all (vs. an empty catalogue)."""
+        return self.all_total > 0
+
+    def _display(self, row: dict[str, Any]) -> dict[str, str]:
+        raise NotImplementedError
+
+    def _query(self) -> ListQuery:
+        options = type(self).SORT_OPTIONS
+        sort, descending, _label = options.get(self.sort, options["name"])
+        return ListQuery(
+            page=max(1, self.page),
+            page_size=self.page_size if self.page_size in PAGE_SIZES else PAGE_SIZES[0],
+            search=self.search,
+            status=self.status if self.status in STATUS_OPTIONS else "active",
+            category="" if self.category == ALL_CATEGORIES else self.category,
+            sort=sort,
+            descending=descending,
+        )
+
+    def _apply_page(self, page: Page[dict[str, Any]]) -> None:
+        self.rows = [self._display(r) for r in page.items]
+        self.total = page.total
+        self.page = page.page
+        self.total_pages = page.total_pages
+        self.all_total = int(page.extra.get("all_total", page.total))
+        self.categories = list(page.extra.get("categories", []))
+        self.loaded = True
+
+    async def _reload(self, actor: Actor) -> None:
+        try:
+            page = await asyncio.to_thread(_load_list, actor, self.KIND, self._query())
+        except DomainError as exc:
+            self.error = exc.message
+            return
+        self.error = ""
+        self._apply_page(page)
+
+    @rx.event
+    async def load(self):
+        """on_load of /catalogue: re-verify the token, then load the current page. No
+        arguments."""
+        self.live_notice = ""
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    async def set_status(self, value: str):
+        """Active / inactive / all: `value` must be a key of STATUS_OPTIONS."""
+        if not isinstance(value, str) or value not in STATUS_OPTIONS or value == self.status:
+            return
+        self.status = value
+        self.page = 1
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    async def set_category(self, value: str):
+        """Category filter: `value` must be ALL_CATEGORIES or one of the loaded categories."""
+        if not isinstance(value, str) or value == self.category:
+            return
+        if value != ALL_CATEGORIES and value not in self.categories:
+            return
+        self.category = value
+        self.page = 1
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    async def clear_filters(self):
+        """Drop the search and the filters (every row, active or not). No arguments."""
+        self.search = ""
+        self.status = "all"
+        self.category = ALL_CATEGORIES
+        self.page = 1
+        self.filters_key = str(int(self.filters_key) + 1)
+        async for update in self._reload_verified():
+            yield update
+
+    async def _apply_changes(self, changes: list[Change]) -> None:
+        """Re-query this tab's page after committed changes of this catalogue, if it has
+        the page open, and name who changed which row (own changes are not announced)."""
+        await self._apply_list_changes(
+            [c for c in changes if c.entity == self.KIND],
+            path=CATALOGUE_PATH,
+            entity=self.KIND,
+            unnamed=f"A {self.NOUN}",
+            live_load=functools.partial(_live_load, kind=self.KIND, query=self._query()),
+        )
+
+
+class ServicesState(CatalogueListMixin, rx.State):
+    """The services tab of /catalogue."""
+
+    KIND: ClassVar[str] = "service"
+    NOUN: ClassVar[str] = "service"
+    LIVE_ENTITIES: ClassVar[frozenset[str]] = frozenset({"service"})  # for avrentals.ui.live
+    SORT_OPTIONS: ClassVar[dict[str, tuple[str, bool, str]]] = SERVICE_SORTS
+
+    def _display(self, row: dict[str, Any]) -> dict[str, str]:
+        return service_display(row)
+
+
+class FeesState(CatalogueListMixin, rx.State):
+    """The fees tab of /catalogue."""
+
+    KIND: ClassVar[str] = "fee"
+    NOUN: ClassVar[str] = "fee"
+    LIVE_ENTITIES: ClassVar[frozenset[str]] = frozenset({"fee"})  # for avrentals.ui.live
+    SORT_OPTIONS: ClassVar[dict[str, tuple[str, bool, str]]] = FEE_SORTS
+
+    def _display(self, row: dict[str, Any]) -> dict[str, str]:
+        return fee_display(row)
+
+
+LIST_STATES: dict[str, type[CatalogueListMixin]] = {"service": ServicesState, "fee": FeesState}
+
+
+async def refresh_list(state: rx.State, actor: Actor, kind: str) -> None:
+    """Re-query the `kind` list of this tab (after its own write), if it was loaded."""
+    listing = await state.get_state(LIST_STATES[kind])
+    if listing.loaded:
+        await listing._reload(actor)
+
+
+# --- deactivate / reactivate -------------------------------------------------------------------
+
+
+class CatalogueToggleState(rx.State):
+    """The deactivate / reactivate confirmation of one tab, for either catalogue.
+
+    `ask_toggle(kind, id)` reads the row fresh: its version is what the change carries and
+    its `is_active` decides the direction. Handlers re-verify the token and validate their
+    arguments (`kind` "service" or "fee", a UUID string of at most 64 characters); the
+    service checks `services:write` / `fees:write` (the check here only spares a role a
+    dialog it could not use)."""
+
+    LIVE_ENTITIES: ClassVar[frozenset[str]] = frozenset(CATALOGUES)  # for avrentals.ui.live
+
+    toggle_open: bool = False
+    toggle_kind: str = "service"
+    toggle_id: str = ""
+    toggle_name: str = ""
+    toggle_activate: bool = False  # True: reactivate; False: deactivate
+    toggle_required: bool = False  # a required fee: say it stops going on new quotes
+    toggle_error: str = ""
+    toggling: bool = False
+    _toggle_version: int = 0
+
+    async def _actor(self) -> tuple[Actor | None, AuthState]:
+        auth = await self.get_state(AuthState)
+        return await auth._current_actor(), auth
+
+    def _take(self, row: dict[str, Any]) -> None:
+        self.toggle_name = text(row.get("name"))
+        self.toggle_activate = not row.get("is_active")
+        self.toggle_required = bool(row.get("is_required"))
+        self._toggle_version = int(row.get("version") or 0)
+
+    @rx.event
+    async def ask_toggle(self, kind: str, row_id: str):
+        """Open the confirmation to deactivate (or reactivate) a service or fee. `kind` must
+        be "service" or "fee", `row_id` a UUID string; needs that catalogue's write
+        permission."""
+        parsed = parse_client_id(row_id)
+        if kind not in CATALOGUES or parsed is None:
+            return None
+        actor, auth = await self._actor()
+        if actor is None:
+            return auth._login_redirect()
+        if not actor.can(CATALOGUES[kind].write_permission):
+            return rx.toast.error(f"Your role cannot change {kind}s.")
+        try:
+            row = await asyncio.to_thread(get_row, actor, kind, parsed)
+        except NotFound:
+            return rx.toast.error(f"This {kind} no longer exists.")
+        self.toggle_kind = kind
+        self.toggle_id = str(parsed)
+        self._take(row)
+        self.toggle_error = ""
+        self.toggle_open = True
+        return None
+
+    @rx.event
+    async def confirm_toggle(self):
+        """Deactivate / reactivate what the confirmation names, with the version it showed.
+        A change by someone else meanwhile is explained in the dialog. No arguments."""
+        parsed = parse_client_id(self.toggle_id)
+        kind = self.toggle_kind
+        if self.toggling or not self.toggle_open or parsed is None or kind not in CATALOGUES:
+            return
+        actor, auth = await self._actor()
+        if actor is None:
+            yield auth._login_redirect()
+            return
+        self.toggling = True
+        self.toggle_error = ""
+        yield
+        activate = self.toggle_activate
+        try:
+            await asyncio.to_thread(
+                _set_active, actor, kind, parsed, self._toggle_version, activate
+            )
+        except VersionConflict as exc:
+            self._take(exc.current)
+            self.toggle_error = (
+                f"Someone changed this {kind} since you opened this; check it and confirm again."
+            )
+        except NotFound:
+            self.toggle_open = False
+            yield rx.toast.error(f"This {kind} no longer exists.")
+        except DomainError as exc:
+            self.toggle_error = exc.message
+        else:
+            self.toggle_open = False
+            verb = "reactivated" if activate else "deactivated"
+            yield rx.toast.success(f"{self.toggle_name} {verb}.")
+            await refresh_list(self, actor, kind)
+        finally:
+            self.toggling = False
+
+    @rx.event
+    def set_toggle_open(self, value: bool):
+        """Confirmation open/close from the browser: only closing is honoured."""
+        if value is False and not self.toggling:
+            self.toggle_open = False
+            self.toggle_error = ""
+
+    async def _apply_changes(self, changes: list[Change]) -> None:
+        """Warn a user with the confirmation open that someone just changed that row."""
+        if not self.toggle_open:
+            return
+        _token, _ip, _ua, own = await live_context(self)
+        for change in changes:
+            mine = change.actor and change.actor == own
+            if change.entity != self.toggle_kind or change.id != self.toggle_id or mine:
+                continue
+            who = change.actorName or change.actor or "Someone else"
+            self.toggle_error = f"{who} just changed this {self.toggle_kind}; check it first."

@@ -1,0 +1,282 @@
+"""The dashboard (/): greeting, stat cards, the user's events this week and, for Admins and
+Managers, revenue, top clients, top items and utilisation over a chosen period.
+
+Everything is read with `dashboard.dashboard` (one call, SQL aggregates) in a worker thread
+with the re-verified Actor; the utilisation period picker re-reads only the utilisation
+(`utilisation.utilisation`). The report panels exist only when the service returned them
+(roles with `reports:read`): the browser of any other role never receives a figure.
+
+The greeting follows the browser's clock: `load` asks the browser for its local hour
+(`set_hour`, validated 0-23). Handlers validate their arguments (ISO dates, period length).
+Live refreshes arrive through `_apply_changes` (called by `avrentals.ui.live`, never by a
+client) whenever stock, bookings, clients or quotes change.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, timedelta
+from typing import Any, ClassVar
+
+import reflex as rx
+
+from avrentals.db import read_session
+from avrentals.domain import availability as av
+from avrentals.domain.changes import Change
+from avrentals.domain.errors import DomainError
+from avrentals.domain.pagination import PageRequest
+from avrentals.domain.permissions import Actor
+from avrentals.domain.services import dashboard as dashboard_service
+from avrentals.domain.services import utilisation as utilisation_service
+from avrentals.ui import routes
+from avrentals.ui.state.clients import format_period, plural, verified_actor
+from avrentals.ui.state.listing import live_context, verified_reload
+from avrentals.ui.state.reports import (
+    check_period,
+    client_rows,
+    item_rows,
+    on_path,
+    revenue_points,
+    revenue_total,
+    utilisation_display,
+)
+from avrentals.ui.state.timeline import parse_day, range_problem, read_range
+
+LIVE_ENTITIES = frozenset(
+    {
+        "equipment",
+        "category",
+        "client",
+        "event",
+        "rental",
+        "availability",
+        "quote",
+        "maintenance",
+    }
+)
+STATUS_LABELS = {"upcoming": "Upcoming", "ongoing": "Ongoing", "completed": "Completed"}
+
+
+def greeting_for(hour: int) -> str:
+    """ "Good morning" (5-11), "Good afternoon" (12-17), "Good evening" (18-4); "Hello" when
+    the hour is unknown."""
+    if not 0 <= hour <= 23:
+        return "Hello"
+    if 5 <= hour < 12:
+        return "Good morning"
+    if 12 <= hour < 18:
+        return "Good afternoon"
+    return "Good evening"
+
+
+def display_cards(cards: dict[str, int]) -> dict[str, str]:
+    """The stat cards' numbers and captions (pure)."""
+    return {
+        "equipment": f"{cards['equipmentUnits']:,}",
+        "equipment_note": f"units in {plural(cards['equipmentItems'], 'item')}",
+        "clients": f"{cards['clients']:,}",
+        "clients_note": "on file",
+        "upcoming": f"{cards['upcomingEvents']:,}",
+        "upcoming_note": "starting in the next 7 days",
+        "maintenance": f"{cards['maintenanceUnits']:,}",
+        "maintenance_note": (
+            f"damaged or in repair ({plural(cards['maintenanceItems'], 'item')})"
+            if cards["maintenanceUnits"]
+            else "everything is in good shape"
+        ),
+    }
+
+
+def display_events(events: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [
+        {
+            "id": e["id"],
+            "name": e["name"],
+            "client": e["clientName"],
+            "location": e["location"],
+            "period": format_period(e["startDate"], e["endDate"]),
+            "status": e["status"],
+            "status_label": STATUS_LABELS.get(e["status"], e["status"]),
+        }
+        for e in events
+    ]
+
+
+def default_period(today: date | None = None) -> av.Window:
+    return utilisation_service.default_period(today)
+
+
+# --- blocking work, run with asyncio.to_thread ---------------------------------------------
+
+
+def _read_all(actor: Actor, window: av.Window) -> dict[str, Any]:
+    with read_session() as session:
+        return dashboard_service.dashboard(session, actor, period=window)
+
+
+def _live_read(token: str, ip: str | None, user_agent: str | None, window: av.Window):
+    with read_session() as session:
+        actor = verified_actor(session, token, ip, user_agent)
+        return dashboard_service.dashboard(session, actor, period=window)
+
+
+def _read_utilisation(actor: Actor, window: av.Window) -> dict[str, Any]:
+    with read_session() as session:
+        return utilisation_service.utilisation(
+            session,
+            actor,
+            window,
+            paging=PageRequest(1, dashboard_service.DASHBOARD_UTILISATION_ITEMS),
+        )
+
+
+class DashboardState(rx.State):
+    """The dashboard of one tab."""
+
+    LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
+
+    hour: int = -1
+    cards: dict[str, str] = {}
+    my_events: list[dict[str, str]] = []
+    has_reports: bool = False
+
+    revenue: list[dict[str, Any]] = []
+    revenue_sum: str = ""
+    top_clients: list[dict[str, str]] = []
+    top_items: list[dict[str, str]] = []
+    start: str = ""
+    end: str = ""
+    overall: dict[str, str] = {}
+    categories: list[dict[str, Any]] = []
+    items: list[dict[str, Any]] = []
+
+    loading: bool = False
+    loaded: bool = False
+    error: str = ""
+    range_error: str = ""
+
+    @rx.var
+    def greeting(self) -> str:
+        return greeting_for(self.hour)
+
+    @rx.var
+    def period_label(self) -> str:
+        return format_period(self.start, self.end) if self.start and self.end else ""
+
+    def _window(self) -> av.Window:
+        first, last = parse_day(self.start), parse_day(self.end)
+        if first is None or last is None or last < first:
+            return default_period()
+        return av.Window(first, last)
+
+    def _apply_utilisation(self, data: dict[str, Any]) -> None:
+        shown = utilisation_display(data)
+        self.start, self.end = data["startDate"], data["endDate"]
+        self.overall, self.categories, self.items = (
+            shown["overall"],
+            shown["categories"],
+            shown["items"],
+        )
+
+    def _apply(self, data: dict[str, Any]) -> None:
+        self.cards = display_cards(data["cards"])
+        self.my_events = display_events(data["myEvents"])
+        panels = data["reports"]
+        self.has_reports = panels is not None
+        if panels is None:  # nothing of the reports stays in this tab
+            self.revenue, self.revenue_sum = [], ""
+            self.top_clients, self.top_items = [], []
+            self.overall, self.categories, self.items = {}, [], []
+        else:
+            self.revenue = revenue_points(panels["revenue"])
+            self.revenue_sum = revenue_total(panels["revenue"])
+            self.top_clients = client_rows(panels["topClients"])
+            self.top_items = item_rows(panels["topItems"])
+            self._apply_utilisation(panels["utilisation"])
+        self.loaded = True
+
+    async def _reload(self, actor: Actor) -> None:
+        data = await read_range(self, _read_all, actor, self._window())
+        if data is not None:
+            self._apply(data)
+
+    async def _reload_verified(self):
+        async for update in verified_reload(self, self._reload):
+            yield update
+
+    # --- event handlers ----------------------------------------------------------------------
+
+    @rx.event
+    async def load(self):
+        """on_load of /: re-verify the token, read the dashboard, and ask the browser for its
+        local hour (for the greeting). No arguments."""
+        if not parse_day(self.start) or not parse_day(self.end):
+            window = default_period()
+            self.start, self.end = window.start.isoformat(), window.end.isoformat()
+        yield rx.call_script("new Date().getHours()", callback=DashboardState.set_hour)
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    def set_hour(self, hour: int):
+        """The browser's local hour (an integer 0-23; anything else is ignored)."""
+        if isinstance(hour, int) and not isinstance(hour, bool) and 0 <= hour <= 23:
+            self.hour = hour
+
+    @rx.event
+    async def refresh(self):
+        """Re-read the dashboard. No arguments."""
+        async for update in self._reload_verified():
+            yield update
+
+    async def _show(self, start: Any, end: Any):
+        problem = range_problem(start, end, check_period)
+        if problem:
+            self.range_error = problem
+            return
+        window = av.Window(parse_day(start) or date.today(), parse_day(end) or date.today())
+
+        async def reload(actor: Actor) -> None:
+            data = await read_range(self, _read_utilisation, actor, window)
+            if data is not None:
+                self._apply_utilisation(data)
+
+        async for update in verified_reload(self, reload):
+            yield update
+
+    @rx.event
+    async def set_start(self, value: str):
+        """First day of the utilisation period (ISO date); needs `reports:read`."""
+        async for update in self._show(value, self.end):
+            yield update
+
+    @rx.event
+    async def set_end(self, value: str):
+        """Last day of the utilisation period (ISO date, at most 366 days on)."""
+        async for update in self._show(self.start, value):
+            yield update
+
+    @rx.event
+    async def last_days(self, days: int):
+        """The utilisation period as the last `days` days (7, 30 or 90) up to today."""
+        if days not in (7, 30, 90):
+            return
+        end = date.today()
+        start = end - timedelta(days=days - 1)
+        async for update in self._show(start.isoformat(), end.isoformat()):
+            yield update
+
+    async def _apply_changes(self, changes: list[Change]) -> None:
+        """Re-read the dashboard after committed changes to stock, bookings, clients or
+        quotes, if this tab has it open."""
+        relevant = [c for c in changes if c.entity in LIVE_ENTITIES]
+        if not relevant or not self.loaded or not on_path(self, routes.HOME):
+            return
+        token, ip, user_agent, _own = await live_context(self)
+        if not token:
+            return
+        try:
+            data = await asyncio.to_thread(_live_read, token, ip, user_agent, self._window())
+        except DomainError:  # Unauthorized included: their next event redirects
+            return
+        self._apply(data)

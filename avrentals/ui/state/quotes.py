@@ -1,0 +1,213 @@
+"""The quotes list (/quotes): one server-side page of quotes with search (name, number,
+client), a status filter, allow-listed sort and paging.
+
+Only the current page of display-ready rows is in a frontend var; the Actor stays in
+`AuthState`'s backend vars and is re-verified at the start of every handler. Reads call
+`quotes.list_quotes` in a worker thread. Live refreshes arrive through `_apply_changes`
+(called by `avrentals.ui.live`, never by a client). Row actions (duplicate, archive,
+approve, delete, PDF) live in `quote_actions.py`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+import reflex as rx
+from sqlmodel import Session
+
+from avrentals.db import read_session
+from avrentals.domain.changes import Change
+from avrentals.domain.errors import DomainError
+from avrentals.domain.pagination import PAGE_SIZES, Page, PageRequest
+from avrentals.domain.permissions import Actor
+from avrentals.domain.services import quotes as quotes_service
+from avrentals.ui import routes
+from avrentals.ui.state.clients import format_eur, format_period, live_page_load, plural, text
+from avrentals.ui.state.listing import ListStateMixin, page_or_last
+from avrentals.ui.state.quote_document import parse_id
+
+QUOTES_PATH = routes.QUOTES
+ALL = "all"
+STATUSES = ("Draft", "Sent", "Accepted", "Declined", "Archived")
+# UI sort choice -> (service sort key from its allow-list, descending, label).
+SORT_OPTIONS: dict[str, tuple[str, bool, str]] = {
+    "newest": ("createdAt", True, "Newest first"),
+    "oldest": ("createdAt", False, "Oldest first"),
+    "number": ("number", True, "Number"),
+    "name": ("name", False, "Name (A-Z)"),
+    "client": ("clientName", False, "Client"),
+    "start": ("startDate", False, "Event date"),
+    "total": ("total", True, "Highest total"),
+    "updated": ("updatedAt", True, "Recently updated"),
+}
+LIVE_ENTITIES = frozenset({"quote"})
+
+
+def display_row(row: dict[str, Any]) -> dict[str, str]:
+    """A `list_quotes` row (snake_case, JSON-ready) as the strings the list shows."""
+    status = text(row.get("status"))
+    count = int(row.get("item_count") or 0)
+    return {
+        "id": text(row.get("id")),
+        "number": text(row.get("number")),
+        "name": text(row.get("name")),
+        "client": text(row.get("client_name")),
+        "period": format_period(text(row.get("start_date")), text(row.get("end_date"))),
+        "total": format_eur(row.get("total", "0")),
+        "status": status,
+        "lines": plural(count, "line"),
+        "event_id": text(row.get("event_id")),
+        "version": text(row.get("version")),
+        "editable": "1" if status in ("Draft", "Sent") else "",
+        "approvable": "1" if status == "Sent" else "",
+        "archivable": "1" if status != "Archived" else "",
+    }
+
+
+@dataclass(frozen=True)
+class ListQuery:
+    """What the list shows, already validated."""
+
+    page: int
+    page_size: int
+    search: str
+    status: str | None
+    sort: str
+    descending: bool
+
+
+def fetch_page(session: Session, actor: Actor, query: ListQuery) -> Page[dict[str, Any]]:
+    """`list_quotes` for the query (the last page if the list shrank)."""
+
+    def fetch(page: int) -> Page[dict[str, Any]]:
+        return quotes_service.list_quotes(
+            session,
+            actor,
+            paging=PageRequest(page=page, page_size=query.page_size),
+            search=query.search or None,
+            status=query.status,
+            sort=query.sort,
+            descending=query.descending,
+        )
+
+    return page_or_last(fetch, query.page)
+
+
+def _load_list(actor: Actor, query: ListQuery) -> Page[dict[str, Any]]:
+    with read_session() as session:
+        return fetch_page(session, actor, query)
+
+
+def quote_name(session: Session, actor: Actor, quote_id: Any) -> str:
+    quote = quotes_service.get_quote(session, actor, quote_id)
+    return f"{quote.number} {quote.name}"
+
+
+def _live_load(
+    token: str, ip: str | None, user_agent: str | None, query: ListQuery, ids: list[str]
+) -> tuple[Page[dict[str, Any]], dict[str, str]]:
+    """Re-verify the tab's token, re-query its page, and name changed quotes not on it."""
+    return live_page_load(
+        token,
+        ip,
+        user_agent,
+        ids,
+        lambda session, actor: fetch_page(session, actor, query),
+        quote_name,
+    )
+
+
+class QuotesState(ListStateMixin, rx.State):
+    """Quotes list of one tab: the current page (frontend), search, status, sort, paging.
+
+    Every handler validates its arguments (types, lengths, allow-lists) and re-verifies the
+    token through `AuthState._current_actor()` before calling `quotes.list_quotes`.
+    """
+
+    LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
+    SORT_OPTIONS: ClassVar[dict[str, tuple[str, bool, str]]] = SORT_OPTIONS
+
+    sort: str = "newest"
+    status: str = ALL
+
+    @rx.var
+    def page_label(self) -> str:
+        return f"Page {self.page} of {self.total_pages} · {plural(self.total, 'quote')}"
+
+    @rx.var
+    def has_filters(self) -> bool:
+        return bool(self.search) or self.status != ALL
+
+    def _query(self) -> ListQuery:
+        sort, descending, _label = SORT_OPTIONS.get(self.sort, SORT_OPTIONS["newest"])
+        return ListQuery(
+            page=max(1, self.page),
+            page_size=self.page_size if self.page_size in PAGE_SIZES else PAGE_SIZES[0],
+            search=self.search,
+            status=self.status if self.status in STATUSES else None,
+            sort=sort,
+            descending=descending,
+        )
+
+    def _apply_page(self, page: Page[dict[str, Any]]) -> None:
+        self.rows = [display_row(r) for r in page.items]
+        self.total = page.total
+        self.page = page.page
+        self.total_pages = page.total_pages
+        self.loaded = True
+
+    async def _reload(self, actor: Actor) -> None:
+        try:
+            page = await asyncio.to_thread(_load_list, actor, self._query())
+        except DomainError as exc:
+            self.error = exc.message
+            self.loaded = True
+            return
+        self.error = ""
+        self._apply_page(page)
+
+    # --- event handlers ----------------------------------------------------------------------
+
+    @rx.event
+    async def load(self):
+        """on_load of /quotes: re-verify the token, then load the current page
+        (`quotes.list_quotes`). No arguments."""
+        self.live_notice = ""
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    async def set_status(self, value: str):
+        """Status filter: "all" or one of Draft, Sent, Accepted, Declined, Archived."""
+        if not isinstance(value, str) or (value != ALL and value not in STATUSES):
+            return
+        self.status = value
+        self.page = 1
+        async for update in self._reload_verified():
+            yield update
+
+    @rx.event
+    async def clear_filters(self):
+        """Drop the search and the status filter. No arguments."""
+        self.search = ""
+        self.status = ALL
+        self.page = 1
+        self.filters_key = str(int(self.filters_key) + 1)
+        async for update in self._reload_verified():
+            yield update
+
+    # --- live updates (called by avrentals.ui.live inside app.modify_state) -----------------
+
+    async def _apply_changes(self, changes: list[Change]) -> None:
+        """Re-query this tab's page after committed quote changes, if it has the list open,
+        and name who changed which quote (own changes are not announced)."""
+        await self._apply_list_changes(
+            [c for c in changes if c.entity in LIVE_ENTITIES and parse_id(c.id)],
+            path=QUOTES_PATH,
+            entity="quote",
+            unnamed="A quote",
+            live_load=functools.partial(_live_load, query=self._query()),
+        )
