@@ -85,7 +85,8 @@ class BrowserSecurityHeadersMiddleware:
     """Security headers on every HTTP response — pages, static files and the API: no MIME
     sniffing, no framing (frame-ancestors + X-Frame-Options), referrer trimmed, and the
     Content-Security-Policy on everything but the interactive API docs (which load their
-    viewer from a CDN). Headers a response set itself are kept."""
+    viewer from a CDN); HTML pages get `Cache-Control: no-cache`. Headers a response set
+    itself are kept."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -103,6 +104,11 @@ class BrowserSecurityHeadersMiddleware:
                     headers.setdefault(name, value)
                 if with_csp:
                     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+                # Pages must be revalidated: a heuristically "fresh" copy from the HTTP cache
+                # would hide a new deploy, and hide an outage from the service worker (which
+                # then could not show the offline page).
+                if headers.get("content-type", "").startswith("text/html"):
+                    headers.setdefault("Cache-Control", "no-cache")
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

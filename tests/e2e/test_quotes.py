@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -205,6 +206,20 @@ def test_refused_approval_lists_the_line_and_changes_nothing(server: Server, pag
     line = line_of(page, a_id)
     line.get_by_test_id("line-quantity").fill("4")
     line.get_by_test_id("line-quantity").press("Tab")
+    wait_saved(page)
+    # "Saved" can still be the state before the debounced save of the new quantity starts:
+    # wait until the server really holds it before changing the quote behind its back.
+    deadline = time.monotonic() + 20
+    while (
+        db_scalar(
+            "SELECT quantity FROM quote_item WHERE quote_id = :q AND equipment_id = :i",
+            q=quote_id,
+            i=a_id,
+        )
+        != 4
+    ):
+        assert time.monotonic() < deadline, "the new quantity was never saved"
+        time.sleep(0.2)
     wait_saved(page)
     # Sent (the step before approval), then the stock drops under it.
     db_execute("UPDATE quote SET status = 'Sent', version = version + 1 WHERE id = :q", q=quote_id)

@@ -40,6 +40,8 @@ def test_every_response_carries_the_security_headers(server: Server, path: str) 
     csp = headers["content-security-policy"]
     assert "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
     assert "default-src 'self'" in csp
+    if path == "/login":  # pages are always revalidated (new deploys, offline detection)
+        assert headers["cache-control"] == "no-cache"
 
 
 def test_the_app_runs_under_its_content_security_policy(server: Server, page: Page) -> None:
