@@ -1,12 +1,15 @@
 """Reflex entry point: builds the app, registers the pages, mounts the REST API and the
 live-update task. Wiring only; behaviour lives in `avrentals.ui` and the domain services."""
 
+from pathlib import Path
+
 import reflex as rx
 
 from avrentals.api.app import create_api
 from avrentals.ui import live, routes
 from avrentals.ui.components.pwa import pwa_head
 from avrentals.ui.errors import on_backend_error
+from avrentals.ui.i18n import write_catalogue_module
 from avrentals.ui.live import live_updates
 from avrentals.ui.notification_task import scheduled_notifications
 from avrentals.ui.pages.audit import audit_page
@@ -25,7 +28,6 @@ from avrentals.ui.pages.events import events_page
 from avrentals.ui.pages.login import login_page
 from avrentals.ui.pages.maintenance import maintenance_page
 from avrentals.ui.pages.notifications import notifications_page
-from avrentals.ui.pages.placeholders import placeholder_page
 from avrentals.ui.pages.prep import prep_page
 from avrentals.ui.pages.prep_checklist import prep_checklist_page
 from avrentals.ui.pages.profile import profile_page
@@ -73,6 +75,10 @@ from avrentals.ui.state.user_form import UserFormState
 from avrentals.ui.state.users import UsersState
 
 PRODUCT = "AV Rentals"
+
+# The browser's catalogue module is generated from avrentals/i18n before Reflex copies the
+# assets into the web build.
+write_catalogue_module(Path(__file__).resolve().parent.parent / "assets")
 
 app = rx.App(
     head_components=[
@@ -140,8 +146,6 @@ app.add_page(
     title=f"Conflicts · {PRODUCT}",
     on_load=ConflictsState.load,
 )
-BUILT = {routes.EQUIPMENT, routes.CLIENTS, routes.CATEGORIES}
-BUILT |= {routes.AVAILABILITY, routes.CONFLICTS}
 app.add_page(
     events_page, route=routes.EVENTS, title=f"Events · {PRODUCT}", on_load=EventsState.load
 )
@@ -151,35 +155,30 @@ app.add_page(
     title=f"Event · {PRODUCT}",
     on_load=EventDetailState.load,
 )
-BUILT |= {routes.EVENTS}
 app.add_page(
     calendar_page,
     route=routes.CALENDAR,
     title=f"Calendar · {PRODUCT}",
     on_load=CalendarState.load,
 )
-BUILT |= {routes.CALENDAR}
 app.add_page(
     equipment_import_page,
     route=routes.EQUIPMENT_IMPORT,
     title=f"Import equipment · {PRODUCT}",
     on_load=EquipmentImportState.load,
 )
-BUILT |= {routes.EQUIPMENT_IMPORT}
 app.add_page(
     catalogue_page,
     route=routes.CATALOGUE,
     title=f"Catalogue · {PRODUCT}",
     on_load=[ServicesState.load, FeesState.load],
 )
-BUILT |= {routes.CATALOGUE}
 app.add_page(
     maintenance_page,
     route=routes.MAINTENANCE,
     title=f"Maintenance · {PRODUCT}",
     on_load=MaintenanceState.load,
 )
-BUILT |= {routes.MAINTENANCE}
 app.add_page(users_page, route=routes.USERS, title=f"Users · {PRODUCT}", on_load=UsersState.load)
 app.add_page(
     profile_page, route=routes.PROFILE, title=f"My profile · {PRODUCT}", on_load=ProfileState.load
@@ -188,7 +187,6 @@ app.add_page(
     settings_page, route=routes.SETTINGS, title=f"Settings · {PRODUCT}", on_load=SettingsState.load
 )
 app.add_page(team_page, route=routes.TEAM, title=f"Team · {PRODUCT}", on_load=TeamState.load)
-BUILT |= {routes.USERS, routes.SETTINGS, routes.TEAM}
 app.add_page(
     quotes_page, route=routes.QUOTES, title=f"Quotes · {PRODUCT}", on_load=QuotesState.load
 )
@@ -204,7 +202,6 @@ app.add_page(
     title=f"Quote · {PRODUCT}",
     on_load=QuoteBuilderState.load,
 )
-BUILT |= {routes.QUOTES}
 app.add_page(prep_page, route=routes.PREP, title=f"Prep · {PRODUCT}", on_load=PrepListState.load)
 app.add_page(
     prep_checklist_page,
@@ -212,14 +209,12 @@ app.add_page(
     title=f"Prep checklist · {PRODUCT}",
     on_load=PrepChecklistState.load,
 )
-BUILT |= {routes.PREP}
 app.add_page(
     notifications_page,
     route=routes.NOTIFICATIONS,
     title=f"Notifications · {PRODUCT}",
     on_load=NotificationsState.load,
 )
-BUILT |= {routes.NOTIFICATIONS}
 app.add_page(
     dashboard_page,
     route=routes.HOME,
@@ -232,15 +227,6 @@ app.add_page(
 app.add_page(
     audit_page, route=routes.AUDIT, title=f"Audit log · {PRODUCT}", on_load=AuditState.load
 )
-BUILT |= {routes.HOME, routes.REPORTS, routes.AUDIT}
-for _route in routes.ROUTES:
-    if _route.path not in BUILT:
-        app.add_page(
-            placeholder_page(_route.path),
-            route=_route.path,
-            title=f"{_route.label} · {PRODUCT}",
-            on_load=AuthState.require_login,
-        )
 
 live.register(
     ClientsState,

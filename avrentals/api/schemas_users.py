@@ -31,7 +31,7 @@ class UserOut(WireModel):
     role: Role
     is_active: bool
     last_login_at: datetime | None
-    language: Language
+    language: Language | None  # None: the interface follows the browser's language
     job_title: str | None
     bio: str | None
     phone: str | None

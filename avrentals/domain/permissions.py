@@ -75,6 +75,7 @@ class Actor:
     name: str
     role: Role
     ip: str | None = None
+    language: str | None = None  # the user's interface language; None follows the browser
     user_agent: str | None = None
 
     def can(self, permission: str) -> bool:

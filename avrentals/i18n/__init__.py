@@ -1,9 +1,10 @@
 """Translation catalogues and per-language formatting of money, dates and percentages.
 
-Catalogues are flat JSON files next to this module, one per language (`en.json`,
-`pt.json` for European Portuguese), mapping dotted keys (`quote.pdf.total`) to texts with
-`{name}` placeholders. Both catalogues hold exactly the same keys and placeholders (checked
-by a test); English is the reference: a key missing from another catalogue falls back to
+Each language (`en`, `pt` for European Portuguese) has a folder of flat JSON files next
+to this module, one per area of the product (`en/quote_pdf.json`, `en/nav.json`...), mapping
+dotted keys (`quote.pdf.total`) to texts with `{name}` placeholders; the files of a language
+are merged and a key defined twice is an error. Every language holds exactly the same keys
+and placeholders (checked by a test); English is the reference: a key missing from another catalogue falls back to
 English (under APP_ENV=test it raises KeyError instead, so a missing translation fails the
 tests rather than showing English), and a key English does not know is a programming error
 (KeyError).
@@ -45,18 +46,39 @@ def normalise_language(language: object) -> str:
     return code if code in LANGUAGES else DEFAULT_LANGUAGE
 
 
+def preferred_language(accept_language: str | None) -> str | None:
+    """The first of LANGUAGES an `Accept-Language` header asks for, by quality
+    (`"de-DE,pt;q=0.8,en;q=0.5"` -> "pt"), or None when it asks for none of them."""
+    ranked: list[tuple[float, int, str]] = []
+    for position, part in enumerate((accept_language or "").split(",")[:20]):
+        tag, _, quality = part.strip().partition(";")
+        try:
+            q = float(quality.strip()[2:]) if quality.strip().startswith("q=") else 1.0
+        except ValueError:
+            q = 0.0
+        code = tag.strip().lower().replace("_", "-").split("-")[0]
+        if code in LANGUAGES and q > 0:
+            ranked.append((-q, position, code))
+    return min(ranked)[2] if ranked else None
+
+
 @cache
 def catalogue(language: str) -> dict[str, str]:
     """The parsed catalogue of `language` (one of LANGUAGES), read once per process."""
     if language not in LANGUAGES:
         raise ValueError(f"Unknown language {language!r}; expected one of {LANGUAGES}")
-    path = _CATALOGUE_DIR / f"{language}.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) for k, v in data.items()
-    ):
-        raise ValueError(f"{path.name} must be a flat object of text values")
-    return data
+    merged: dict[str, str] = {}
+    for path in sorted((_CATALOGUE_DIR / language).glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in data.items()
+        ):
+            raise ValueError(f"{language}/{path.name} must be a flat object of text values")
+        twice = sorted(merged.keys() & data.keys())
+        if twice:
+            raise ValueError(f"{language}/{path.name} defines keys defined elsewhere: {twice}")
+        merged.update(data)
+    return merged
 
 
 def placeholders(text: str) -> frozenset[str]:
@@ -79,7 +101,7 @@ def translate(key: str, language: object = DEFAULT_LANGUAGE, **params: Any) -> s
     text = catalogue(code).get(key)
     if text is None:
         if code != DEFAULT_LANGUAGE and _strict():
-            raise KeyError(f"{key!r} is missing from {code}.json")
+            raise KeyError(f"{key!r} is missing from {code}/")
         text = catalogue(DEFAULT_LANGUAGE)[key]
     return text.format_map(params)
 

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import reflex as rx
+
+from avrentals.ui.i18n import t
+
 LOGIN = "/login"
 HOME = "/"
 EQUIPMENT = "/equipment"
@@ -33,124 +37,117 @@ AUDIT = "/audit"
 
 @dataclass(frozen=True)
 class Route:
+    """A page: its texts are the catalogue's `nav.<key>.label` and `nav.<key>.description`
+    (what the page holds, shown as its subtitle)."""
+
     path: str
-    label: str
+    key: str
     icon: str  # a lucide icon name
-    description: str  # what the page holds (shown on placeholders and as the page subtitle)
     permission: str | None = None  # needed to see the entry; None = every signed-in user
     mobile: bool = False  # one of the few entries of the phone's bottom bar
+
+    @property
+    def label(self) -> rx.Var[str]:
+        return t(f"nav.{self.key}.label")
+
+    @property
+    def description(self) -> rx.Var[str]:
+        return t(f"nav.{self.key}.description")
 
 
 ROUTES: tuple[Route, ...] = (
     Route(
         HOME,
-        "Dashboard",
+        "dashboard",
         "layout-dashboard",
-        "Today's jobs, gear going out and coming back, conflicts and low stock at a glance.",
         mobile=True,
     ),
     Route(
         EQUIPMENT,
-        "Inventory",
+        "equipment",
         "package",
-        "Every item in the warehouse: quantities by condition, location and daily rate.",
         mobile=True,
     ),
     Route(
         CATEGORIES,
-        "Categories",
+        "categories",
         "folder-tree",
-        "Inventory categories and subcategories, with their icons and how many items each holds.",
         permission="categories:write",
     ),
     Route(
         CLIENTS,
-        "Clients",
+        "clients",
         "users",
-        "The companies and people you rent to, with their contacts, events and quotes.",
     ),
     Route(
         EVENTS,
-        "Events",
+        "events",
         "calendar-check",
-        "Jobs with their dates, venue, client and the equipment booked onto each one.",
         mobile=True,
     ),
     Route(
         CALENDAR,
-        "Calendar",
+        "calendar",
         "calendar-days",
-        "Events and bookings by day, week and month, with availability conflicts in red.",
     ),
     Route(
         AVAILABILITY,
-        "Availability",
+        "availability",
         "chart-gantt",
-        "Items by day for a date range: booked against bookable units, conflicts highlighted.",
     ),
     Route(
         CONFLICTS,
-        "Conflicts",
+        "conflicts",
         "triangle-alert",
-        "Every day where bookings exceed the units in good condition, with the events involved.",
     ),
     Route(
         QUOTES,
-        "Quotes",
+        "quotes",
         "file-text",
-        "Quotes for clients with equipment, services and fees; approve one into an event.",
     ),
     Route(
         CATALOGUE,
-        "Catalogue",
+        "catalogue",
         "book-open",
-        "Services and fees you put on quotes: crew, transport, delivery, insurance.",
     ),
     Route(
         PREP,
-        "Prep",
+        "prep",
         "scan-barcode",
-        "Warehouse checklists: scan gear out before a show and back in after it.",
         mobile=True,
     ),
     Route(
         MAINTENANCE,
-        "Maintenance",
+        "maintenance",
         "wrench",
-        "Damaged and in-repair gear, with repair logs, costs and technicians.",
     ),
     Route(
         REPORTS,
-        "Reports",
+        "reports",
         "chart-column",
-        "Revenue and utilisation by period, category and client.",
         permission="reports:read",
     ),
     Route(
         TEAM,
-        "Team",
+        "team",
         "contact",
-        "The people behind the jobs: photos, roles and a few words about each team member.",
     ),
     Route(
         USERS,
-        "Users",
+        "users",
         "user-cog",
-        "Staff accounts, their roles, and signing people out everywhere.",
         permission="users:write",
     ),
     Route(
         SETTINGS,
-        "Settings",
         "settings",
-        "Company details, currency, default tax rate, language and branding.",
+        "settings",
         permission="settings:write",
     ),
     Route(
         AUDIT,
-        "Audit log",
+        "audit",
         "history",
-        "Who changed what and when: every change with its old and new values, exportable.",
         permission="audit:read",
     ),
 )
@@ -159,15 +156,13 @@ ROUTES: tuple[Route, ...] = (
 OUTSIDE_NAV: tuple[Route, ...] = (
     Route(
         PROFILE,
-        "My profile",
+        "profile",
         "circle-user",
-        "Your name, photo, contacts, payment details, language and password.",
     ),
     Route(
         NOTIFICATIONS,
-        "Notifications",
+        "notifications",
         "bell",
-        "Reminders, alerts and changes that concern you, and the kinds you chose to mute.",
     ),
 )
 

@@ -1123,7 +1123,8 @@ MUTATING: dict[str, Case] = {
 
 # Sign-in and sign-out write the login audit for anyone with valid credentials or a valid
 # token: identity, not a permission of DESIGN §6 (tests/integration/test_auth.py covers them).
-IDENTITY = frozenset({"AuthState.sign_in", "AuthState.sign_out"})
+# Sign-in, sign-out, and the interface language (a user's own preference, any role).
+IDENTITY = frozenset({"AuthState.sign_in", "AuthState.sign_out", "LocaleState.choose_language"})
 
 # Handlers that read, open/close dialogs or change this tab's view only (no write).
 READ_ONLY = frozenset(

@@ -27,30 +27,36 @@ from avrentals.i18n import (
 CATALOGUE_DIR = Path(i18n.__file__).resolve().parent
 
 
-def test_every_language_has_a_catalogue_file_and_the_enum_matches() -> None:
-    assert {p.stem for p in CATALOGUE_DIR.glob("*.json")} == set(LANGUAGES)
+def test_every_language_has_a_catalogue_folder_with_the_same_files() -> None:
+    folders = {p.name for p in CATALOGUE_DIR.iterdir() if p.is_dir() and p.name in LANGUAGES}
+    assert folders == set(LANGUAGES)
     assert {lang.value for lang in Language} == set(LANGUAGES)
+    files = {
+        lang: sorted(p.name for p in (CATALOGUE_DIR / lang).glob("*.json")) for lang in LANGUAGES
+    }
+    assert all(names == files["en"] for names in files.values()), files
 
 
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
 def test_catalogues_have_exactly_the_same_keys_and_placeholders(language: str) -> None:
     english, other = catalogue("en"), catalogue(language)
-    assert sorted(set(english) - set(other)) == [], f"missing from {language}.json"
-    assert sorted(set(other) - set(english)) == [], f"only in {language}.json"
+    assert sorted(set(english) - set(other)) == [], f"missing from {language}/"
+    assert sorted(set(other) - set(english)) == [], f"only in {language}/"
     for key, text in english.items():
         assert placeholders(other[key]) == placeholders(text), key
         assert other[key].strip(), key
 
 
-@pytest.mark.parametrize("language", LANGUAGES)
-def test_catalogue_files_are_flat_text_without_duplicate_keys(language: str) -> None:
+@pytest.mark.parametrize(
+    "path", sorted(CATALOGUE_DIR.glob("*/*.json")), ids=lambda p: f"{p.parent.name}/{p.name}"
+)
+def test_catalogue_files_are_flat_text_without_duplicate_keys(path: Path) -> None:
     def no_duplicates(pairs: list[tuple[str, object]]) -> dict[str, object]:
         keys = [k for k, _ in pairs]
-        assert len(keys) == len(set(keys)), f"duplicate keys in {language}.json"
+        assert len(keys) == len(set(keys)), f"duplicate keys in {path}"
         return dict(pairs)
 
-    raw = (CATALOGUE_DIR / f"{language}.json").read_text(encoding="utf-8")
-    data = json.loads(raw, object_pairs_hook=no_duplicates)
+    data = json.loads(path.read_text(encoding="utf-8"), object_pairs_hook=no_duplicates)
     assert all(isinstance(v, str) for v in data.values())
     assert all(k.count(".") >= 2 for k in data), "keys are dotted: area.part.name"
 
@@ -71,7 +77,7 @@ def test_translate_fills_placeholders_and_falls_back_to_english(monkeypatch) -> 
     assert translate("quote.pdf.title", Language.PT) == "Orçamento"
     assert translate("quote.pdf.title", "de") == "Quote"  # unknown language -> English
     monkeypatch.setitem(catalogue("en"), "test.only.key", "Hello {name}")
-    with pytest.raises(KeyError, match=r"pt\.json"):  # tests make a missing translation fail
+    with pytest.raises(KeyError, match=r"missing from pt"):  # tests make a missing translation fail
         translate("test.only.key", "pt", name="Ana")
     monkeypatch.setattr(i18n, "_strict", lambda: False)  # outside tests: English instead
     assert translate("test.only.key", "pt", name="Ana") == "Hello Ana"
@@ -112,3 +118,22 @@ def test_percentages_and_dates() -> None:
     assert format_rate(Decimal("0.065"), "en") == "6.5 %"
     assert format_date(date(2026, 11, 5), "en") == "5 Nov 2026"
     assert format_date(date(2026, 11, 5), "pt") == "05/11/2026"
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [
+        ("pt-PT,pt;q=0.9,en;q=0.8", "pt"),
+        ("de-DE,pt;q=0.8,en;q=0.9", "en"),
+        ("en-GB,en;q=0.9", "en"),
+        ("de-DE,fr;q=0.9", None),
+        ("", None),
+        (None, None),
+        ("pt;q=0,en;q=0.1", "en"),
+        ("pt;q=abc,en;q=0.5", "en"),
+    ],
+)
+def test_the_browser_language_is_the_first_supported_one_by_quality(header, expected) -> None:
+    from avrentals.i18n import preferred_language
+
+    assert preferred_language(header) == expected

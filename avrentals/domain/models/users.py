@@ -40,8 +40,9 @@ class User(IdMixin, TimestampMixin, VersionedMixin, table=True):
     is_active: bool = Field(default=True)
     token_version: int = Field(default=1)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    language: Language = Field(
-        default=Language.EN, sa_type=enum_type(Language, "user_language"), nullable=False
+    # None: no choice made, the interface follows the browser's language.
+    language: Language | None = Field(
+        default=None, sa_type=enum_type(Language, "user_language"), nullable=True
     )
     # Profile
     job_title: str | None = Field(default=None, max_length=100)

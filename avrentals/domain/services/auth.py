@@ -104,6 +104,7 @@ def actor_of(user: User, *, ip: str | None = None, user_agent: str | None = None
         username=user.username,
         name=user.name,
         role=Role(user.role),
+        language=user.language.value if user.language else None,
         ip=ip,
         user_agent=user_agent,
     )

@@ -115,13 +115,33 @@ def _clean_profile(data: Mapping[str, Any]) -> dict[str, Any]:
     if "iban" in data:
         out["iban"] = clean_iban(errors, data["iban"])
     if "language" in data:
-        out["language"] = v.enum_value(
-            errors, "language", data["language"], Language, label="Language"
-        )
+        out["language"] = _clean_language(errors, data["language"])
     if "bio" in data:
         out["bio"] = v.text(errors, "bio", data["bio"], label="Bio", max_len=1000)
     errors.raise_if_any()
     return out
+
+
+def _clean_language(errors: v.Errors, value: Any) -> Language | None:
+    if value is None or value == "":
+        return None  # follow the browser
+    return v.enum_value(errors, "language", value, Language, label="Language")
+
+
+def set_language(session: Session, actor: Actor, language: Any) -> Language | None:
+    """Store the actor's interface language (a Language value, or None / "" to follow the
+    browser's language) and return it. A preference, not versioned: the last choice wins;
+    locks the user's row. Raises ValidationFailed (unknown language), Unauthorized."""
+    errors = v.Errors()
+    value = _clean_language(errors, language)
+    errors.raise_if_any()
+    user = _own(session, actor, lock=True)
+    if user.language != value:
+        user.language = value
+        user.version += 1  # an open profile form then sees a newer version, not a silent undo
+        session.add(user)
+        session.flush()
+    return value
 
 
 def update_profile(session: Session, actor: Actor, version: int, data: Mapping[str, Any]) -> User:

@@ -103,6 +103,11 @@ def public_settings(session: Session) -> dict[str, Any]:
     return _public(_row(session))
 
 
+def default_language(session: Session) -> str:
+    """The company's default interface language (a Language value). Needs no actor."""
+    return Language(_row(session).default_language).value
+
+
 def read_settings(session: Session, actor: Actor) -> dict[str, Any]:
     """What `actor` may see: the public part for any signed-in user; Admins (holding
     `settings:write`) also get the tax id, quote terms, SMTP settings (`smtp_password_set`,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from avrentals.ui.i18n import t
 from avrentals.ui.routes import ROUTES, Route
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.settings import BrandingState
@@ -71,7 +72,7 @@ def side_nav(current: str) -> rx.Component:
             align="stretch",
         ),
         class_name="avr-side",
-        aria_label="Main navigation",
+        aria_label=t("shell.nav.main"),
     )
 
 
@@ -98,11 +99,11 @@ def _more_menu(current: str) -> rx.Component:
         rx.menu.trigger(
             rx.el.button(
                 rx.icon("ellipsis", size=22),
-                rx.el.span("More", class_name="avr-nav-label"),
+                rx.el.span(t("shell.nav.more"), class_name="avr-nav-label"),
                 class_name="avr-bottom-link",
                 custom_attrs={"data-active": "true" if active else "false"},
                 type="button",
-                aria_label="More pages",
+                aria_label=t("shell.nav.more_pages"),
             ),
         ),
         rx.menu.content(
@@ -128,5 +129,5 @@ def bottom_nav(current: str) -> rx.Component:
         *[_bottom_link(r, r.path == current) for r in ROUTES if r.mobile],
         _more_menu(current),
         class_name="avr-bottom-nav",
-        aria_label="Main navigation",
+        aria_label=t("shell.nav.main"),
     )

@@ -7,8 +7,10 @@ from __future__ import annotations
 import reflex as rx
 
 from avrentals.ui.components.install_button import install_button
+from avrentals.ui.components.language_switch import language_switch
 from avrentals.ui.components.nav import bottom_nav, brand_mark, side_nav
 from avrentals.ui.components.notification_bell import notification_bell
+from avrentals.ui.i18n import t
 from avrentals.ui.routes import BY_PATH, PROFILE
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.settings import BrandingState
@@ -21,8 +23,8 @@ def color_mode_toggle() -> rx.Component:
         variant="ghost",
         color_scheme="gray",
         size="2",
-        aria_label="Switch between light and dark mode",
-        title="Light / dark mode",
+        aria_label=t("shell.color_mode.switch"),
+        title=t("shell.color_mode.title"),
     )
 
 
@@ -48,7 +50,7 @@ def user_menu() -> rx.Component:
                 color_scheme="gray",
                 size="2",
                 height="44px",
-                aria_label="Account",
+                aria_label=t("shell.account.menu"),
                 custom_attrs={"data-testid": "user-menu"},
             ),
         ),
@@ -65,12 +67,16 @@ def user_menu() -> rx.Component:
             ),
             rx.menu.separator(),
             rx.menu.item(
-                rx.hstack(rx.icon("circle-user", size=16), rx.text("My profile"), spacing="2"),
+                rx.hstack(
+                    rx.icon("circle-user", size=16), rx.text(t("nav.profile.label")), spacing="2"
+                ),
                 on_click=rx.redirect(PROFILE),
                 custom_attrs={"data-testid": "open-profile"},
             ),
             rx.menu.item(
-                rx.hstack(rx.icon("log-out", size=16), rx.text("Sign out"), spacing="2"),
+                rx.hstack(
+                    rx.icon("log-out", size=16), rx.text(t("shell.account.sign_out")), spacing="2"
+                ),
                 color="red",
                 on_click=AuthState.sign_out,
                 custom_attrs={"data-testid": "sign-out"},
@@ -81,7 +87,7 @@ def user_menu() -> rx.Component:
     )
 
 
-def header(title: str) -> rx.Component:
+def header(title: rx.Var[str]) -> rx.Component:
     return rx.el.header(
         rx.hstack(
             rx.box(brand_mark("28px"), display=rx.breakpoints(initial="block", sm="none")),
@@ -89,6 +95,7 @@ def header(title: str) -> rx.Component:
             rx.spacer(),
             install_button(),
             notification_bell(),
+            language_switch(),
             color_mode_toggle(),
             user_menu(),
             align="center",
@@ -103,7 +110,7 @@ def loading_screen() -> rx.Component:
     return rx.center(
         rx.vstack(
             rx.spinner(size="3"),
-            rx.text("Loading…", size="2", color_scheme="gray"),
+            rx.text(t("shell.loading"), size="2", color_scheme="gray"),
             align="center",
             spacing="3",
         ),

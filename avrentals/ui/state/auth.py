@@ -26,6 +26,7 @@ from avrentals.domain.services import auth as auth_service
 from avrentals.domain.services.company import company_name
 from avrentals.settings import get_settings
 from avrentals.ui import routes
+from avrentals.ui.state.locale import LocaleState
 
 TOKEN_STORAGE_KEY = "avr_token"  # noqa: S105 - a storage key name, not a secret
 MAX_TOKEN_LENGTH = 4096
@@ -168,6 +169,10 @@ class AuthState(rx.State):
         self._remember(token, actor)
         return actor
 
+    async def _follow_language(self, actor: Actor | None) -> None:
+        locale = await self.get_state(LocaleState)
+        await locale._follow(actor)
+
     def _login_redirect(self) -> EventSpec:
         """Redirect to the sign-in page, remembering the current page to come back to."""
         path = self.router.url.path or routes.HOME
@@ -182,7 +187,9 @@ class AuthState(rx.State):
     async def require_login(self):
         """on_load of every protected page: re-verify the stored token, or clear it
         and go to /login?next=<this page>. Takes no arguments."""
-        if await self._current_actor() is None:
+        actor = await self._current_actor()
+        await self._follow_language(actor)
+        if actor is None:
             return self._login_redirect()
         return None
 
@@ -193,7 +200,9 @@ class AuthState(rx.State):
         self.login_error = ""
         self.signing_in = False
         self.company = await asyncio.to_thread(_company_name)
-        if self.token and await self._current_actor() is not None:
+        actor = await self._current_actor() if self.token else None
+        await self._follow_language(actor)
+        if actor is not None:
             return rx.redirect(self._next_path())
         self.login_ready = True
         return None
@@ -237,6 +246,7 @@ class AuthState(rx.State):
         else:
             self.token = token
             self._remember(token, actor)
+            await self._follow_language(actor)
             yield rx.redirect(self._next_path())
         finally:
             self.signing_in = False
