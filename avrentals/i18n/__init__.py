@@ -4,10 +4,10 @@ Each language (`en`, `pt` for European Portuguese) has a folder of flat JSON fil
 to this module, one per area of the product (`en/quote_pdf.json`, `en/nav.json`...), mapping
 dotted keys (`quote.pdf.total`) to texts with `{name}` placeholders; the files of a language
 are merged and a key defined twice is an error. Every language holds exactly the same keys
-and placeholders (checked by a test); English is the reference: a key missing from another catalogue falls back to
-English (under APP_ENV=test it raises KeyError instead, so a missing translation fails the
-tests rather than showing English), and a key English does not know is a programming error
-(KeyError).
+and placeholders (checked by a test); English is the reference: a key missing from another
+catalogue falls back to English (under APP_ENV=test it raises KeyError instead, so a missing
+translation fails the tests rather than showing English), and a key English does not know is a
+programming error (KeyError).
 
 Formatting uses Babel's CLDR data: `format_money(Decimal("1234.5"), "EUR", "pt")` is
 "1 234,50 €" (with no-break spaces) and "€1,234.50" in English. Money always shows two
