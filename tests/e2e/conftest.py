@@ -438,3 +438,28 @@ def server_stopped(srv: Server) -> Iterator[None]:
         yield
     finally:
         srv.start()
+
+
+def http_get(url: str, *, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+    """GET `url` from the test process: status, headers (lower-case names) and body.
+
+    A refused connection fails with what the machine saw at that moment (the listening
+    sockets, the server's process, the same request made by curl) rather than a bare
+    ConnectionRefusedError."""
+    try:
+        with urllib.request.urlopen(url, timeout=timeout) as response:
+            headers = {k.lower(): v for k, v in response.headers.items()}
+            return response.status, headers, response.read()
+    except urllib.error.URLError as exc:
+        if not isinstance(exc.reason, ConnectionRefusedError):
+            raise
+        diagnosis = []
+        for command in (
+            ["ss", "-ltnp"],
+            ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", url],
+            ["ps", "-eo", "pid,pgid,etime,stat,args"],
+        ):
+            with contextlib.suppress(Exception):
+                out = subprocess.run(command, capture_output=True, text=True, timeout=10)
+                diagnosis.append(f"$ {' '.join(command)}\n{out.stdout[-4000:]}{out.stderr[-500:]}")
+        raise AssertionError(f"{url}: connection refused\n" + "\n".join(diagnosis)) from exc

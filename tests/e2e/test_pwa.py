@@ -6,7 +6,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 from PIL import Image
 from playwright.sync_api import BrowserType, Page, expect
 
-from tests.e2e.conftest import ARTIFACTS, Server, sign_in
+from tests.e2e.conftest import ARTIFACTS, Server, http_get, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -22,8 +21,8 @@ SHORTCUTS = {"Dashboard": "/", "Inventory": "/equipment", "Calendar": "/calendar
 
 
 def _get(url: str) -> tuple[int, str, bytes]:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return response.status, response.headers.get("content-type", ""), response.read()
+    status, headers, body = http_get(url)
+    return status, headers.get("content-type", ""), body
 
 
 def _png_size(server: Server, path: str) -> tuple[int, int]:

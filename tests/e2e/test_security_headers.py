@@ -7,12 +7,11 @@ from __future__ import annotations
 import base64
 import secrets
 import socket
-import urllib.request
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, sign_in
+from tests.e2e.conftest import Server, http_get, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -27,8 +26,7 @@ SCREENS = ("/equipment", "/clients", "/events", "/calendar", "/availability", "/
 
 
 def headers_of(url: str) -> dict[str, str]:
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return {k.lower(): v for k, v in response.headers.items()}
+    return http_get(url)[1]
 
 
 @pytest.mark.parametrize("path", ["/login", "/favicon.svg", "/api/health"])
@@ -90,6 +88,7 @@ def socket_handshake_status(server: Server, origin: str) -> int:
         "Sec-WebSocket-Version: 13\r\n"
         f"Origin: {origin}\r\n\r\n"
     )
+    http_get(f"{server.url}/ping")  # a refused connection fails here with the diagnosis
     with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
         sock.sendall(request.encode())
         status_line = sock.recv(4096).split(b"\r\n", 1)[0].decode()
