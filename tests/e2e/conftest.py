@@ -440,26 +440,51 @@ def server_stopped(srv: Server) -> Iterator[None]:
         srv.start()
 
 
-def http_get(url: str, *, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
-    """GET `url` from the test process: status, headers (lower-case names) and body.
+def _refusal_diagnosis(url: str) -> str:
+    diagnosis = []
+    for command in (
+        ["ss", "-ltnp"],
+        ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", url],
+        ["ps", "-eo", "pid,pgid,etime,stat,args"],
+    ):
+        with contextlib.suppress(Exception):
+            out = subprocess.run(command, capture_output=True, text=True, timeout=10)
+            diagnosis.append(f"$ {' '.join(command)}\n{out.stdout[-4000:]}{out.stderr[-500:]}")
+    return "\n".join(diagnosis)
 
-    A refused connection fails with what the machine saw at that moment (the listening
-    sockets, the server's process, the same request made by curl) rather than a bare
-    ConnectionRefusedError."""
-    try:
+
+REFUSED_RETRIES = 10  # x 0.5 s: a refusal that lasts longer is a server that is down
+
+
+def connect_retrying(connect, url: str):
+    """`connect()`, tried again for a few seconds while the connection is refused.
+
+    Under the sandbox's network stack a connection from this process is now and then refused
+    for a moment while the server is up and other processes reach it; a server that stays
+    unreachable fails with what the machine saw (listening sockets, the same request by
+    curl, the processes)."""
+    for attempt in range(REFUSED_RETRIES + 1):
+        try:
+            return connect()
+        except (urllib.error.URLError, ConnectionRefusedError) as exc:
+            reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+            if not isinstance(reason, ConnectionRefusedError):
+                raise
+            if attempt == REFUSED_RETRIES:
+                raise AssertionError(
+                    f"{url}: connection refused\n{_refusal_diagnosis(url)}"
+                ) from exc
+            print(f"[e2e] {url}: connection refused, retry {attempt + 1}")
+            time.sleep(0.5)
+    raise AssertionError("unreachable")
+
+
+def http_get(url: str, *, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
+    """GET `url` from the test process: status, headers (lower-case names) and body."""
+
+    def get() -> tuple[int, dict[str, str], bytes]:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             headers = {k.lower(): v for k, v in response.headers.items()}
             return response.status, headers, response.read()
-    except urllib.error.URLError as exc:
-        if not isinstance(exc.reason, ConnectionRefusedError):
-            raise
-        diagnosis = []
-        for command in (
-            ["ss", "-ltnp"],
-            ["curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}", url],
-            ["ps", "-eo", "pid,pgid,etime,stat,args"],
-        ):
-            with contextlib.suppress(Exception):
-                out = subprocess.run(command, capture_output=True, text=True, timeout=10)
-                diagnosis.append(f"$ {' '.join(command)}\n{out.stdout[-4000:]}{out.stderr[-500:]}")
-        raise AssertionError(f"{url}: connection refused\n" + "\n".join(diagnosis)) from exc
+
+    return connect_retrying(get, url)

@@ -11,7 +11,7 @@ import socket
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, http_get, sign_in
+from tests.e2e.conftest import Server, connect_retrying, http_get, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -88,8 +88,10 @@ def socket_handshake_status(server: Server, origin: str) -> int:
         "Sec-WebSocket-Version: 13\r\n"
         f"Origin: {origin}\r\n\r\n"
     )
-    http_get(f"{server.url}/ping")  # a refused connection fails here with the diagnosis
-    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+    address = ("127.0.0.1", server.port)
+    with connect_retrying(
+        lambda: socket.create_connection(address, timeout=30), server.url
+    ) as sock:
         sock.sendall(request.encode())
         status_line = sock.recv(4096).split(b"\r\n", 1)[0].decode()
     return int(status_line.split()[1])
