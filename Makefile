@@ -49,12 +49,22 @@ services: ## make sure PostgreSQL, Redis and Chromium are available for the test
 	@bash scripts/ensure-test-services.sh
 
 unit: $(STAMP) services ## unit, integration (SQLite + PostgreSQL + Redis) and API tests
-	$(RX_ENV) $(BIN)/python -m pytest tests --ignore=tests/e2e -q
+	$(RX_ENV) $(BIN)/python -m pytest tests --ignore=tests/e2e -q --durations=15
 
 e2e: $(STAMP) services ## browser tests in Chromium against the production build
-	$(RX_ENV) $(BIN)/python -m pytest tests/e2e -q
+	$(RX_ENV) $(BIN)/python -m pytest tests/e2e -q --durations=15
 
-test: lint types unit e2e ## everything CI runs: lint, types, unit, integration, browser tests
+# The unit/integration suite runs alongside the browser suite (own databases and Redis dbs;
+# the browser tests mostly wait on Chromium), its log printed when both are done.
+test: lint types services ## everything CI runs: lint, types, unit, integration, browser tests
+	@mkdir -p .make && rm -f .make/unit.log .make/unit.rc
+	@echo "unit + integration tests run alongside the browser tests (log: .make/unit.log)"
+	@( $(MAKE) --no-print-directory unit > .make/unit.log 2>&1; echo $$? > .make/unit.rc ) & \
+	  $(MAKE) --no-print-directory e2e; e2e_rc=$$?; wait; \
+	  echo "----- unit + integration (.make/unit.log) -----"; cat .make/unit.log; \
+	  unit_rc=$$(cat .make/unit.rc); \
+	  echo "unit + integration exit $$unit_rc; browser exit $$e2e_rc"; \
+	  test "$$unit_rc" -eq 0 && test "$$e2e_rc" -eq 0
 
 cluster: $(STAMP) ## two app instances behind nginx on http://localhost:8080 (PostgreSQL + Redis)
 	@bash scripts/ensure-nginx.sh
