@@ -38,6 +38,22 @@
   var REFRESH_EVERY_MS = 20000;
   var LINGER_MS = 6000;
   var UUID_PATH = /^\/prep\/([0-9a-fA-F-]{36})\/?$/;
+  var CATALOGUES_URL = "/i18n/catalogues.js"; // generated from avrentals/i18n with the app
+
+  // Texts in the page's language (<html lang>, kept by the app) from the app's own
+  // catalogues, loaded once while online (the service worker keeps a copy for offline use).
+  var translateText = null;
+  import(CATALOGUES_URL)
+    .then(function (module) {
+      translateText = module.avrTranslate;
+      if (state.eventId) render();
+    })
+    .catch(function () {});
+
+  function tr(key, params) {
+    var language = document.documentElement.lang || "en";
+    return translateText ? translateText(key, language, params) : key;
+  }
 
   var state = {
     eventId: null,
@@ -68,7 +84,7 @@
     try {
       window.localStorage.setItem(key, JSON.stringify(list));
     } catch (_error) {
-      showMessage("This device's storage is full: the scan could not be kept.", "error");
+      showMessage(tr("prep.offline.storage_full"), "error");
     }
   }
 
@@ -248,7 +264,7 @@
     });
     writeList(QUEUE_KEY, queue);
     showMessage(
-      "Kept on this device: " + line.name + " (" + directionLabel(scanType) + ").",
+      tr("prep.offline.kept", { name: line.name, direction: directionLabel(scanType) }),
       "info",
     );
     render();
@@ -262,7 +278,7 @@
   }
 
   function directionLabel(scanType) {
-    return scanType === "checkin" ? "check-in" : "check-out";
+    return tr(scanType === "checkin" ? "prep.offline.checkin" : "prep.offline.checkout");
   }
 
   // Capture phase on window: runs before React's listeners, so while offline the page's own
@@ -363,7 +379,7 @@
       }
       if (response.status === 422) {
         return response.json().then(function (body) {
-          settle(batch, null, (body && body.error) || "The server refused these scans.");
+          settle(batch, null, (body && body.error) || tr("prep.offline.refused"));
           return sendAll(auth); // every scan of the refused batch was settled
         });
       }
@@ -419,7 +435,9 @@
       state.lingerUntil = Date.now() + LINGER_MS;
       window.setTimeout(render, LINGER_MS + 50);
       showMessage(
-        applied === 1 ? "1 scan made offline was applied." : applied + " scans made offline were applied.",
+        tr(applied === 1 ? "prep.offline.applied_one" : "prep.offline.applied_other", {
+          count: applied,
+        }),
         "ok",
       );
     }
@@ -519,8 +537,8 @@
     "#avr-offline-panel summary.avr-pending{cursor:pointer;min-height:32px}" +
     "#avr-offline-panel [data-kind=error]{color:var(--red-11,#ce2c31)}" +
     "#avr-offline-panel [data-kind=ok]{color:var(--green-11,#218358)}" +
-    "[data-testid=line-count][data-offline-pending]::after{content:'+' attr(data-offline-pending) " +
-    "' pending';display:block;margin-top:2px;padding:0 8px;border-radius:999px;" +
+    "[data-testid=line-count][data-offline-pending]::after{content:attr(data-offline-badge);" +
+    "display:block;margin-top:2px;padding:0 8px;border-radius:999px;" +
     "font:600 12px/1.7 system-ui,sans-serif;text-align:center;white-space:nowrap;" +
     "background:var(--amber-4,#ffecb3);color:var(--amber-11,#ab6400)}" +
     "#avr-offline-panel button{min-height:44px;padding:0 16px;border-radius:8px;font:inherit;" +
@@ -536,7 +554,7 @@
     panel = el("section", {
       id: "avr-offline-panel",
       role: "region",
-      "aria-label": "Scans kept on this device",
+      "aria-label": tr("prep.offline.panel"),
       "aria-live": "polite",
       "data-testid": "prep-offline-panel",
     });
@@ -558,8 +576,13 @@
       // draw its frame, so the badge hangs off the counter instead).
       [node, node.querySelector("[data-testid=line-count]")].forEach(function (target) {
         if (!target || target.getAttribute("data-offline-pending") === wanted) return;
-        if (wanted) target.setAttribute("data-offline-pending", wanted);
-        else target.removeAttribute("data-offline-pending");
+        if (wanted) {
+          target.setAttribute("data-offline-pending", wanted);
+          target.setAttribute("data-offline-badge", tr("prep.offline.badge", { count: count }));
+        } else {
+          target.removeAttribute("data-offline-pending");
+          target.removeAttribute("data-offline-badge");
+        }
       });
     });
   }
@@ -589,15 +612,15 @@
         { "data-testid": "prep-offline-status" },
         isConnected
           ? state.flushing
-            ? "Back online: sending the scans made offline…"
-            : "Back online"
-          : "Offline: scans are kept on this device",
+            ? tr("prep.offline.sending")
+            : tr("prep.offline.back_online")
+          : tr("prep.offline.offline"),
       ),
     );
     var pending = el(
       queue.length ? "summary" : "p",
       { class: "avr-pending", "data-testid": "prep-offline-pending", "data-count": queue.length },
-      "pending (" + queue.length + ")",
+      tr("prep.offline.pending", { count: queue.length }),
     );
     if (queue.length) {
       // The list folds away (closed by default on phones, where the panel would cover the
@@ -628,7 +651,7 @@
         el(
           "p",
           { "data-kind": "error", "data-testid": "prep-offline-auth" },
-          "Sign in again (with a role that may scan) to send the pending scans.",
+          tr("prep.offline.sign_in_again"),
         ),
       );
     }
@@ -638,7 +661,7 @@
       );
     }
     if (rejected.length) {
-      node.appendChild(el("p", { "data-kind": "error" }, "Scans made offline that did not apply:"));
+      node.appendChild(el("p", { "data-kind": "error" }, tr("prep.offline.not_applied")));
       var failed = el("ul", { "data-testid": "prep-offline-rejected" });
       rejected.forEach(function (scan) {
         failed.appendChild(
@@ -647,13 +670,16 @@
             { "data-status": scan.status, "data-scan-id": scan.id },
             // The server's message usually names the item already.
             (String(scan.message).indexOf(scan.name) === 0 ? "" : scan.name + ": ") +
-              scan.message + " (" + directionLabel(scan.scanType) + " at " +
-              timeOf(scan.timestamp) + ")",
+              tr("prep.offline.rejected_line", {
+                message: scan.message,
+                direction: directionLabel(scan.scanType),
+                time: timeOf(scan.timestamp),
+              }),
           ),
         );
       });
       node.appendChild(failed);
-      var dismiss = el("button", { type: "button", "data-testid": "prep-offline-dismiss" }, "Dismiss");
+      var dismiss = el("button", { type: "button", "data-testid": "prep-offline-dismiss" }, tr("prep.offline.dismiss"));
       dismiss.addEventListener("click", function () {
         writeList(REJECTED_KEY, []);
         state.message = "";

@@ -17,7 +17,7 @@
  */
 "use strict";
 
-const VERSION = "v1";
+const VERSION = "v2";
 const SHELL_CACHE = `avr-shell-${VERSION}`;
 const STATIC_CACHE = `avr-static-${VERSION}`;
 // Prep data outlives worker versions (it is data, not code); cleared on sign-out by pwa.js.
@@ -31,6 +31,7 @@ const SHELL = [
   "/avrentals.css",
   "/pwa.js",
   "/prep-offline.js",
+  "/i18n/catalogues.js",
   "/icons/icon-192.png",
   "/icons/icon-512.png",
   "/icons/icon-maskable-512.png",

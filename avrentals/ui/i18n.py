@@ -4,7 +4,7 @@
 `avrentals/i18n` (shipped once, as a static module generated from them when the app is
 compiled) for the tab's current `LocaleState.language`, so switching the language re-renders
 every label at once without sending texts over the socket. Texts built on the server
-(toasts, messages set by handlers) use `LocaleState.text(...)` / `translate` with the same
+(toasts, messages set by handlers) use `tr(state, key)` / `translate` with the same
 keys.
 
 The language of a tab is, in order: the signed-in user's own choice (stored on their user
@@ -100,4 +100,4 @@ async def tr(state: rx.State, key: str, **params: Any) -> str:
     """`key` in the language of the tab `state` belongs to, for texts a handler builds on
     the server (toasts, messages): `self.error = await tr(self, "clients.form.saved")`."""
     locale = await state.get_state(LocaleState)
-    return locale.text(key, **params)
+    return locale._text(key, **params)

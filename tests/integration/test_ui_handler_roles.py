@@ -1132,6 +1132,10 @@ READ_ONLY = frozenset(
         # Dashboard, reports and the audit log only read (the services check reports:read /
         # audit:read); the CSV export is a download.
         "AuditState.clear_filters",
+        # Labels rebuilt in the tab's new language after a language switch (re-read only).
+        "CalendarState.relabel",
+        "TimelineState.relabel",
+        "ConflictsState.relabel",
         "AuditState.export_csv",
         "AuditState.load",
         "AuditState.next_page",

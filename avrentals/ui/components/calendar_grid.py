@@ -74,7 +74,7 @@ def drop_day(*children: rx.Component, iso: Var, on_drop: Any, **props: Any) -> r
 def drag_attrs(event_id: Var, can_drag: Var) -> dict[str, Any]:
     """Attributes making a chip draggable (only for roles that may move events)."""
     return {
-        "draggable": rx.cond(can_drag, "true", "false"),
+        "draggable": rx.cond(can_drag, "true", "false"),  # i18n: not text
         "data-event-id": rx.cond(can_drag, event_id, ""),
         "onDragStart": _DRAG_START,
         "onDragEnd": _DRAG_END,

@@ -13,6 +13,7 @@ from typing import Any
 import reflex as rx
 
 from avrentals.ui import routes
+from avrentals.ui.i18n import t
 
 AXIS_TICK = {"fontSize": 12, "fill": "var(--gray-11)"}
 TOOLTIP = {
@@ -28,7 +29,7 @@ TOOLTIP = {
 }
 
 
-def panel(title: str, icon: str, *body: rx.Component, testid: str, aside: Any = None):
+def panel(title: str | rx.Var[str], icon: str, *body: rx.Component, testid: str, aside: Any = None):
     """A titled card holding one report."""
     return rx.card(
         rx.flex(
@@ -52,7 +53,7 @@ def panel(title: str, icon: str, *body: rx.Component, testid: str, aside: Any = 
     )
 
 
-def empty_note(icon: str, text: str, testid: str) -> rx.Component:
+def empty_note(icon: str, text: str | rx.Var[str], testid: str) -> rx.Component:
     """The quiet "nothing yet" line inside a panel."""
     return rx.center(
         rx.vstack(
@@ -68,7 +69,13 @@ def empty_note(icon: str, text: str, testid: str) -> rx.Component:
 
 
 def stat_card(
-    icon: str, title: str, value: rx.Var, note: rx.Var, href: str, testid: str, color: str
+    icon: str,
+    title: str | rx.Var[str],
+    value: rx.Var,
+    note: rx.Var,
+    href: str,
+    testid: str,
+    color: str,
 ) -> rx.Component:
     """A big number with its caption, linking to the page it counts."""
     return rx.link(
@@ -119,7 +126,8 @@ def revenue_chart(points: rx.Var, total: rx.Var, testid: str = "revenue-chart") 
         has_revenue,
         rx.vstack(
             rx.text(
-                "Total ",
+                t("ui.charts.total"),
+                " ",
                 rx.text.strong(total, custom_attrs={"data-testid": "revenue-total"}),
                 size="2",
                 color_scheme="gray",
@@ -134,7 +142,7 @@ def revenue_chart(points: rx.Var, total: rx.Var, testid: str = "revenue-chart") 
                     rx.recharts.graphing_tooltip(**TOOLTIP),
                     rx.recharts.bar(
                         data_key="revenue",
-                        name="Revenue (€)",
+                        name=t("ui.charts.revenue"),
                         fill="var(--accent-9)",
                         radius=[4, 4, 0, 0],
                         max_bar_size=48,
@@ -168,8 +176,7 @@ def revenue_chart(points: rx.Var, total: rx.Var, testid: str = "revenue-chart") 
         ),
         empty_note(
             "receipt",
-            "No accepted quotes in these months yet. Revenue appears here once quotes "
-            "are accepted.",
+            t("ui.charts.revenue_empty"),
             f"{testid}-empty",
         ),
     )
@@ -194,7 +201,7 @@ def utilisation_chart(categories: rx.Var, testid: str = "utilisation-chart") -> 
                 rx.recharts.graphing_tooltip(**TOOLTIP),
                 rx.recharts.bar(
                     data_key="value",
-                    name="Utilisation",
+                    name=t("ui.charts.utilisation"),
                     unit="%",
                     fill="var(--teal-9)",
                     radius=[0, 4, 4, 0],
@@ -209,7 +216,7 @@ def utilisation_chart(categories: rx.Var, testid: str = "utilisation-chart") -> 
             width="100%",
             custom_attrs={"data-testid": testid},
         ),
-        empty_note("chart-bar", "No equipment yet, so nothing to measure.", f"{testid}-empty"),
+        empty_note("chart-bar", t("ui.charts.utilisation_empty"), f"{testid}-empty"),
     )
 
 
@@ -240,7 +247,13 @@ def category_lines(categories: rx.Var) -> rx.Component:
 
 
 def ranked_list(
-    rows: rx.Var, href_base: str, main: str, side: str, note: str, testid: str, empty: str
+    rows: rx.Var,
+    href_base: str,
+    main: str,
+    side: str,
+    note: str,
+    testid: str,
+    empty: str | rx.Var[str],
 ) -> rx.Component:
     """A numbered top list: name (a link), a secondary line and a figure on the right."""
     return rx.cond(
@@ -295,7 +308,7 @@ def top_clients_list(rows: rx.Var) -> rx.Component:
         "revenue",
         "quotes",
         "top-clients",
-        "No accepted quotes from clients in this period.",
+        t("ui.charts.top_clients_empty"),
     )
 
 
@@ -307,7 +320,7 @@ def top_items_list(rows: rx.Var) -> rx.Component:
         "unit_days",
         "rentals",
         "top-items",
-        "Nothing was rented in this period.",
+        t("ui.charts.top_items_empty"),
     )
 
 
@@ -356,13 +369,13 @@ def utilisation_table(items: rx.Var, testid: str = "utilisation-items") -> rx.Co
             rx.table.root(
                 rx.table.header(
                     rx.table.row(
-                        rx.table.column_header_cell("Item"),
-                        rx.table.column_header_cell("Utilisation"),
+                        rx.table.column_header_cell(t("ui.charts.item")),
+                        rx.table.column_header_cell(t("ui.charts.utilisation")),
                         rx.table.column_header_cell(
-                            "Booked / bookable unit-days", text_align="right"
+                            t("ui.charts.booked_bookable"), text_align="right"
                         ),
                         rx.table.column_header_cell(
-                            "Good units",
+                            t("ui.charts.good_units"),
                             text_align="right",
                             display=rx.breakpoints(initial="none", sm="table-cell"),
                         ),
@@ -376,7 +389,7 @@ def utilisation_table(items: rx.Var, testid: str = "utilisation-items") -> rx.Co
             overflow_x="auto",
             custom_attrs={"data-testid": testid},
         ),
-        empty_note("package", "No equipment in this selection.", f"{testid}-empty"),
+        empty_note("package", t("ui.charts.items_empty"), f"{testid}-empty"),
     )
 
 
@@ -390,7 +403,7 @@ def overall_figure(overall: rx.Var) -> rx.Component:
             custom_attrs={"data-testid": "utilisation-overall"},
         ),
         rx.vstack(
-            rx.text("overall", size="1", color_scheme="gray"),
+            rx.text(t("ui.charts.overall"), size="1", color_scheme="gray"),
             rx.text(overall["detail"], size="1", color_scheme="gray"),
             spacing="0",
         ),

@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 
-def date_input(label: str, value: rx.Var, on_change: Any, testid: str, **props: Any):
+def date_input(label: str | rx.Var[str], value: rx.Var, on_change: Any, testid: str, **props: Any):
     """A native date picker labelled for screen readers; `props` size and place it."""
     return rx.input(
         type="date",

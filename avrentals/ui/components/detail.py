@@ -10,9 +10,12 @@ import reflex as rx
 
 from avrentals.ui.components.listing import error_callout, live_banner, message_box
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
+
+Text = str | rx.Var[str]
 
 
-def back_link(label: str, href: str) -> rx.Component:
+def back_link(label: Text, href: str) -> rx.Component:
     return rx.link(
         rx.hstack(rx.icon("arrow-left", size=16), rx.text(label), spacing="1"),
         href=href,
@@ -22,7 +25,7 @@ def back_link(label: str, href: str) -> rx.Component:
 
 
 def not_found_box(
-    icon: str, title: str, text: str, back_label: str, href: str, testid: str
+    icon: str, title: Text, text: Text, back_label: Text, href: str, testid: str
 ) -> rx.Component:
     """The "not found" state of a detail page, with a way back to its list."""
     return message_box(
@@ -63,7 +66,7 @@ def detail_page(
     )
 
 
-def icon_fact(icon: str, label: str, value: rx.Component, attrs: dict[str, Any]) -> rx.Component:
+def icon_fact(icon: str, label: Text, value: rx.Component, attrs: dict[str, Any]) -> rx.Component:
     """One labelled fact of a detail card with its icon (`attrs`: the data attributes)."""
     return rx.hstack(
         rx.icon(icon, size=16, color="var(--gray-10)", flex_shrink="0", margin_top="2px"),
@@ -79,7 +82,7 @@ def icon_fact(icon: str, label: str, value: rx.Component, attrs: dict[str, Any])
     )
 
 
-def stat(label: str, value: rx.Var, testid: str, hint: str = "") -> rx.Component:
+def stat(label: Text, value: rx.Var, testid: str, hint: Text = "") -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(label, size="1", color_scheme="gray"),
@@ -105,7 +108,7 @@ def list_row(left: rx.Component, right: rx.Component, testid: str, row_id: rx.Va
     )
 
 
-def section(title: str, count: rx.Var, items: rx.Var, render, empty: str, testid: str):
+def section(title: Text, count: rx.Var, items: rx.Var, render, empty: Text, testid: str):
     return rx.card(
         rx.vstack(
             rx.hstack(
@@ -144,7 +147,7 @@ def detail_actions(
             can_edit,
             rx.button(
                 rx.icon("pencil", size=16),
-                "Edit",
+                t("common.action.edit"),
                 on_click=on_edit,
                 variant="soft",
                 custom_attrs={"data-testid": edit_testid},
@@ -155,7 +158,7 @@ def detail_actions(
             can_delete,
             rx.button(
                 rx.icon("trash-2", size=16),
-                "Delete",
+                t("common.action.delete"),
                 on_click=on_delete,
                 variant="soft",
                 color_scheme="red",

@@ -12,15 +12,18 @@ from typing import Any
 import reflex as rx
 
 from avrentals.ui.components.forms import conflict_resolution, save_button, stale_notice
+from avrentals.ui.i18n import t
+
+Text = str | rx.Var[str]
 
 
 def form_dialog(
     state: Any,
     *,
-    noun: str,
-    title_edit: str,
-    title_new: str,
-    hint_new: str,
+    noun: Text,
+    title_edit: Text,
+    title_new: Text,
+    hint_new: Text,
     body: rx.Component,
     save_testid: str,
     form_testid: str,
@@ -32,7 +35,7 @@ def form_dialog(
         rx.dialog.content(
             rx.dialog.title(rx.cond(S.mode == "edit", title_edit, title_new)),
             rx.dialog.description(
-                rx.cond(S.mode == "edit", "Change the details and save.", hint_new),
+                rx.cond(S.mode == "edit", t("ui.dialog.edit_hint"), hint_new),
                 size="2",
                 color_scheme="gray",
                 margin_bottom="12px",
@@ -54,9 +57,14 @@ def form_dialog(
                 ),
                 rx.flex(
                     rx.dialog.close(
-                        rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        rx.button(
+                            t("common.action.cancel"),
+                            variant="soft",
+                            color_scheme="gray",
+                            type="button",
+                        )
                     ),
-                    save_button(S, "Save", save_testid),
+                    save_button(S, t("common.action.save"), save_testid),
                     justify="end",
                     gap="3",
                     margin_top="16px",
@@ -74,7 +82,7 @@ def form_dialog(
 
 
 def delete_dialog(
-    state: Any, title: str | rx.Component, *description: str | rx.Component
+    state: Any, title: Text | rx.Component, *description: Text | rx.Component
 ) -> rx.Component:
     """Confirmation naming what goes; an in-use refusal is explained in place (and then the
     only way out is Close)."""
@@ -97,7 +105,11 @@ def delete_dialog(
             rx.flex(
                 rx.alert_dialog.cancel(
                     rx.button(
-                        rx.cond(X.delete_blocked, "Close", "Cancel"),
+                        rx.cond(
+                            X.delete_blocked,
+                            t("common.action.close"),
+                            t("common.action.cancel"),
+                        ),
                         variant="soft",
                         color_scheme="gray",
                     )
@@ -105,7 +117,7 @@ def delete_dialog(
                 rx.cond(
                     ~X.delete_blocked,
                     rx.button(
-                        "Delete",
+                        t("common.action.delete"),
                         on_click=X.confirm_delete,
                         loading=X.deleting,
                         disabled=X.deleting,

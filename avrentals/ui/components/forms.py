@@ -8,6 +8,16 @@ from typing import Any
 
 import reflex as rx
 
+from avrentals.i18n import catalogue
+from avrentals.ui.i18n import t
+
+Text = str | rx.Var[str]
+# What `conflict_rows` puts in a row (kept in English: the tests and the states compare them);
+# the comparison table shows them in the reader's language.
+EMPTY_VALUE = "(empty)"  # i18n: not text
+KEEPS_YOURS = "Yours"  # i18n: not text
+KEEPS_SAVED = "Saved"  # i18n: not text
+
 
 def field_error(message: rx.Var, testid: str) -> rx.Component:
     """The service's message for one field, under its input (hidden while empty)."""
@@ -18,7 +28,7 @@ def field_error(message: rx.Var, testid: str) -> rx.Component:
 
 
 def picker_search(
-    placeholder: str, on_change: Any, key: Any, label: str, testid: str
+    placeholder: Text, on_change: Any, key: Any, label: Text, testid: str
 ) -> rx.Component:
     """The search box above a picker list in a dialog (`key` bumped to clear it)."""
     return rx.input(
@@ -34,7 +44,7 @@ def picker_search(
     )
 
 
-def field_label(html_for: str, label: str, required: bool = False) -> rx.Component:
+def field_label(html_for: str, label: Text, required: bool = False) -> rx.Component:
     """A form label bound to its input (`html_for` is the input's id); " *" when required."""
     return rx.text(
         label,
@@ -49,7 +59,7 @@ def field_label(html_for: str, label: str, required: bool = False) -> rx.Compone
 def form_field(
     prefix: str,
     field: str,
-    label: str,
+    label: Text,
     control: rx.Component,
     error: rx.Var,
     *,
@@ -92,12 +102,24 @@ def conflict_table(rows: rx.Var) -> rx.Component:
     """Field-by-field comparison after a version conflict. `rows` is a list of dicts with
     `field`, `label`, `mine`, `saved`, `keeps` (see the form states' `conflict_rows`)."""
 
+    def value(v: rx.Var) -> rx.Var:
+        return rx.cond(v == EMPTY_VALUE, t("ui.form.conflict.empty"), v)
+
     def row(r: rx.Var) -> rx.Component:
+        # A label may be a catalogue key or a text already (an unknown key shows as itself).
         return rx.table.row(
-            rx.table.row_header_cell(r["label"]),
-            rx.table.cell(rx.text(r["mine"], custom_attrs={"data-col": "mine"})),
-            rx.table.cell(rx.text(r["saved"], custom_attrs={"data-col": "saved"})),
-            rx.table.cell(r["keeps"], white_space="nowrap"),
+            rx.table.row_header_cell(t(r["label"].to(str))),
+            rx.table.cell(rx.text(value(r["mine"]), custom_attrs={"data-col": "mine"})),
+            rx.table.cell(rx.text(value(r["saved"]), custom_attrs={"data-col": "saved"})),
+            rx.table.cell(
+                rx.match(
+                    r["keeps"],
+                    (KEEPS_YOURS, t("ui.form.conflict.keeps_yours")),
+                    (KEEPS_SAVED, t("ui.form.conflict.keeps_saved")),
+                    r["keeps"],
+                ),
+                white_space="nowrap",
+            ),
             custom_attrs={"data-testid": "conflict-row", "data-field": r["field"]},
         )
 
@@ -105,10 +127,10 @@ def conflict_table(rows: rx.Var) -> rx.Component:
         rx.table.root(
             rx.table.header(
                 rx.table.row(
-                    rx.table.column_header_cell("Field"),
-                    rx.table.column_header_cell("Your value"),
-                    rx.table.column_header_cell("Saved value"),
-                    rx.table.column_header_cell("“Apply mine” keeps"),
+                    rx.table.column_header_cell(t("ui.form.conflict.field")),
+                    rx.table.column_header_cell(t("ui.form.conflict.yours")),
+                    rx.table.column_header_cell(t("ui.form.conflict.saved")),
+                    rx.table.column_header_cell(t("ui.form.conflict.keeps")),
                 )
             ),
             rx.table.body(rx.foreach(rows, row)),
@@ -122,7 +144,17 @@ def conflict_table(rows: rx.Var) -> rx.Component:
     )
 
 
-def conflict_resolution(state: Any, noun: str) -> rx.Component:
+def noun_text(noun: Text) -> Text:
+    """`noun` as the reader reads it: a noun the catalogue knows ("client", "maintenance
+    log": `ui.noun.<noun>.name`) in the tab's language, anything else as given."""
+    if isinstance(noun, str):
+        key = f"ui.noun.{noun.strip().lower().replace(' ', '_')}.name"
+        if key in catalogue("en"):
+            return t(key)
+    return noun
+
+
+def conflict_resolution(state: Any, noun: Text) -> rx.Component:
     """The whole conflict callout of a versioned edit form: message, comparison table and
     the "Discard mine" / "Apply my changes on top" buttons. `state` has `conflict`,
     `conflict_rows`, `saving`, `discard_mine` and `apply_mine`."""
@@ -130,14 +162,10 @@ def conflict_resolution(state: Any, noun: str) -> rx.Component:
         state.conflict,
         "edit-conflict",
         conflict_table(state.conflict_rows),
-        rx.text(
-            f"“Apply my changes on top” saves the fields you changed over the saved {noun}; "
-            f"their other edits stay. “Discard mine” shows the saved {noun}.",
-            size="1",
-        ),
+        rx.text(t("ui.form.conflict.help", noun=noun_text(noun)), size="1"),
         rx.flex(
             rx.button(
-                "Discard mine",
+                t("ui.form.conflict.discard_mine"),
                 on_click=state.discard_mine,
                 variant="soft",
                 color_scheme="gray",
@@ -145,7 +173,7 @@ def conflict_resolution(state: Any, noun: str) -> rx.Component:
                 custom_attrs={"data-testid": "discard-mine"},
             ),
             rx.button(
-                "Apply my changes on top",
+                t("ui.form.conflict.apply_mine"),
                 on_click=state.apply_mine,
                 loading=state.saving,
                 color_scheme="amber",
@@ -194,7 +222,7 @@ def stale_notice(state: Any) -> rx.Component:
     )
 
 
-def save_button(state: Any, label: str, testid: str) -> rx.Component:
+def save_button(state: Any, label: Text, testid: str) -> rx.Component:
     """The submit button of a versioned form: busy while saving, gone during a conflict
     (the conflict callout offers the ways on)."""
     return rx.cond(
@@ -211,10 +239,10 @@ def save_button(state: Any, label: str, testid: str) -> rx.Component:
 
 def page_form(
     state: Any,
-    noun: str,
+    noun: Text,
     body: rx.Component,
     *,
-    save_label: str,
+    save_label: Text,
     save_testid: str,
     form_testid: str,
 ) -> tuple[rx.Component, ...]:
@@ -277,10 +305,10 @@ def conflict_rows(
             {
                 "field": field,
                 "label": label,
-                "mine": yours or "(empty)",
-                "saved": theirs or "(empty)",
-                "changed_by": {"both": "Both", "you": "You", "them": "Them"}[who],
-                "keeps": "Yours" if you else "Saved",
+                "mine": yours or EMPTY_VALUE,
+                "saved": theirs or EMPTY_VALUE,
+                "changed_by": who,
+                "keeps": KEEPS_YOURS if you else KEEPS_SAVED,
             }
         )
     return out

@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import reflex as rx
 
+from avrentals.ui.i18n import t
+
 
 def install_button() -> rx.Component:
     return rx.button(
         rx.icon("download", size=16),
-        rx.text("Install app", display=rx.breakpoints(initial="none", md="inline")),
+        rx.text(t("ui.install.button"), display=rx.breakpoints(initial="none", md="inline")),
         variant="soft",
         size="2",
         height="36px",
         display="none",  # pwa.js: html[data-pwa-can-install] [data-pwa-install] is shown
         type="button",
-        aria_label="Install AV Rentals as an app",
-        title="Install AV Rentals as an app",
+        aria_label=t("ui.install.title"),
+        title=t("ui.install.title"),
         custom_attrs={"data-testid": "install-app", "data-pwa-install": "true"},
     )

@@ -6,13 +6,14 @@ from __future__ import annotations
 import reflex as rx
 
 from avrentals.ui import routes
+from avrentals.ui.i18n import t
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.inventory_actions import InventoryActionsState
 
 CAN_WRITE = AuthState.permissions.contains("equipment:write")
 
 
-def _item(icon: str, label: str, testid: str, **props) -> rx.Component:
+def _item(icon: str, label: str | rx.Var[str], testid: str, **props) -> rx.Component:
     return rx.menu.item(
         rx.hstack(rx.icon(icon, size=16), rx.text(label), spacing="2", align="center"),
         custom_attrs={"data-testid": testid},
@@ -30,12 +31,14 @@ def inventory_actions_menu() -> rx.Component:
                     rx.spinner(size="1"),
                     rx.icon("file-down", size=16),
                 ),
-                rx.text("Actions", display=rx.breakpoints(initial="none", sm="inline")),
+                rx.text(
+                    t("common.field.actions"), display=rx.breakpoints(initial="none", sm="inline")
+                ),
                 rx.icon("chevron-down", size=14),
                 variant="soft",
                 color_scheme="gray",
                 size="2",
-                aria_label="Export, import and labels",
+                aria_label=t("ui.inventory_actions.menu"),
                 custom_attrs={
                     "data-testid": "inventory-actions",
                     "data-busy": InventoryActionsState.busy,
@@ -45,7 +48,7 @@ def inventory_actions_menu() -> rx.Component:
         rx.menu.content(
             _item(
                 "file-spreadsheet",
-                "Export CSV",
+                t("common.action.export_csv"),
                 "export-csv",
                 on_click=InventoryActionsState.export_csv,
             ),
@@ -53,7 +56,7 @@ def inventory_actions_menu() -> rx.Component:
                 CAN_WRITE,
                 _item(
                     "upload",
-                    "Import CSV",
+                    t("ui.inventory_actions.import_csv"),
                     "import-csv",
                     on_click=rx.redirect(routes.EQUIPMENT_IMPORT),
                 ),
@@ -61,7 +64,7 @@ def inventory_actions_menu() -> rx.Component:
             rx.menu.separator(),
             _item(
                 "qr-code",
-                "Print labels (PDF)",
+                t("ui.inventory_actions.print_labels"),
                 "print-labels",
                 on_click=InventoryActionsState.print_labels,
             ),

@@ -12,10 +12,41 @@ from avrentals.ui.state.locale import LocaleState
 LANGUAGE_NAMES = {"en": "English", "pt": "Português"}
 
 
+class DocumentLanguage(rx.Fragment):
+    """Keeps `<html lang>` on the tab's language (screen readers, hyphenation, spelling)."""
+
+    def add_imports(self) -> dict:
+        return {"react": ["useEffect"]}
+
+    def add_hooks(self) -> list[str | rx.Var]:
+        language = LocaleState.language
+        return [
+            rx.Var(
+                f"useEffect(() => {{ document.documentElement.lang = {language}; }}, "
+                f"[{language}]);",
+                _var_data=language._get_all_var_data(),
+            )
+        ]
+
+
+def document_language() -> rx.Component:
+    return DocumentLanguage.create()
+
+
 def language_switch() -> rx.Component:
+    return rx.fragment(document_language(), _switch())
+
+
+def _switch() -> rx.Component:
     return rx.select.root(
         rx.select.trigger(
-            rx.hstack(rx.icon("languages", size=16), rx.text(LocaleState.language.upper())),
+            rx.hstack(
+                # Phones keep the header narrow: the code alone says it.
+                rx.icon("languages", size=16, display=rx.breakpoints(initial="none", sm="block")),
+                rx.text(LocaleState.language.upper()),
+                spacing="1",
+                align="center",
+            ),
             variant="ghost",
             color_scheme="gray",
             aria_label=t("shell.language.switch"),

@@ -13,6 +13,9 @@ import reflex as rx
 
 from avrentals.domain.pagination import PAGE_SIZES
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
+
+Text = str | rx.Var[str]
 
 
 def search_box(
@@ -20,8 +23,8 @@ def search_box(
     value: rx.Var,
     key: rx.Var,
     on_change: Any,
-    placeholder: str,
-    label: str,
+    placeholder: Text,
+    label: Text,
     testid: str,
     max_length: int = 100,
 ) -> rx.Component:
@@ -41,7 +44,7 @@ def search_box(
     )
 
 
-def message_box(icon: str, title: str, text: str, *actions: rx.Component, testid: str):
+def message_box(icon: str, title: Text, text: Text, *actions: rx.Component, testid: str):
     """A dashed placeholder box: icon, heading, one sentence and optional actions."""
     return rx.center(
         rx.vstack(
@@ -68,9 +71,9 @@ def message_box(icon: str, title: str, text: str, *actions: rx.Component, testid
 
 
 def no_results_box(
-    title: str,
-    text: str,
-    clear_label: str,
+    title: Text,
+    text: Text,
+    clear_label: Text,
     on_clear: Any,
     testid: str,
     *,
@@ -99,7 +102,9 @@ def paginator(state: Any) -> rx.Component:
     `loading` and the events `set_page_size`, `prev_page`, `next_page`."""
     return rx.flex(
         rx.hstack(
-            rx.text("Rows per page", size="2", color_scheme="gray", white_space="nowrap"),
+            rx.text(
+                t("ui.listing.rows_per_page"), size="2", color_scheme="gray", white_space="nowrap"
+            ),
             rx.select(
                 [str(s) for s in PAGE_SIZES],
                 value=state.page_size_value,
@@ -125,7 +130,7 @@ def paginator(state: Any) -> rx.Component:
                 variant="soft",
                 color_scheme="gray",
                 size="2",
-                aria_label="Previous page",
+                aria_label=t("ui.listing.previous_page"),
             ),
             rx.icon_button(
                 rx.icon("chevron-right", size=16),
@@ -134,7 +139,7 @@ def paginator(state: Any) -> rx.Component:
                 variant="soft",
                 color_scheme="gray",
                 size="2",
-                aria_label="Next page",
+                aria_label=t("ui.listing.next_page"),
             ),
             align="center",
             spacing="2",
@@ -159,7 +164,7 @@ def live_banner(notice: rx.Var, on_dismiss: Any) -> rx.Component:
                 variant="ghost",
                 color_scheme="blue",
                 size="1",
-                aria_label="Dismiss",
+                aria_label=t("ui.listing.dismiss"),
             ),
             align="center",
             gap="10px",
@@ -196,7 +201,7 @@ def status_pill(
     return rx.match(status, *[(key, badge(color)) for key, color in colors.items()], badge("gray"))
 
 
-def new_button(can: rx.Var, label: str, on_click: Any, testid: str) -> rx.Component:
+def new_button(can: rx.Var, label: Text, on_click: Any, testid: str) -> rx.Component:
     """The "New ..." button of a list page, shown only to roles that may create."""
     return rx.cond(
         can,
@@ -217,11 +222,11 @@ def icon_action(
     testid: str,
     *,
     color: str = "gray",
-    title: str = "",
+    title: Text = "",
     icon_size: int = 14,
 ) -> rx.Component:
     """A small ghost icon button of a list row (labelled for screen readers)."""
-    extra = {"title": title} if title else {}
+    extra = {"title": title} if isinstance(title, rx.Var) or title else {}
     return rx.icon_button(
         rx.icon(icon, size=icon_size),
         on_click=on_click,
@@ -251,7 +256,13 @@ def row_actions(
     return rx.hstack(
         rx.cond(
             can_edit,
-            icon_action(edit_icon, on_edit, "Edit " + row["name"], edit_testid, title="Edit"),
+            icon_action(
+                edit_icon,
+                on_edit,
+                t("ui.listing.edit_named", name=row["name"]),
+                edit_testid,
+                title=t("common.action.edit"),
+            ),
         ),
         *more,
         rx.cond(
@@ -259,10 +270,10 @@ def row_actions(
             icon_action(
                 "trash-2",
                 on_delete,
-                "Delete " + row["name"],
+                t("ui.listing.delete_named", name=row["name"]),
                 delete_testid,
                 color="red",
-                title="Delete",
+                title=t("common.action.delete"),
             ),
         ),
         spacing="3",
@@ -270,7 +281,7 @@ def row_actions(
     )
 
 
-def header_cell(label: str, numeric: bool = False, desktop_only: bool = False) -> rx.Component:
+def header_cell(label: Text, numeric: bool = False, desktop_only: bool = False) -> rx.Component:
     classes = ["avr-num" if numeric else "", "avr-col-desktop" if desktop_only else ""]
     return rx.table.column_header_cell(
         label, class_name=" ".join(c for c in classes if c), white_space="nowrap"
@@ -286,7 +297,7 @@ def list_table(
             rx.table.header(
                 rx.table.row(
                     *headers,
-                    rx.table.column_header_cell("", aria_label="Actions"),
+                    rx.table.column_header_cell("", aria_label=t("common.field.actions")),
                 )
             ),
             rx.table.body(rx.foreach(rows, render_row)),
@@ -304,8 +315,9 @@ def list_table(
 def live_attrs(row: rx.Var, state: Any, testid: str) -> dict[str, Any]:
     """Props of a list row / card: its id and test id, highlighted while it is the one a
     live notice names (`state.live_item_id`)."""
+    live = row["id"] == state.live_item_id
     return {
-        "class_name": rx.cond(row["id"] == state.live_item_id, "avr-row-live", ""),
+        "class_name": rx.cond(live, "avr-row-live", ""),  # i18n: not text
         "custom_attrs": {"data-id": row["id"], "data-testid": testid},
     }
 
@@ -345,7 +357,7 @@ def list_states(
 
 def list_page(
     path: str,
-    description: str,
+    description: Text,
     state: Any,
     *,
     new: rx.Component,

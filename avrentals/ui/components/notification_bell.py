@@ -8,6 +8,7 @@ from __future__ import annotations
 import reflex as rx
 
 from avrentals.ui import routes
+from avrentals.ui.i18n import t
 from avrentals.ui.state.notifications import NotificationBellState
 
 S = NotificationBellState
@@ -36,6 +37,18 @@ def priority_dot(color: rx.Var) -> rx.Component:
     )
 
 
+def when_text(n: rx.Var) -> rx.Var[str]:
+    """How long ago a notification arrived ("5 min ago", "12 Mar 2026") in the tab's
+    language, from the parts `display_row` puts in the row."""
+    return t(
+        n["when_key"].to(str),
+        n=n["when_n"],
+        day=n["when_day"],
+        month=t(n["when_month"].to(str)),
+        year=n["when_year"],
+    )
+
+
 def notification_summary(n: rx.Var) -> rx.Component:
     """Priority dot, title (bold while unread), message and when."""
     return rx.hstack(
@@ -44,15 +57,19 @@ def notification_summary(n: rx.Var) -> rx.Component:
             rx.text(
                 n["title"],
                 size="2",
-                weight=rx.cond(n["read"] == "1", "regular", "bold"),
+                weight=rx.cond(n["read"] == "1", "regular", "bold"),  # i18n: not text
                 trim="both",
             ),
             rx.text(n["message"], size="1", color_scheme="gray", style=CLAMP_2),
             rx.text(
-                rx.cond(n["priority"] == "high", "High priority · ", ""),
-                n["when"],
+                rx.cond(n["priority"] == "high", t("ui.notifications.high_priority"), ""),
+                when_text(n),
                 size="1",
-                color=rx.cond(n["priority"] == "high", "var(--red-11)", "var(--gray-10)"),
+                color=rx.cond(
+                    n["priority"] == "high",
+                    "var(--red-11)",  # i18n: not text
+                    "var(--gray-10)",  # i18n: not text
+                ),
             ),
             spacing="1",
             align="start",
@@ -73,7 +90,11 @@ def _bell_item(n: rx.Var) -> rx.Component:
         width="100%",
         padding="10px 12px",
         border_radius="var(--radius-3)",
-        background=rx.cond(n["read"] == "1", "transparent", "var(--accent-a2)"),
+        background=rx.cond(
+            n["read"] == "1",
+            "transparent",  # i18n: not text
+            "var(--accent-a2)",  # i18n: not text
+        ),
         cursor="pointer",
         border="none",
         color="inherit",
@@ -81,7 +102,7 @@ def _bell_item(n: rx.Var) -> rx.Component:
         custom_attrs={
             "data-testid": "notification-item",
             "data-priority": n["priority"],
-            "data-read": rx.cond(n["read"] == "1", "true", "false"),
+            "data-read": rx.cond(n["read"] == "1", "true", "false"),  # i18n: not text
         },
     )
 
@@ -89,11 +110,11 @@ def _bell_item(n: rx.Var) -> rx.Component:
 def _popover_body() -> rx.Component:
     return rx.vstack(
         rx.hstack(
-            rx.heading("Notifications", size="3", as_="h2"),
+            rx.heading(t("nav.notifications.label"), size="3", as_="h2"),
             rx.spacer(),
             rx.button(
                 rx.icon("check-check", size=14),
-                "Mark all read",
+                t("ui.notifications.mark_all_read"),
                 on_click=S.mark_all_read,
                 disabled=S.unread == 0,
                 variant="ghost",
@@ -116,7 +137,7 @@ def _popover_body() -> rx.Component:
             rx.center(
                 rx.vstack(
                     rx.icon("bell-off", size=22, color="var(--gray-9)"),
-                    rx.text("You're all caught up.", size="2", color_scheme="gray"),
+                    rx.text(t("ui.notifications.caught_up"), size="2", color_scheme="gray"),
                     align="center",
                     spacing="2",
                 ),
@@ -127,7 +148,7 @@ def _popover_body() -> rx.Component:
         ),
         rx.separator(size="4"),
         rx.link(
-            "See all notifications and preferences",
+            t("ui.notifications.see_all"),
             href=routes.NOTIFICATIONS,
             size="2",
             on_click=S.set_open(False),
@@ -150,8 +171,8 @@ def notification_bell() -> rx.Component:
                         variant="ghost",
                         color_scheme="gray",
                         size="2",
-                        aria_label="Notifications",
-                        title="Notifications",
+                        aria_label=t("nav.notifications.label"),
+                        title=t("nav.notifications.label"),
                         custom_attrs={"data-testid": "notification-bell"},
                     ),
                     rx.cond(

@@ -19,8 +19,8 @@ def pwa_head() -> list[rx.Component]:
     return [
         rx.el.link(rel="manifest", href=MANIFEST),
         rx.el.link(rel="apple-touch-icon", href="/icons/apple-touch-icon.png"),
-        rx.el.meta(name="mobile-web-app-capable", content="yes"),
-        rx.el.meta(name="apple-mobile-web-app-title", content="AV Rentals"),
+        rx.el.meta(name="mobile-web-app-capable", content="yes"),  # i18n: not text
+        rx.el.meta(name="apple-mobile-web-app-title", content="AV Rentals"),  # i18n: not text
         rx.el.script(src="/pwa.js"),
         rx.el.script(src="/prep-offline.js", defer=True),
     ]

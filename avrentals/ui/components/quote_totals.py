@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from avrentals.ui.i18n import t
+
 
 def _row(label: rx.Var | str, value: rx.Var, key: str, *, strong: bool = False) -> rx.Component:
     weight = "bold" if strong else "regular"
@@ -31,19 +33,19 @@ def quote_totals(totals: rx.Var, note: rx.Var, busy: rx.Var | bool = False) -> r
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading("Totals", size="3", as_="h2"),
+                rx.heading(t("ui.quote_totals.title"), size="3", as_="h2"),
                 rx.spacer(),
                 rx.cond(busy, rx.spinner(size="1")),
                 width="100%",
                 align="center",
             ),
-            _row("Sub-total", totals["sub_total"], "sub_total"),
+            _row(t("ui.quote_totals.sub_total"), totals["sub_total"], "sub_total"),
             _row(totals["discount_label"], "- " + totals["discount"], "discount"),
-            _row("Net", totals["net"], "net"),
-            _row("Fees", totals["fees"], "fees"),
+            _row(t("ui.quote_totals.net"), totals["net"], "net"),
+            _row(t("ui.quote_totals.fees"), totals["fees"], "fees"),
             _row(totals["tax_label"], totals["tax"], "tax"),
             rx.separator(size="4"),
-            _row("Total", totals["total"], "total", strong=True),
+            _row(t("ui.quote_totals.total"), totals["total"], "total", strong=True),
             rx.cond(
                 note != "",
                 rx.text(

@@ -40,7 +40,9 @@ def user_menu() -> rx.Component:
                 ),
                 rx.vstack(
                     rx.text(AuthState.user_name, size="2", weight="medium", line_height="1.2"),
-                    rx.text(AuthState.user_role, size="1", color_scheme="gray", line_height="1.2"),
+                    rx.text(
+                        t(AuthState.user_role_key), size="1", color_scheme="gray", line_height="1.2"
+                    ),
                     display=rx.breakpoints(initial="none", sm="flex"),
                     spacing="0",
                     align="start",
@@ -58,7 +60,7 @@ def user_menu() -> rx.Component:
             rx.box(
                 rx.text(AuthState.user_name, size="2", weight="bold"),
                 rx.text(
-                    AuthState.user_role,
+                    t(AuthState.user_role_key),
                     size="1",
                     color_scheme="gray",
                     custom_attrs={"data-testid": "user-role"},
@@ -99,7 +101,7 @@ def header(title: rx.Var[str]) -> rx.Component:
             color_mode_toggle(),
             user_menu(),
             align="center",
-            spacing="3",
+            spacing=rx.breakpoints(initial="2", sm="3"),  # a 390 px phone fits every control
             height="100%",
         ),
         class_name="avr-header",
@@ -110,7 +112,7 @@ def loading_screen() -> rx.Component:
     return rx.center(
         rx.vstack(
             rx.spinner(size="3"),
-            rx.text(t("shell.loading"), size="2", color_scheme="gray"),
+            rx.text(t("shell.page.loading"), size="2", color_scheme="gray"),
             align="center",
             spacing="3",
         ),

@@ -11,15 +11,22 @@ from avrentals.ui import routes
 from avrentals.ui.components.date_range import date_input
 from avrentals.ui.components.listing import error_callout, loading_rows, message_box
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
 from avrentals.ui.state.audit import ALL, AuditState
 
 S = AuditState
 
 
-def picker(label: str, value: rx.Var, on_change: Any, items: rx.Component, testid: str):
+def picker(name: str, value: rx.Var, on_change: Any, items: rx.Component, testid: str):
+    """A filter picker; `name` picks its label and "any" keys (`audit.filter.<name>`,
+    `audit.filter.any_<name>`)."""
     return rx.select.root(
-        rx.select.trigger(aria_label=label, width="100%", custom_attrs={"data-testid": testid}),
-        rx.select.content(rx.select.item(f"Any {label.lower()}", value=ALL), items),
+        rx.select.trigger(
+            aria_label=t(f"audit.filter.{name}"),
+            width="100%",
+            custom_attrs={"data-testid": testid},
+        ),
+        rx.select.content(rx.select.item(t(f"audit.filter.any_{name}"), value=ALL), items),
         value=value,
         on_change=on_change,
         size="2",
@@ -30,30 +37,30 @@ def filters() -> rx.Component:
     return rx.card(
         rx.grid(
             picker(
-                "User",
+                "user",
                 S.user,
                 S.set_user,
                 rx.foreach(S.users, lambda u: rx.select.item(u["username"], value=u["id"])),
                 "audit-user",
             ),
             picker(
-                "Entity",
+                "entity",
                 S.entity,
                 S.set_entity,
                 rx.foreach(S.entity_types, lambda t: rx.select.item(t, value=t)),
                 "audit-entity",
             ),
             picker(
-                "Action",
+                "action",
                 S.action,
                 S.set_action,
                 rx.foreach(S.actions, lambda a: rx.select.item(a, value=a)),
                 "audit-action",
             ),
             rx.hstack(
-                date_input("From", S.start, S.set_start, "audit-from", size="2"),
+                date_input(t("reports.period.from"), S.start, S.set_start, "audit-from", size="2"),
                 rx.text("\u2013", color_scheme="gray"),
-                date_input("To", S.end, S.set_end, "audit-to", size="2"),
+                date_input(t("reports.period.to"), S.end, S.set_end, "audit-to", size="2"),
                 spacing="2",
                 align="center",
                 width="100%",
@@ -64,7 +71,16 @@ def filters() -> rx.Component:
         ),
         rx.flex(
             rx.text(
-                S.page_label,
+                rx.cond(
+                    S.total == 0,
+                    t("audit.count.none"),
+                    t(
+                        "audit.count.range",
+                        first=S.first_entry,
+                        last=S.last_entry,
+                        total=S.total_text,
+                    ),
+                ),
                 size="2",
                 color_scheme="gray",
                 custom_attrs={"data-testid": "audit-count"},
@@ -74,7 +90,7 @@ def filters() -> rx.Component:
                     S.has_filters,
                     rx.button(
                         rx.icon("x", size=14),
-                        "Clear filters",
+                        t("users.list.clear_filters"),
                         on_click=S.clear_filters,
                         variant="soft",
                         color_scheme="gray",
@@ -84,7 +100,7 @@ def filters() -> rx.Component:
                 ),
                 rx.button(
                     rx.icon("download", size=14),
-                    "Export CSV",
+                    t("common.action.export_csv"),
                     on_click=S.export_csv,
                     loading=S.exporting,
                     disabled=S.total == 0,
@@ -101,7 +117,7 @@ def filters() -> rx.Component:
         ),
         rx.cond(
             S.filter_error != "",
-            rx.text(S.filter_error, color_scheme="red", size="2", role="alert"),
+            rx.text(t(S.filter_error), color_scheme="red", size="2", role="alert"),
         ),
         width="100%",
     )
@@ -144,7 +160,9 @@ def entry(row: rx.Var, i: rx.Var) -> rx.Component:
                 min_width="0",
             ),
             rx.text(
-                row["at"] + " · " + row["user"],
+                row["at"],
+                " · ",
+                rx.cond(row["user"] == "", t("audit.entry.system"), row["user"]),
                 size="1",
                 color_scheme="gray",
                 white_space="nowrap",
@@ -160,9 +178,9 @@ def entry(row: rx.Var, i: rx.Var) -> rx.Component:
                 rx.table.root(
                     rx.table.header(
                         rx.table.row(
-                            rx.table.column_header_cell("Field", width="24%"),
-                            rx.table.column_header_cell("Old", width="38%"),
-                            rx.table.column_header_cell("New", width="38%"),
+                            rx.table.column_header_cell(t("audit.diff.field"), width="24%"),
+                            rx.table.column_header_cell(t("audit.diff.old"), width="38%"),
+                            rx.table.column_header_cell(t("audit.diff.new"), width="38%"),
                         )
                     ),
                     rx.table.body(rx.foreach(S.changes[i], change_row)),
@@ -173,7 +191,12 @@ def entry(row: rx.Var, i: rx.Var) -> rx.Component:
                 overflow_x="auto",
                 margin_top="8px",
             ),
-            rx.text(row["changes"], size="1", color_scheme="gray", margin_top="4px"),
+            rx.text(
+                t(row["changes"], count=row["change_count"]),
+                size="1",
+                color_scheme="gray",
+                margin_top="4px",
+            ),
         ),
         width="100%",
         custom_attrs={"data-testid": "audit-entry"},
@@ -184,15 +207,19 @@ def pager() -> rx.Component:
     return rx.hstack(
         rx.button(
             rx.icon("chevron-left", size=16),
-            "Newer",
+            t("audit.pager.newer"),
             on_click=S.prev_page,
             disabled=S.page <= 1,
             variant="soft",
             size="2",
         ),
-        rx.text("Page ", S.page, " of ", S.total_pages, size="2", color_scheme="gray"),
+        rx.text(
+            t("common.list.page_of", page=S.page, pages=S.total_pages),
+            size="2",
+            color_scheme="gray",
+        ),
         rx.button(
-            "Older",
+            t("audit.pager.older"),
             rx.icon("chevron-right", size=16),
             on_click=S.next_page,
             disabled=S.page >= S.total_pages,
@@ -214,15 +241,15 @@ def entries() -> rx.Component:
             S.has_filters,
             message_box(
                 "search-x",
-                "No matching entries",
-                "Nothing in the log matches these filters.",
-                rx.button("Clear filters", variant="soft", on_click=S.clear_filters),
+                t("audit.no_results.title"),
+                t("audit.no_results.text"),
+                rx.button(t("users.list.clear_filters"), variant="soft", on_click=S.clear_filters),
                 testid="audit-no-results",
             ),
             message_box(
                 "history",
-                "The log is empty",
-                "Every change and sign-in will be listed here.",
+                t("audit.empty.title"),
+                t("audit.empty.text"),
                 testid="audit-empty",
             ),
         ),

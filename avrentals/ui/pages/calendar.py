@@ -7,18 +7,50 @@ conflicts (a 7-column month is unreadable at 390 px)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import reflex as rx
+from reflex.vars.base import LiteralVar, VarData
 
 from avrentals.ui import routes
 from avrentals.ui.components.calendar_grid import CALENDAR_CSS, drag_attrs, drop_day
 from avrentals.ui.components.listing import error_callout, live_banner
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.calendar import ALL, WEEKDAYS, CalendarState
+from avrentals.ui.state.calendar import ALL, DAY_KEYS, CalendarState
+from avrentals.ui.state.locale import LocaleState
 
 S = CalendarState
 CAN_MOVE = AuthState.permissions.contains("events:write")
 EVENTS_PATH = routes.EVENTS
+
+
+class LanguageWatch(rx.Fragment):
+    """Renders nothing; fires its `on_mount` event when mounted and again every time the
+    tab's language changes, so a page whose labels are built on the server (dates, counts)
+    can rebuild them in the new language."""
+
+    def _get_mount_lifecycle_hook(self) -> str | None:
+        return None  # replaced by the hook below, which also depends on the language
+
+    def add_hooks(self) -> list[Any]:
+        chain = self.event_triggers.get("on_mount")
+        if chain is None:
+            return []
+        call = LiteralVar.create(chain)
+        language = LocaleState.language
+        return [
+            rx.Var(
+                f"useEffect(() => {{ {call!s}(); }}, [{language!s}]);",
+                _var_data=VarData.merge(language._get_all_var_data(), call._get_all_var_data()),
+            )
+        ]
+
+
+def language_watch(on_change: Any) -> rx.Component:
+    """Call `on_change` (an event handler) whenever the tab's language changes."""
+    return LanguageWatch.create(on_mount=on_change)
 
 
 def event_href(event_id: rx.Var) -> rx.Var:
@@ -37,9 +69,9 @@ def chip_class(chip: rx.Var, extra: str = "") -> rx.Var:
     return (
         "avr-cal-chip "
         + extra
-        + rx.cond(chip.starts, "", "avr-cal-cont ")
-        + rx.cond(chip.ends, "", "avr-cal-open ")
-        + rx.cond(chip.status == "completed", "avr-cal-completed", "")
+        + rx.cond(chip.starts, "", "avr-cal-cont ")  # i18n: not text
+        + rx.cond(chip.ends, "", "avr-cal-open ")  # i18n: not text
+        + rx.cond(chip.status == "completed", "avr-cal-completed", "")  # i18n: not text
     )
 
 
@@ -105,9 +137,9 @@ def conflict_badge(day: rx.Var) -> rx.Component:
 def day_class(day: rx.Var, base: str) -> rx.Var:
     return (
         base
-        + rx.cond(day.in_range, "", " avr-cal-out")
-        + rx.cond(day.today, " avr-cal-today", "")
-        + rx.cond(day.conflicts > 0, " avr-cal-conflict", "")
+        + rx.cond(day.in_range, "", " avr-cal-out")  # i18n: not text
+        + rx.cond(day.today, " avr-cal-today", "")  # i18n: not text
+        + rx.cond(day.conflicts > 0, " avr-cal-conflict", "")  # i18n: not text
     )
 
 
@@ -117,8 +149,8 @@ def day_cell(day: rx.Var, week_view: bool) -> rx.Component:
             day.label if week_view else day.number,
             class_name="avr-cal-num",
             type="button",
-            aria_label="Show " + day.label,
-            title="Show " + day.label,
+            aria_label=t("calendar.day.show", day=day.label),
+            title=t("calendar.day.show", day=day.label),
             on_click=S.open_day(day.iso).stop_propagation,
         ),
         rx.spacer(),
@@ -134,9 +166,7 @@ def day_cell(day: rx.Var, week_view: bool) -> rx.Component:
             rx.cond(
                 day.more > 0,
                 rx.el.button(
-                    "+",
-                    day.more,
-                    " more",
+                    t("calendar.day.more", count=day.more),
                     type="button",
                     on_click=S.open_day(day.iso).stop_propagation,
                     style={
@@ -161,14 +191,14 @@ def day_cell(day: rx.Var, week_view: bool) -> rx.Component:
         title=day.conflict_tip,
         custom_attrs={
             "data-testid": "calendar-day",
-            "data-conflict": rx.cond(day.conflicts > 0, "true", "false"),
+            "data-conflict": rx.cond(day.conflicts > 0, "true", "false"),  # i18n: not text
         },
     )
 
 
 def month_grid() -> rx.Component:
     return rx.box(
-        *[rx.box(name, class_name="avr-cal-head") for name in WEEKDAYS],
+        *[rx.box(t(f"calendar.day_short.{key}"), class_name="avr-cal-head") for key in DAY_KEYS],
         rx.foreach(S.weeks, lambda week: rx.foreach(week, lambda d: day_cell(d, False))),
         class_name="avr-cal-grid",
         custom_attrs={"data-testid": "calendar-month"},
@@ -204,7 +234,7 @@ def agenda_event(chip: rx.Var) -> rx.Component:
         rx.cond(
             CAN_MOVE,
             rx.button(
-                "Move…",
+                t("calendar.move.open"),
                 size="1",
                 variant="soft",
                 on_click=S.open_move(chip.id),
@@ -223,7 +253,7 @@ def agenda_day(day: rx.Var) -> rx.Component:
         rx.vstack(
             rx.flex(
                 rx.text(day.label, weight="bold", size="2"),
-                rx.cond(day.today, rx.badge("Today", size="1")),
+                rx.cond(day.today, rx.badge(t("calendar.nav.today"), size="1")),
                 rx.spacer(),
                 conflict_badge(day),
                 align="center",
@@ -240,11 +270,11 @@ def agenda_day(day: rx.Var) -> rx.Component:
         ),
         size="1",
         width="100%",
-        class_name=rx.cond(day.conflicts > 0, "avr-cal-conflict", ""),
+        class_name=rx.cond(day.conflicts > 0, "avr-cal-conflict", ""),  # i18n: not text
         custom_attrs={
             "data-testid": "agenda-day",
             "data-day": day.iso,
-            "data-conflict": rx.cond(day.conflicts > 0, "true", "false"),
+            "data-conflict": rx.cond(day.conflicts > 0, "true", "false"),  # i18n: not text
         },
     )
 
@@ -257,7 +287,7 @@ def agenda() -> rx.Component:
             rx.center(
                 rx.vstack(
                     rx.icon("calendar-x", size=28, color="var(--gray-9)"),
-                    rx.text("No events in this period.", size="2", color_scheme="gray"),
+                    rx.text(t("calendar.agenda.empty"), size="2", color_scheme="gray"),
                     align="center",
                 ),
                 padding="32px",
@@ -273,12 +303,19 @@ def agenda() -> rx.Component:
 # --- toolbar ----------------------------------------------------------------------------------
 
 
-def filter_select(label: str, value: rx.Var, options: rx.Var, on_change, testid: str):
+def filter_select(
+    label: rx.Var[str],
+    all_label: rx.Var[str],
+    value: rx.Var,
+    options: rx.Var,
+    on_change,
+    testid: str,
+):
     return rx.box(
         rx.select.root(
             rx.select.trigger(placeholder=label, width="100%", aria_label=label),
             rx.select.content(
-                rx.select.item(f"All {label.lower()}", value=ALL),
+                rx.select.item(all_label, value=ALL),
                 rx.foreach(options, lambda o: rx.select.item(o.name, value=o.id)),
             ),
             value=value,
@@ -296,15 +333,15 @@ def toolbar() -> rx.Component:
             rx.icon("chevron-left", size=18),
             variant="soft",
             on_click=S.step(-1),
-            aria_label="Previous",
+            aria_label=t("common.list.previous"),
             custom_attrs={"data-testid": "calendar-prev"},
         ),
-        rx.button("Today", variant="soft", on_click=S.go_today),
+        rx.button(t("calendar.nav.today"), variant="soft", on_click=S.go_today),
         rx.icon_button(
             rx.icon("chevron-right", size=18),
             variant="soft",
             on_click=S.step(1),
-            aria_label="Next",
+            aria_label=t("common.list.next"),
             custom_attrs={"data-testid": "calendar-next"},
         ),
         rx.heading(
@@ -320,22 +357,22 @@ def toolbar() -> rx.Component:
     )
     actions = rx.flex(
         rx.segmented_control.root(
-            rx.segmented_control.item("Month", value="month"),
-            rx.segmented_control.item("Week", value="week"),
+            rx.segmented_control.item(t("calendar.view.month"), value="month"),
+            rx.segmented_control.item(t("calendar.view.week"), value="week"),
             value=S.view,
             on_change=S.set_view,
             custom_attrs={"data-testid": "calendar-view"},
         ),
         rx.button(
             rx.icon("download", size=16),
-            "Export .ics",
+            t("calendar.export.ics"),
             variant="soft",
             on_click=S.export_ics,
             custom_attrs={"data-testid": "export-ics"},
         ),
         rx.button(
             rx.icon("rss", size=16),
-            "Calendar feed",
+            t("calendar.feed.title"),
             variant="soft",
             on_click=S.set_feed_open(True),
             custom_attrs={"data-testid": "open-feed"},
@@ -345,14 +382,38 @@ def toolbar() -> rx.Component:
         wrap="wrap",
     )
     filters = rx.grid(
-        filter_select("Clients", S.client_filter, S.clients, S.set_client_filter, "filter-client"),
-        filter_select("Items", S.item_filter, S.items, S.set_item_filter, "filter-item"),
         filter_select(
-            "Categories", S.category_filter, S.categories, S.set_category_filter, "filter-category"
+            t("calendar.filter.clients"),
+            t("calendar.filter.all_clients"),
+            S.client_filter,
+            S.clients,
+            S.set_client_filter,
+            "filter-client",
+        ),
+        filter_select(
+            t("calendar.filter.items"),
+            t("calendar.filter.all_items"),
+            S.item_filter,
+            S.items,
+            S.set_item_filter,
+            "filter-item",
+        ),
+        filter_select(
+            t("calendar.filter.categories"),
+            t("calendar.filter.all_categories"),
+            S.category_filter,
+            S.categories,
+            S.set_category_filter,
+            "filter-category",
         ),
         rx.cond(
             S.has_filters,
-            rx.button(rx.icon("x", size=16), "Clear", variant="ghost", on_click=S.clear_filters),
+            rx.button(
+                rx.icon("x", size=16),
+                t("common.action.clear"),
+                variant="ghost",
+                on_click=S.clear_filters,
+            ),
             rx.box(),
         ),
         grid_template_columns=rx.breakpoints(initial="1fr", sm="1fr 1fr 1fr auto"),
@@ -384,7 +445,7 @@ def notices() -> rx.Component:
                     color_scheme="red",
                     size="1",
                     on_click=S.dismiss_notice,
-                    aria_label="Dismiss",
+                    aria_label=t("calendar.notice.dismiss"),
                     margin_left="auto",
                 ),
                 color_scheme="red",
@@ -415,13 +476,7 @@ def notices() -> rx.Component:
 def day_dialog() -> rx.Component:
     conflict = lambda c: rx.text(  # noqa: E731
         rx.text.strong(c.item),
-        ": ",
-        c.booked,
-        " booked of ",
-        c.bookable,
-        " bookable (",
-        c.events,
-        ")",
+        t("calendar.day.conflict_line", booked=c.booked, bookable=c.bookable, events=c.events),
         size="2",
         color="var(--red-11)",
     )
@@ -429,7 +484,7 @@ def day_dialog() -> rx.Component:
         rx.dialog.content(
             rx.dialog.title(S.day_title),
             rx.dialog.description(
-                "Events on this day. Open one, or move it to another date.",
+                t("calendar.day.description"),
                 size="2",
                 color_scheme="gray",
                 margin_bottom="12px",
@@ -439,7 +494,7 @@ def day_dialog() -> rx.Component:
                 rx.callout.root(
                     rx.callout.icon(rx.icon("triangle-alert")),
                     rx.vstack(
-                        rx.text("Overbooked on this day", weight="bold", size="2"),
+                        rx.text(t("calendar.day.overbooked"), weight="bold", size="2"),
                         rx.foreach(S.day_conflicts, conflict),
                         spacing="1",
                     ),
@@ -451,10 +506,12 @@ def day_dialog() -> rx.Component:
             rx.cond(
                 S.day_chips.length() > 0,
                 rx.vstack(rx.foreach(S.day_chips, agenda_event), spacing="3", width="100%"),
-                rx.text("No events on this day.", size="2", color_scheme="gray"),
+                rx.text(t("calendar.day.empty"), size="2", color_scheme="gray"),
             ),
             rx.flex(
-                rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
+                rx.dialog.close(
+                    rx.button(t("common.action.close"), variant="soft", color_scheme="gray")
+                ),
                 justify="end",
                 margin_top="16px",
             ),
@@ -469,16 +526,17 @@ def day_dialog() -> rx.Component:
 def move_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Move event"),
+            rx.dialog.title(t("calendar.move.title")),
             rx.dialog.description(
-                "Pick the new start date of ",
+                t("calendar.move.description_before"),
                 rx.text.strong(S.move_name),
-                ". Its length and prep/return days stay the same; the equipment is checked "
-                "for the new dates.",
+                t("calendar.move.description_after"),
                 size="2",
                 margin_bottom="12px",
             ),
-            rx.el.label("New start date", html_for="move-date", style={"font_size": "14px"}),
+            rx.el.label(
+                t("calendar.move.new_start"), html_for="move-date", style={"font_size": "14px"}
+            ),
             rx.input(
                 id="move-date",
                 type="date",
@@ -497,9 +555,11 @@ def move_dialog() -> rx.Component:
                 ),
             ),
             rx.flex(
-                rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.dialog.close(
+                    rx.button(t("common.action.cancel"), variant="soft", color_scheme="gray")
+                ),
                 rx.button(
-                    "Move",
+                    t("calendar.move.confirm"),
                     on_click=S.confirm_move,
                     loading=S.moving,
                     disabled=S.moving,
@@ -522,13 +582,13 @@ def feed_dialog() -> rx.Component:
             value=S.feed_url,
             read_only=True,
             flex="1",
-            aria_label="Feed URL",
+            aria_label=t("calendar.feed.url"),
             custom_attrs={"data-testid": "feed-url"},
         ),
         rx.button(
             rx.icon("copy", size=16),
-            "Copy",
-            on_click=[rx.set_clipboard(S.feed_url), rx.toast.success("Feed URL copied.")],
+            t("calendar.feed.copy"),
+            on_click=[rx.set_clipboard(S.feed_url), rx.toast.success(t("calendar.feed.copied"))],
             custom_attrs={"data-testid": "copy-feed"},
         ),
         gap="2",
@@ -537,11 +597,7 @@ def feed_dialog() -> rx.Component:
     status = rx.cond(
         S.feed_url != "",
         rx.vstack(
-            rx.text(
-                "Add this URL to Google Calendar, Outlook or Apple Calendar (subscribe by URL). "
-                "Keep it private: anyone with it can read your events. It is shown only now.",
-                size="2",
-            ),
+            rx.text(t("calendar.feed.new_url"), size="2"),
             url_box,
             spacing="2",
             width="100%",
@@ -549,15 +605,13 @@ def feed_dialog() -> rx.Component:
         rx.cond(
             S.feed_active,
             rx.callout(
-                "Your feed URL is active. For your security it is shown only when it is "
-                "created; regenerate it to see a new one (the old URL then stops working).",
+                t("calendar.feed.active"),
                 icon="rss",
                 size="1",
                 custom_attrs={"data-testid": "feed-active"},
             ),
             rx.text(
-                "You have no calendar feed yet. Create one to see your events in your own "
-                "calendar app; it updates by itself.",
+                t("calendar.feed.none"),
                 size="2",
                 custom_attrs={"data-testid": "feed-none"},
             ),
@@ -568,16 +622,16 @@ def feed_dialog() -> rx.Component:
         rx.callout.root(
             rx.callout.icon(rx.icon("triangle-alert")),
             rx.vstack(
-                rx.text(
-                    "Revoke the feed? Calendar apps subscribed to it stop receiving events.",
-                    size="2",
-                ),
+                rx.text(t("calendar.feed.revoke_question"), size="2"),
                 rx.flex(
                     rx.button(
-                        "Keep it", variant="soft", color_scheme="gray", on_click=S.ask_revoke(False)
+                        t("calendar.feed.keep"),
+                        variant="soft",
+                        color_scheme="gray",
+                        on_click=S.ask_revoke(False),
                     ),
                     rx.button(
-                        "Revoke feed",
+                        t("calendar.feed.revoke_confirm"),
                         color_scheme="red",
                         on_click=S.revoke_feed,
                         custom_attrs={"data-testid": "confirm-revoke"},
@@ -592,9 +646,9 @@ def feed_dialog() -> rx.Component:
     )
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Calendar feed"),
+            rx.dialog.title(t("calendar.feed.title")),
             rx.dialog.description(
-                "A private link that shows your events in other calendar apps.",
+                t("calendar.feed.description"),
                 size="2",
                 color_scheme="gray",
                 margin_bottom="12px",
@@ -605,7 +659,7 @@ def feed_dialog() -> rx.Component:
                 rx.cond(
                     S.feed_active & ~S.revoke_confirm,
                     rx.button(
-                        "Revoke",
+                        t("calendar.feed.revoke"),
                         variant="soft",
                         color_scheme="red",
                         on_click=S.ask_revoke(True),
@@ -613,9 +667,13 @@ def feed_dialog() -> rx.Component:
                     ),
                 ),
                 rx.spacer(),
-                rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
+                rx.dialog.close(
+                    rx.button(t("common.action.close"), variant="soft", color_scheme="gray")
+                ),
                 rx.button(
-                    rx.cond(S.feed_active, "Regenerate URL", "Create feed URL"),
+                    rx.cond(
+                        S.feed_active, t("calendar.feed.regenerate"), t("calendar.feed.create")
+                    ),
                     on_click=S.issue_feed,
                     loading=S.feed_busy,
                     custom_attrs={"data-testid": "issue-feed"},
@@ -636,7 +694,7 @@ def calendar_page() -> rx.Component:
     hint = rx.cond(
         CAN_MOVE,
         rx.text(
-            "Drag an event to another day to move it, or open a day and use Move….",
+            t("calendar.grid.hint"),
             size="1",
             color_scheme="gray",
         ),
@@ -657,6 +715,7 @@ def calendar_page() -> rx.Component:
             day_dialog(),
             move_dialog(),
             feed_dialog(),
+            language_watch(S.relabel),
             spacing="4",
             width="100%",
         ),

@@ -28,6 +28,7 @@ from avrentals.ui.components.listing import (
     search_box,
 )
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
 from avrentals.ui.pages.catalogue_dialogs import fee_form_dialog, service_form_dialog, toggle_dialog
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.catalogue import (
@@ -47,7 +48,11 @@ CAN_WRITE_FEES = AuthState.permissions.contains("fees:write")
 
 
 def _select(
-    value: rx.Var, on_change: Any, items: list[rx.Component], label: str, testid: str
+    value: rx.Var,
+    on_change: Any,
+    items: list[rx.Component],
+    label: str | rx.Var[str],
+    testid: str,
 ) -> rx.Component:
     return rx.box(
         rx.select.root(
@@ -62,37 +67,37 @@ def _select(
     )
 
 
-def toolbar(state: Any, kind: str, placeholder: str, sorts: dict) -> rx.Component:
+def toolbar(state: Any, kind: str, placeholder: str | rx.Var[str], sorts: dict) -> rx.Component:
     search = search_box(
         value=state.search,
         key=state.filters_key,
         on_change=state.set_search.debounce(300),
         placeholder=placeholder,
-        label=f"Search {kind}s",
+        label=t(f"catalogue.{kind}.search_label"),
         testid=f"{kind}-search",
     )
     status = _select(
         state.status,
         state.set_status,
-        [rx.select.item(label, value=key) for key, label in STATUS_OPTIONS.items()],
-        "Show",
+        [rx.select.item(t(label), value=key) for key, label in STATUS_OPTIONS.items()],
+        t("catalogue.filter.show"),
         f"{kind}-filter-status",
     )
     category = _select(
         state.category,
         state.set_category,
         [
-            rx.select.item("All categories", value=ALL_CATEGORIES),
+            rx.select.item(t("catalogue.filter.all_categories"), value=ALL_CATEGORIES),
             rx.foreach(state.categories, lambda c: rx.select.item(c, value=c)),
         ],
-        "Category",
+        t("common.field.category"),
         f"{kind}-filter-category",
     )
     sort = _select(
         state.sort,
         state.set_sort,
-        [rx.select.item(label, value=key) for key, (_s, _d, label) in sorts.items()],
-        "Sort",
+        [rx.select.item(t(label), value=key) for key, (_s, _d, label) in sorts.items()],
+        t("catalogue.list.sort"),
         f"{kind}-sort",
     )
     return rx.grid(
@@ -111,7 +116,7 @@ def inactive_badge(row: rx.Var) -> rx.Component:
     return rx.cond(
         row["active"] == "false",
         rx.badge(
-            "Inactive",
+            t("common.state.inactive"),
             color_scheme="gray",
             variant="soft",
             radius="full",
@@ -124,7 +129,7 @@ def required_badge(row: rx.Var) -> rx.Component:
     return rx.cond(
         row["required"] == "true",
         rx.badge(
-            "Required",
+            t("catalogue.fee.required"),
             color_scheme="amber",
             variant="soft",
             radius="full",
@@ -141,22 +146,26 @@ def row_actions(row: rx.Var, kind: str, can_write: rx.Var, form: Any) -> rx.Comp
         icon_action(
             "archive",
             T.ask_toggle(kind, row["id"]),
-            "Deactivate " + row["name"],
+            t("catalogue.row.deactivate_named", name=row["name"]),
             f"deactivate-{kind}",
             color="red",
-            title="Deactivate",
+            title=t("common.action.deactivate"),
         ),
         icon_action(
             "archive-restore",
             T.ask_toggle(kind, row["id"]),
-            "Reactivate " + row["name"],
+            t("catalogue.row.reactivate_named", name=row["name"]),
             f"activate-{kind}",
             color="green",
-            title="Reactivate",
+            title=t("catalogue.row.reactivate"),
         ),
     )
     edit = icon_action(
-        "pencil", form.open_edit(row["id"]), "Edit " + row["name"], f"edit-{kind}", title="Edit"
+        "pencil",
+        form.open_edit(row["id"]),
+        t("catalogue.row.edit_named", name=row["name"]),
+        f"edit-{kind}",
+        title=t("common.action.edit"),
     )
     return rx.cond(can_write, rx.hstack(edit, toggle, spacing="3", justify="end"))
 
@@ -219,17 +228,17 @@ def services_panel() -> rx.Component:
         ServiceFormState,
         CAN_WRITE_SERVICES,
         icon="briefcase",
-        empty_text="Crew, transport and programming you charge for appear here, ready for quotes.",
+        empty_text=t("catalogue.service.empty_text"),
         columns=[
-            header_cell("Service"),
-            header_cell("Category"),
-            header_cell("Price", numeric=True),
-            header_cell("Unit"),
+            header_cell(t("catalogue.service.column")),
+            header_cell(t("common.field.category")),
+            header_cell(t("catalogue.field.price"), numeric=True),
+            header_cell(t("catalogue.field.unit")),
         ],
         row=service_row,
         card=service_card,
         sorts=SERVICE_SORTS,
-        note="On a quote a service line costs quantity times price, per day of the quote.",
+        note=t("catalogue.service.note"),
     )
 
 
@@ -267,18 +276,17 @@ def fees_panel() -> rx.Component:
         FeeFormState,
         CAN_WRITE_FEES,
         icon="receipt",
-        empty_text="Delivery, insurance and surcharges you add to quotes appear here.",
+        empty_text=t("catalogue.fee.empty_text"),
         columns=[
-            header_cell("Fee"),
-            header_cell("Category"),
-            header_cell("Type"),
-            header_cell("Amount", numeric=True),
+            header_cell(t("catalogue.fee.column")),
+            header_cell(t("common.field.category")),
+            header_cell(t("catalogue.field.type")),
+            header_cell(t("catalogue.field.amount"), numeric=True),
         ],
         row=fee_row,
         card=fee_card,
         sorts=FEE_SORTS,
-        note="Required fees are added to every new quote; percentages apply to the discounted "
-        "sub-total.",
+        note=t("catalogue.fee.note"),
     )
 
 
@@ -322,22 +330,24 @@ def _kind_panel(
     can_write: rx.Var,
     *,
     icon: str,
-    empty_text: str,
+    empty_text: str | rx.Var[str],
     columns: list[rx.Component],
     row: Callable[[rx.Var], rx.Component],
     card: Callable[[rx.Var], rx.Component],
     sorts: dict,
-    note: str,
+    note: str | rx.Var[str],
 ) -> rx.Component:
     """One tab: New button, toolbar, the list (table and cards) with its loading, empty and
     no-results states; test ids and texts named after `kind` ("service", "fee")."""
     S = state
-    new = new_button(can_write, f"New {kind}", form.open_create, f"new-{kind}")
-    empty = message_box(icon, f"No {kind}s yet", empty_text, new, testid=f"{kind}-empty")
+    new = new_button(can_write, t(f"catalogue.{kind}.new"), form.open_create, f"new-{kind}")
+    empty = message_box(
+        icon, t(f"catalogue.{kind}.empty_title"), empty_text, new, testid=f"{kind}-empty"
+    )
     no_results = no_results_box(
-        f"No {kind}s match",
-        f"Try another search, or show inactive {kind}s too.",
-        "Clear filters",
+        t(f"catalogue.{kind}.no_results_title"),
+        t(f"catalogue.{kind}.no_results_text"),
+        t("catalogue.list.clear_filters"),
         S.clear_filters,
         f"{kind}-no-results",
     )
@@ -345,7 +355,7 @@ def _kind_panel(
     return _panel(
         S,
         new,
-        toolbar(S, kind, "Search name, description or category", sorts),
+        toolbar(S, kind, t("catalogue.list.search_placeholder"), sorts),
         list_states(
             S,
             loading_testid=f"{kind}-loading",
@@ -361,7 +371,7 @@ def _kind_panel(
 
 
 def _panel(
-    state: Any, new: rx.Component, bar: rx.Component, body: rx.Component, note: str
+    state: Any, new: rx.Component, bar: rx.Component, body: rx.Component, note: str | rx.Var[str]
 ) -> rx.Component:
     return rx.vstack(
         rx.flex(
@@ -397,9 +407,15 @@ def catalogue_page() -> rx.Component:
             rx.tabs.root(
                 rx.tabs.list(
                     rx.tabs.trigger(
-                        "Services", value="services", custom_attrs={"data-testid": "tab-services"}
+                        t("catalogue.tab.services"),
+                        value="services",
+                        custom_attrs={"data-testid": "tab-services"},
                     ),
-                    rx.tabs.trigger("Fees", value="fees", custom_attrs={"data-testid": "tab-fees"}),
+                    rx.tabs.trigger(
+                        t("catalogue.tab.fees"),
+                        value="fees",
+                        custom_attrs={"data-testid": "tab-fees"},
+                    ),
                 ),
                 rx.tabs.content(services_panel(), value="services"),
                 rx.tabs.content(fees_panel(), value="fees"),

@@ -9,7 +9,8 @@ import reflex as rx
 
 from avrentals.ui.components.dialogs import form_dialog
 from avrentals.ui.components.forms import form_field, text_input
-from avrentals.ui.state.catalogue import FEE_TYPE_LABELS, UNIT_LABELS, CatalogueToggleState
+from avrentals.ui.i18n import t
+from avrentals.ui.state.catalogue import FEE_TYPE_KEYS, UNIT_KEYS, CatalogueToggleState
 from avrentals.ui.state.catalogue_form import REQUIRED, FeeFormState, ServiceFormState
 
 T = CatalogueToggleState
@@ -21,7 +22,7 @@ GRID = {
 
 
 def _text(
-    state: Any, prefix: str, field: str, label: str, max_len: int, **props: Any
+    state: Any, prefix: str, field: str, label: str | rx.Var[str], max_len: int, **props: Any
 ) -> rx.Component:
     full = props.pop("full", False)
     # type "text": no browser validation, the service's message is the one shown
@@ -31,23 +32,32 @@ def _text(
     )
 
 
-def _money(state: Any, prefix: str, field: str, label: str, hint: Any = "") -> rx.Component:
+def _money(
+    state: Any, prefix: str, field: str, label: str | rx.Var[str], hint: Any = ""
+) -> rx.Component:
     control = text_input(
-        state, prefix, field, 16, input_mode="decimal", placeholder="0.00", size="2"
+        state,
+        prefix,
+        field,
+        16,
+        input_mode="decimal",
+        placeholder="0.00",
+        size="2",
     )
     return form_field(prefix, field, label, control, state.errors[field], required=True, hint=hint)
 
 
 def _choice(
-    state: Any, prefix: str, field: str, label: str, options: dict[str, str]
+    state: Any, prefix: str, field: str, label: str | rx.Var[str], options: dict[str, str]
 ) -> rx.Component:
+    """A controlled select; `options` maps each value to the catalogue key of its label."""
     control = rx.select.root(
         rx.select.trigger(
             width="100%",
             id=f"{prefix}-{field}",
             custom_attrs={"data-testid": f"{prefix}-{field}"},
         ),
-        rx.select.content(*[rx.select.item(text, value=key) for key, text in options.items()]),
+        rx.select.content(*[rx.select.item(t(text), value=key) for key, text in options.items()]),
         value=state.values[field],
         on_change=lambda value: state.set_choice(field, value),
         size="2",
@@ -66,7 +76,12 @@ def _description(state: Any, prefix: str) -> rx.Component:
         custom_attrs={"data-testid": f"{prefix}-description"},
     )
     return form_field(
-        prefix, "description", "Description", control, state.errors["description"], full=True
+        prefix,
+        "description",
+        t("common.field.description"),
+        control,
+        state.errors["description"],
+        full=True,
     )
 
 
@@ -75,14 +90,21 @@ def service_form_dialog() -> rx.Component:
     return form_dialog(
         S,
         noun="service",
-        title_edit="Edit service",
-        title_new="New service",
-        hint_new="A service is charged per unit (day, hour, km …) on a quote.",
+        title_edit=t("catalogue.service.edit_title"),
+        title_new=t("catalogue.service.new"),
+        hint_new=t("catalogue.service.hint_new"),
         body=rx.grid(
-            _text(S, "service", "name", "Name", 100, auto_focus=True, full=True),
-            _money(S, "service", "unit_price", "Price (€)"),
-            _choice(S, "service", "unit", "Charged", UNIT_LABELS),
-            _text(S, "service", "category", "Category", 50, placeholder="Crew, Transport …"),
+            _text(S, "service", "name", t("common.field.name"), 100, auto_focus=True, full=True),
+            _money(S, "service", "unit_price", t("catalogue.service.price_label")),
+            _choice(S, "service", "unit", t("catalogue.service.charged"), UNIT_KEYS),
+            _text(
+                S,
+                "service",
+                "category",
+                t("common.field.category"),
+                50,
+                placeholder=t("catalogue.service.category_placeholder"),
+            ),
             _description(S, "service"),
             **GRID,
         ),
@@ -101,7 +123,7 @@ def _required_box() -> rx.Component:
                 on_change=S.set_required,
                 custom_attrs={"data-testid": "fee-is_required"},
             ),
-            "Add to every new quote",
+            t("catalogue.fee.add_to_every_quote"),
             spacing="2",
             align="center",
         ),
@@ -117,20 +139,27 @@ def fee_form_dialog() -> rx.Component:
     S = FeeFormState
     hint = rx.cond(
         S.values["fee_type"] == "percentage",
-        "Percent of the discounted sub-total, 0 to 100.",
-        "Euros added to the quote.",
+        t("catalogue.fee.hint_percentage"),
+        t("catalogue.fee.hint_fixed"),
     )
     return form_dialog(
         S,
         noun="fee",
-        title_edit="Edit fee",
-        title_new="New fee",
-        hint_new="A fixed amount or a percentage of the discounted sub-total.",
+        title_edit=t("catalogue.fee.edit_title"),
+        title_new=t("catalogue.fee.new"),
+        hint_new=t("catalogue.fee.hint_new"),
         body=rx.grid(
-            _text(S, "fee", "name", "Name", 100, auto_focus=True, full=True),
-            _choice(S, "fee", "fee_type", "Type", FEE_TYPE_LABELS),
-            _money(S, "fee", "amount", "Amount", hint),
-            _text(S, "fee", "category", "Category", 50, placeholder="Insurance, Logistics …"),
+            _text(S, "fee", "name", t("common.field.name"), 100, auto_focus=True, full=True),
+            _choice(S, "fee", "fee_type", t("catalogue.field.type"), FEE_TYPE_KEYS),
+            _money(S, "fee", "amount", t("catalogue.field.amount"), hint),
+            _text(
+                S,
+                "fee",
+                "category",
+                t("common.field.category"),
+                50,
+                placeholder=t("catalogue.fee.category_placeholder"),
+            ),
             _required_box(),
             _description(S, "fee"),
             **GRID,
@@ -145,21 +174,21 @@ def toggle_dialog() -> rx.Component:
     """Deactivate / reactivate confirmation naming the row and what it means for quotes."""
     deactivate_text = rx.cond(
         T.toggle_required,
-        " will no longer be offered or added to new quotes. Quotes that already have it "
-        "keep it. You can reactivate it later.",
-        " will no longer be offered on new quotes. Quotes that already have it keep it. "
-        "You can reactivate it later.",
+        t("catalogue.toggle.deactivate_required"),
+        t("catalogue.toggle.deactivate"),
     )
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
             rx.alert_dialog.title(
-                rx.cond(T.toggle_activate, "Reactivate ", "Deactivate "), T.toggle_kind, "?"
+                rx.cond(
+                    T.toggle_activate,
+                    t("catalogue.toggle.reactivate_title_" + T.toggle_kind),
+                    t("catalogue.toggle.deactivate_title_" + T.toggle_kind),
+                )
             ),
             rx.alert_dialog.description(
                 rx.text.strong(T.toggle_name),
-                rx.cond(
-                    T.toggle_activate, " will be offered on new quotes again.", deactivate_text
-                ),
+                rx.cond(T.toggle_activate, t("catalogue.toggle.reactivate"), deactivate_text),
                 size="2",
             ),
             rx.cond(
@@ -174,13 +203,19 @@ def toggle_dialog() -> rx.Component:
                 ),
             ),
             rx.flex(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.cancel(
+                    rx.button(t("common.action.cancel"), variant="soft", color_scheme="gray")
+                ),
                 rx.button(
-                    rx.cond(T.toggle_activate, "Reactivate", "Deactivate"),
+                    rx.cond(
+                        T.toggle_activate,
+                        t("catalogue.row.reactivate"),
+                        t("common.action.deactivate"),
+                    ),
                     on_click=T.confirm_toggle,
                     loading=T.toggling,
                     disabled=T.toggling,
-                    color_scheme=rx.cond(T.toggle_activate, "green", "red"),
+                    color_scheme=rx.cond(T.toggle_activate, "green", "red"),  # i18n: not text
                     custom_attrs={"data-testid": "confirm-toggle"},
                 ),
                 justify="end",

@@ -10,6 +10,7 @@ from avrentals.ui.components.dialogs import delete_dialog as shared_delete_dialo
 from avrentals.ui.components.forms import conflict_resolution, field_error
 from avrentals.ui.components.listing import error_callout, live_banner, message_box
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.categories import CATEGORIES_PATH, ICONS, CategoriesState
 
@@ -25,7 +26,7 @@ def category_icon(name: rx.Var, size: int = 18) -> rx.Component:
     )
 
 
-def _icon_button(icon: str, label: str, on_click, testid: str, color: str = "gray"):
+def _icon_button(icon: str, label: str | rx.Var[str], on_click, testid: str, color: str = "gray"):
     return rx.icon_button(
         rx.icon(icon, size=14),
         on_click=on_click,
@@ -38,13 +39,22 @@ def _icon_button(icon: str, label: str, on_click, testid: str, color: str = "gra
     )
 
 
+def item_count(items: rx.Var) -> rx.Var:
+    """ "1 item" / "n items" in the tab's language (`items` is the count as a string)."""
+    return rx.cond(
+        items == "1",
+        t("categories.list.items_one", count=items),
+        t("categories.list.items_other", count=items),
+    )
+
+
 def _actions(kind: str, row: rx.Var) -> rx.Component:
     return rx.hstack(
         rx.cond(
             CAN_WRITE,
             _icon_button(
                 "pencil",
-                "Rename " + row["name"],
+                t("categories.action.rename", name=row["name"]),
                 S.open_editor(kind, row["id"], ""),
                 f"rename-{kind}",
             ),
@@ -53,7 +63,7 @@ def _actions(kind: str, row: rx.Var) -> rx.Component:
             CAN_DELETE,
             _icon_button(
                 "trash-2",
-                "Delete " + row["name"],
+                t("categories.action.delete", name=row["name"]),
                 S.ask_delete(kind, row["id"]),
                 f"delete-{kind}",
                 "red",
@@ -66,7 +76,7 @@ def _actions(kind: str, row: rx.Var) -> rx.Component:
 def subcategory_row(sub: rx.Var) -> rx.Component:
     return rx.flex(
         rx.text(sub["name"], size="2", custom_attrs={"data-field": "name"}),
-        rx.text(sub["count"], size="1", color_scheme="gray"),
+        rx.text(item_count(sub["items"]), size="1", color_scheme="gray"),
         rx.spacer(),
         _actions("subcategory", sub),
         align="center",
@@ -84,13 +94,15 @@ def category_card(cat: rx.Var) -> rx.Component:
             rx.flex(
                 rx.box(category_icon(cat["icon"]), color="var(--accent-11)", flex_shrink="0"),
                 rx.text(cat["name"], weight="bold", size="3", custom_attrs={"data-field": "name"}),
-                rx.badge(cat["count"], variant="soft", color_scheme="gray", radius="full"),
+                rx.badge(
+                    item_count(cat["items"]), variant="soft", color_scheme="gray", radius="full"
+                ),
                 rx.spacer(),
                 rx.cond(
                     CAN_WRITE,
                     rx.button(
                         rx.icon("plus", size=14),
-                        "Subcategory",
+                        t("categories.action.subcategory"),
                         on_click=S.open_editor("subcategory", "", cat["id"]),
                         variant="ghost",
                         size="1",
@@ -123,15 +135,15 @@ def icon_picker() -> rx.Component:
             on_click=S.pick_icon(icon),
             type="button",
             size="2",
-            variant=rx.cond(S.editor_icon == icon, "solid", "soft"),
-            color_scheme=rx.cond(S.editor_icon == icon, "indigo", "gray"),
+            variant=rx.cond(S.editor_icon == icon, "solid", "soft"),  # i18n: not text
+            color_scheme=rx.cond(S.editor_icon == icon, "indigo", "gray"),  # i18n: not text
             aria_label=icon.replace("_", " "),
             title=icon.replace("_", " "),
             custom_attrs={"data-testid": f"icon-{icon}"},
         )
 
     return rx.vstack(
-        rx.text("Icon", size="2", weight="medium"),
+        rx.text(t("categories.field.icon"), size="2", weight="medium"),
         rx.flex(*[choice(icon) for icon in ICONS], wrap="wrap", gap="1"),
         field_error(S.icon_error, "error-icon"),
         spacing="1",
@@ -143,15 +155,29 @@ def editor_dialog() -> rx.Component:
     is_category = S.editor_kind == "category"
     title = rx.cond(
         S.editor_id == "",
-        rx.cond(is_category, "New category", "New subcategory of " + S.editor_parent_name),
-        rx.cond(is_category, "Rename category", "Rename subcategory"),
+        rx.cond(
+            is_category,
+            t("categories.editor.new_category"),
+            t("categories.editor.new_subcategory", parent=S.editor_parent_name),
+        ),
+        rx.cond(
+            is_category,
+            t("categories.editor.rename_category"),
+            t("categories.editor.rename_subcategory"),
+        ),
     )
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(title),
             rx.form(
                 rx.vstack(
-                    rx.text("Name", as_="label", size="2", weight="medium", html_for="cat-name"),
+                    rx.text(
+                        t("common.field.name"),
+                        as_="label",
+                        size="2",
+                        weight="medium",
+                        html_for="cat-name",
+                    ),
                     rx.input(
                         id="cat-name",
                         name="name",
@@ -176,10 +202,15 @@ def editor_dialog() -> rx.Component:
                     ),
                     rx.flex(
                         rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                            rx.button(
+                                t("common.action.cancel"),
+                                variant="soft",
+                                color_scheme="gray",
+                                type="button",
+                            )
                         ),
                         rx.button(
-                            "Save",
+                            t("common.action.save"),
                             type="submit",
                             loading=S.saving,
                             disabled=S.saving | (S.conflict != ""),
@@ -207,9 +238,13 @@ def editor_dialog() -> rx.Component:
 def delete_dialog() -> rx.Component:
     return shared_delete_dialog(
         S,
-        rx.cond(S.delete_kind == "category", "Delete category?", "Delete subcategory?"),
+        rx.cond(
+            S.delete_kind == "category",
+            t("categories.delete.title_category"),
+            t("categories.delete.title_subcategory"),
+        ),
         rx.text.strong(S.delete_name),
-        " will be deleted permanently. This can't be undone.",
+        t("categories.delete.body_after_name"),
     )
 
 
@@ -228,7 +263,7 @@ def categories_page() -> rx.Component:
                     CAN_WRITE,
                     rx.button(
                         rx.icon("plus", size=16),
-                        "New category",
+                        t("categories.editor.new_category"),
                         on_click=S.open_editor("category", "", ""),
                         custom_attrs={"data-testid": "new-category"},
                     ),
@@ -246,8 +281,8 @@ def categories_page() -> rx.Component:
                     S.categories.length() == 0,
                     message_box(
                         "folder-tree",
-                        "No categories yet",
-                        "Create a category to file equipment under it.",
+                        t("categories.list.empty_title"),
+                        t("categories.list.empty_text"),
                         testid="categories-empty",
                     ),
                     rx.vstack(rx.foreach(S.categories, category_card), spacing="2", width="100%"),

@@ -14,6 +14,7 @@ from avrentals.ui.components.detail import (
     section,
     stat,
 )
+from avrentals.ui.i18n import t
 from avrentals.ui.pages.client_dialogs import client_form_dialog, delete_dialog
 from avrentals.ui.pages.clients import CAN_DELETE, CAN_WRITE
 from avrentals.ui.state.client_delete import ClientDeleteState
@@ -27,9 +28,11 @@ D = ClientDetailState
 def quote_status_badge(status: rx.Var) -> rx.Component:
     """Draft gray, Sent blue, Accepted green, Declined red, Archived muted."""
 
-    def badge(color: str, variant: str = "soft", **props) -> rx.Component:
+    def badge(
+        color: str, variant: str = "soft", label: rx.Var | None = None, **props
+    ) -> rx.Component:
         return rx.badge(
-            status,
+            status if label is None else label,
             color_scheme=color,
             variant=variant,
             radius="full",
@@ -39,18 +42,21 @@ def quote_status_badge(status: rx.Var) -> rx.Component:
 
     return rx.match(
         status,
-        ("Draft", badge("gray")),
-        ("Sent", badge("blue")),
-        ("Accepted", badge("green")),
-        ("Declined", badge("red")),
-        ("Archived", badge("gray", "outline", opacity="0.65")),
+        ("Draft", badge("gray", label=t("clients.quote_status.draft"))),
+        ("Sent", badge("blue", label=t("clients.quote_status.sent"))),
+        ("Accepted", badge("green", label=t("clients.quote_status.accepted"))),
+        ("Declined", badge("red", label=t("clients.quote_status.declined"))),
+        (
+            "Archived",
+            badge("gray", "outline", label=t("clients.quote_status.archived"), opacity="0.65"),
+        ),
         badge("gray"),
     )
 
 
 def event_status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
     def badge(color: str) -> rx.Component:
-        return rx.badge(label, color_scheme=color, variant="soft", radius="full")
+        return rx.badge(t(label), color_scheme=color, variant="soft", radius="full")
 
     return rx.match(
         status,
@@ -61,25 +67,35 @@ def event_status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
 
 
 def back_link() -> rx.Component:
-    return shared_back_link("All clients", CLIENTS_PATH)
+    return shared_back_link(t("clients.detail.back"), CLIENTS_PATH)
 
 
-def _contact_line(icon: str, label: str, value: rx.Var, href: rx.Var | None = None):
+def _contact_line(icon: str, name: str, label: rx.Var, value: rx.Var, href: rx.Var | None = None):
+    """One contact fact; `name` (English, stable) marks it for tests as `data-contact`."""
     shown = rx.link(value, href=href) if href is not None else rx.text(value)
-    return rx.cond(value != "", icon_fact(icon, label, shown, {"data-contact": label}))
+    return rx.cond(value != "", icon_fact(icon, label, shown, {"data-contact": name}))
 
 
 def contact_block() -> rx.Component:
     c = D.client
     return rx.card(
         rx.vstack(
-            rx.heading("Contact", size="3", as_="h3"),
-            _contact_line("user", "Contact person", c["contact_person"]),
-            _contact_line("mail", "Email", c["email"], "mailto:" + c["email"]),
-            _contact_line("phone", "Phone", c["phone"], "tel:" + c["phone"]),
-            _contact_line("map-pin", "Address", c["address"]),
-            _contact_line("receipt", "Tax id", c["tax_id"]),
-            _contact_line("sticky-note", "Notes", c["notes"]),
+            rx.heading(t("clients.detail.contact"), size="3", as_="h3"),
+            _contact_line(
+                "user",
+                "Contact person",
+                t("clients.field.contact_person"),
+                c["contact_person"],
+            ),
+            _contact_line(
+                "mail", "Email", t("clients.field.email"), c["email"], "mailto:" + c["email"]
+            ),
+            _contact_line(
+                "phone", "Phone", t("common.field.phone"), c["phone"], "tel:" + c["phone"]
+            ),
+            _contact_line("map-pin", "Address", t("common.field.address"), c["address"]),
+            _contact_line("receipt", "Tax id", t("clients.field.tax_id"), c["tax_id"]),
+            _contact_line("sticky-note", "Notes", t("common.field.notes"), c["notes"]),
             spacing="3",
             width="100%",
         ),
@@ -91,11 +107,16 @@ def contact_block() -> rx.Component:
 def stats() -> rx.Component:
     return rx.grid(
         rx.box(
-            stat("Client value", D.value, "client-value", "Sum of accepted quotes"),
+            stat(
+                t("clients.field.value"),
+                D.value,
+                "client-value",
+                t("clients.detail.value_hint"),
+            ),
             grid_column="1 / -1",
         ),
-        stat("Events", D.event_count.to_string(), "event-count"),
-        stat("Quotes", D.quote_count.to_string(), "quote-count"),
+        stat(t("clients.field.events"), D.event_count.to_string(), "event-count"),
+        stat(t("clients.field.quotes"), D.quote_count.to_string(), "quote-count"),
         grid_template_columns="1fr 1fr",
         gap="12px",
         width="100%",
@@ -175,19 +196,19 @@ def found() -> rx.Component:
             rx.vstack(contact_block(), stats(), spacing="3", width="100%"),
             rx.vstack(
                 section(
-                    "Events",
+                    t("clients.field.events"),
                     D.event_count,
                     D.events,
                     event_row,
-                    "No events for this client yet.",
+                    t("clients.detail.no_events"),
                     "client-events",
                 ),
                 section(
-                    "Quotes",
+                    t("clients.field.quotes"),
                     D.quote_count,
                     D.quotes,
                     quote_row,
-                    "No quotes for this client yet.",
+                    t("clients.detail.no_quotes"),
                     "client-quotes",
                 ),
                 spacing="3",
@@ -206,9 +227,9 @@ def found() -> rx.Component:
 def not_found() -> rx.Component:
     return not_found_box(
         "user-x",
-        "Client not found",
-        "There is no client at this address. It may have been deleted.",
-        "Back to clients",
+        t("clients.detail.not_found_title"),
+        t("clients.detail.not_found_text"),
+        t("clients.detail.not_found_back"),
         CLIENTS_PATH,
         "client-not-found",
     )

@@ -8,19 +8,20 @@ import reflex as rx
 from avrentals.ui.components.dialogs import delete_dialog as shared_delete_dialog
 from avrentals.ui.components.dialogs import form_dialog
 from avrentals.ui.components.forms import form_field
+from avrentals.ui.i18n import t
 from avrentals.ui.state.client_delete import ClientDeleteState
 from avrentals.ui.state.client_form import ClientFormState
 
 S = ClientFormState
 X = ClientDeleteState
-# (field, label, max length in the input, full row)
+# (field, label key, max length in the input, full row)
 FORM_FIELDS = (
-    ("name", "Name", 100, True),
-    ("contact_person", "Contact person", 100, False),
-    ("email", "Email", 254, False),
-    ("phone", "Phone", 30, False),
-    ("tax_id", "Tax id", 20, False),
-    ("address", "Address", 200, True),
+    ("name", "common.field.name", 100, True),
+    ("contact_person", "clients.field.contact_person", 100, False),
+    ("email", "clients.field.email", 254, False),
+    ("phone", "common.field.phone", 30, False),
+    ("tax_id", "clients.field.tax_id", 20, False),
+    ("address", "common.field.address", 200, True),
 )
 
 
@@ -39,7 +40,7 @@ def _input(field: str, label: str, max_len: int, full: bool) -> rx.Component:
         custom_attrs={"data-testid": f"client-{field}"},
     )
     return form_field(
-        "client", field, label, control, S.errors[field], required=field == "name", full=full
+        "client", field, t(label), control, S.errors[field], required=field == "name", full=full
     )
 
 
@@ -53,7 +54,9 @@ def _notes() -> rx.Component:
         width="100%",
         custom_attrs={"data-testid": "client-notes"},
     )
-    return form_field("client", "notes", "Notes", control, S.errors["notes"], full=True)
+    return form_field(
+        "client", "notes", t("common.field.notes"), control, S.errors["notes"], full=True
+    )
 
 
 def client_form_dialog() -> rx.Component:
@@ -61,9 +64,9 @@ def client_form_dialog() -> rx.Component:
     return form_dialog(
         S,
         noun="client",
-        title_edit="Edit client",
-        title_new="New client",
-        hint_new="Only the name is required.",
+        title_edit=t("clients.form.title_edit"),
+        title_new=t("clients.list.new"),
+        hint_new=t("clients.form.hint_new"),
         body=rx.grid(
             *[_input(*f) for f in FORM_FIELDS],
             _notes(),
@@ -81,7 +84,7 @@ def delete_dialog() -> rx.Component:
     """Confirmation naming the client; an in-use refusal is explained in place."""
     return shared_delete_dialog(
         X,
-        "Delete client?",
+        t("clients.delete.title"),
         rx.text.strong(X.delete_name),
-        " will be deleted permanently. This can't be undone.",
+        t("clients.delete.text"),
     )

@@ -20,6 +20,7 @@ from avrentals.ui.components.listing import (
     search_box,
 )
 from avrentals.ui.components.listing import row_actions as list_row_actions
+from avrentals.ui.i18n import t
 from avrentals.ui.pages.client_dialogs import client_form_dialog, delete_dialog
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.client_delete import ClientDeleteState
@@ -36,7 +37,7 @@ def detail_href(client_id: rx.Var) -> rx.Var:
 
 
 def new_client_button() -> rx.Component:
-    return new_button(CAN_WRITE, "New client", ClientFormState.open_create, "new-client")
+    return new_button(CAN_WRITE, t("clients.list.new"), ClientFormState.open_create, "new-client")
 
 
 def row_actions(row: rx.Var) -> rx.Component:
@@ -56,14 +57,14 @@ def toolbar() -> rx.Component:
         value=S.search,
         key=S.filters_key,
         on_change=S.set_search.debounce(300),
-        placeholder="Search name, contact person or email",
-        label="Search clients",
+        placeholder=t("clients.list.search_placeholder"),
+        label=t("clients.list.search_label"),
         testid="client-search",
     )
     sort = rx.select.root(
-        rx.select.trigger(width="100%", aria_label="Sort"),
+        rx.select.trigger(width="100%", aria_label=t("clients.list.sort")),
         rx.select.content(
-            *[rx.select.item(label, value=key) for key, (_s, _d, label) in SORT_OPTIONS.items()]
+            *[rx.select.item(t(label), value=key) for key, (_s, _d, label) in SORT_OPTIONS.items()]
         ),
         value=S.sort,
         on_change=S.set_sort,
@@ -107,17 +108,17 @@ def table_row(row: rx.Var) -> rx.Component:
 
 def clients_table() -> rx.Component:
     headers = [
-        header_cell("Name"),
-        header_cell("Contact person", desktop_only=True),
-        header_cell("Email"),
-        header_cell("Phone", desktop_only=True),
-        header_cell("Events", numeric=True),
-        header_cell("Client value", numeric=True),
+        header_cell(t("common.field.name")),
+        header_cell(t("clients.field.contact_person"), desktop_only=True),
+        header_cell(t("clients.field.email")),
+        header_cell(t("common.field.phone"), desktop_only=True),
+        header_cell(t("clients.field.events"), numeric=True),
+        header_cell(t("clients.field.value"), numeric=True),
     ]
     return list_table(headers, S.rows, table_row, "client-table")
 
 
-def _fact(label: str, value: rx.Var) -> rx.Component:
+def _fact(label: str | rx.Var[str], value: rx.Var) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"),
         rx.text(value, size="2", weight="medium"),
@@ -171,8 +172,8 @@ def client_card(row: rx.Var) -> rx.Component:
                     spacing="1",
                     min_width="0",
                 ),
-                _fact("Events", row["events"]),
-                _fact("Client value", row["value"]),
+                _fact(t("clients.field.events"), row["events"]),
+                _fact(t("clients.field.value"), row["value"]),
                 grid_template_columns="1fr auto auto",
                 gap="16px",
                 align_items="end",
@@ -190,15 +191,15 @@ def client_cards() -> rx.Component:
 def list_body() -> rx.Component:
     empty = message_box(
         "users",
-        "No clients yet",
-        "Clients you add appear here with their contacts, events and value.",
+        t("clients.list.empty_title"),
+        t("clients.list.empty_text"),
         new_client_button(),
         testid="client-empty",
     )
     no_results = no_results_box(
-        "No clients match your search",
-        "Try another name, contact person or email.",
-        "Clear search",
+        t("clients.list.no_results_title"),
+        t("clients.list.no_results_text"),
+        t("clients.list.clear_search"),
         S.clear_filters,
         "client-no-results",
     )

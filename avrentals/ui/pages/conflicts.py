@@ -9,6 +9,8 @@ from avrentals.ui import routes
 from avrentals.ui.components.date_range import date_input, range_error
 from avrentals.ui.components.listing import error_callout, live_banner, loading_rows
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
+from avrentals.ui.pages.calendar import language_watch
 from avrentals.ui.state.conflicts import ConflictsState
 
 S = ConflictsState
@@ -18,11 +20,11 @@ def range_bar() -> rx.Component:
     return rx.vstack(
         rx.flex(
             rx.hstack(
-                date_input("From", S.start, S.set_start, "range-start", size="2"),
+                date_input(t("timeline.range.from"), S.start, S.set_start, "range-start", size="2"),
                 rx.text("\u2013", color_scheme="gray"),
-                date_input("To", S.end, S.set_end, "range-end", size="2"),
+                date_input(t("timeline.range.to"), S.end, S.set_end, "range-end", size="2"),
                 rx.button(
-                    "Next 90 days",
+                    t("conflicts.range.next_90"),
                     on_click=ConflictsState.reset_range,
                     variant="soft",
                     color_scheme="gray",
@@ -38,7 +40,7 @@ def range_bar() -> rx.Component:
                 rx.cond(ConflictsState.loading, rx.spinner(size="1")),
                 rx.badge(
                     ConflictsState.count_label,
-                    color_scheme=rx.cond(ConflictsState.items.length() > 0, "red", "green"),
+                    color_scheme=rx.cond(S.items.length() > 0, "red", "green"),  # i18n: not text
                     variant="soft",
                     size="2",
                     custom_attrs={"data-testid": "conflict-count"},
@@ -69,7 +71,7 @@ def event_line(e: rx.Var) -> rx.Component:
             custom_attrs={"data-testid": "conflict-event"},
         ),
         rx.text("\u00d7" + e["quantity"], size="2", color_scheme="gray"),
-        rx.text("· blocks " + e["blocked"], size="1", color_scheme="gray"),
+        rx.text(t("conflicts.event.blocks", period=e["blocked"]), size="1", color_scheme="gray"),
         spacing="2",
         align="center",
         wrap="wrap",
@@ -92,8 +94,10 @@ def span_block(span: rx.Var, events: rx.Var) -> rx.Component:
                 align="center",
             ),
             rx.text(
-                span["booked"] + " booked · " + span["bookable"] + " bookable · ",
-                rx.text.strong(span["short"] + " short", color="var(--red-11)"),
+                t("conflicts.span.numbers", booked=span["booked"], bookable=span["bookable"]),
+                rx.text.strong(
+                    t("conflicts.span.short", count=span["short"]), color="var(--red-11)"
+                ),
                 size="2",
                 custom_attrs={"data-testid": "conflict-numbers"},
             ),
@@ -160,9 +164,9 @@ def no_conflicts() -> rx.Component:
                 background="var(--green-a3)",
                 color="var(--green-11)",
             ),
-            rx.heading("No conflicts", size="4", as_="h2"),
+            rx.heading(t("conflicts.empty.title"), size="4", as_="h2"),
             rx.text(
-                "Every booking in this range fits the units in good condition.",
+                t("conflicts.empty.text"),
                 size="2",
                 color_scheme="gray",
                 text_align="center",
@@ -202,4 +206,5 @@ def conflicts_page() -> rx.Component:
             spacing="3",
             width="100%",
         ),
+        language_watch(ConflictsState.relabel),
     )

@@ -23,6 +23,7 @@ from avrentals.ui.components.date_range import date_input, range_error
 from avrentals.ui.components.listing import error_callout
 from avrentals.ui.components.notification_bell import notification_summary
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
 from avrentals.ui.pages.equipment_dialogs import equipment_form_dialog
 from avrentals.ui.pages.event_dialogs import event_form_dialog
 from avrentals.ui.state.auth import AuthState
@@ -45,19 +46,19 @@ def greeting() -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.heading(
-                S.greeting + ", " + AuthState.user_name,
+                t("dashboard.greeting.line", greeting=t(S.greeting_key), name=AuthState.user_name),
                 size="6",
                 as_="h2",
                 custom_attrs={"data-testid": "greeting"},
             ),
             rx.hstack(
                 rx.badge(
-                    AuthState.user_role,
+                    t(AuthState.user_role_key),
                     variant="soft",
                     size="2",
                     custom_attrs={"data-testid": "greeting-role"},
                 ),
-                rx.text("Here is what is happening today.", size="2", color_scheme="gray"),
+                rx.text(t("dashboard.greeting.subtitle"), size="2", color_scheme="gray"),
                 spacing="2",
                 align="center",
                 wrap="wrap",
@@ -75,7 +76,7 @@ def cards() -> rx.Component:
     return rx.grid(
         stat_card(
             "package",
-            "Equipment",
+            t("dashboard.card.equipment"),
             S.cards["equipment"],
             S.cards["equipment_note"],
             routes.EQUIPMENT,
@@ -84,7 +85,7 @@ def cards() -> rx.Component:
         ),
         stat_card(
             "users",
-            "Clients",
+            t("dashboard.card.clients"),
             S.cards["clients"],
             S.cards["clients_note"],
             routes.CLIENTS,
@@ -93,7 +94,7 @@ def cards() -> rx.Component:
         ),
         stat_card(
             "calendar-check",
-            "Upcoming events",
+            t("dashboard.card.upcoming"),
             S.cards["upcoming"],
             S.cards["upcoming_note"],
             routes.EVENTS,
@@ -102,7 +103,7 @@ def cards() -> rx.Component:
         ),
         stat_card(
             "wrench",
-            "Needs maintenance",
+            t("dashboard.card.maintenance"),
             S.cards["maintenance"],
             S.cards["maintenance_note"],
             routes.MAINTENANCE,
@@ -137,10 +138,10 @@ def event_row(e: rx.Var) -> rx.Component:
         rx.match(
             e["status"],
             *[
-                (k, rx.badge(e["status_label"], color_scheme=c, variant="soft", radius="full"))
+                (k, rx.badge(t(e["status_label"]), color_scheme=c, variant="soft", radius="full"))
                 for k, c in STATUS_COLORS.items()
             ],
-            rx.badge(e["status_label"], variant="soft", radius="full"),
+            rx.badge(t(e["status_label"]), variant="soft", radius="full"),
         ),
         align="center",
         spacing="3",
@@ -151,23 +152,23 @@ def event_row(e: rx.Var) -> rx.Component:
 
 def my_events() -> rx.Component:
     return panel(
-        "Your events this week",
+        t("dashboard.my_events.title"),
         "calendar-check",
         rx.cond(
             S.my_events.length() > 0,
             rx.vstack(rx.foreach(S.my_events, event_row), spacing="3", width="100%"),
             empty_note(
                 "calendar-off",
-                "No events are assigned to you this week.",
+                t("dashboard.my_events.empty"),
                 "my-events-empty",
             ),
         ),
         testid="my-events",
-        aside=rx.link("All events", href=routes.EVENTS, size="2"),
+        aside=rx.link(t("dashboard.my_events.all"), href=routes.EVENTS, size="2"),
     )
 
 
-def action_button(icon: str, label: str, testid: str, **props) -> rx.Component:
+def action_button(icon: str, label: str | rx.Var[str], testid: str, **props) -> rx.Component:
     return rx.button(
         rx.icon(icon, size=16),
         label,
@@ -184,13 +185,16 @@ def quick_actions() -> rx.Component:
     new_event = rx.cond(
         can("events:write"),
         action_button(
-            "calendar-plus", "New event", "quick-new-event", on_click=EventFormState.open_create
+            "calendar-plus",
+            t("dashboard.quick.new_event"),
+            "quick-new-event",
+            on_click=EventFormState.open_create,
         ),
     )
     new_quote = rx.cond(
         can("quotes:write"),
         rx.link(
-            action_button("file-plus", "New quote", "quick-new-quote"),
+            action_button("file-plus", t("dashboard.quick.new_quote"), "quick-new-quote"),
             href=routes.QUOTES_NEW,
             width="100%",
         ),
@@ -198,7 +202,7 @@ def quick_actions() -> rx.Component:
     scan = rx.cond(
         can("rentals:write"),
         rx.link(
-            action_button("scan-barcode", "Scan prep", "quick-scan-prep"),
+            action_button("scan-barcode", t("dashboard.quick.scan_prep"), "quick-scan-prep"),
             href=routes.PREP,
             width="100%",
         ),
@@ -206,14 +210,17 @@ def quick_actions() -> rx.Component:
     add_item = rx.cond(
         can("equipment:write"),
         action_button(
-            "package-plus", "Add item", "quick-add-item", on_click=EquipmentFormState.open_create
+            "package-plus",
+            t("dashboard.quick.add_item"),
+            "quick-add-item",
+            on_click=EquipmentFormState.open_create,
         ),
     )
     any_action = (
         can("events:write") | can("quotes:write") | can("rentals:write") | can("equipment:write")
     )
     return panel(
-        "Quick actions",
+        t("dashboard.quick.title"),
         "zap",
         rx.cond(
             any_action,
@@ -228,7 +235,7 @@ def quick_actions() -> rx.Component:
             ),
             empty_note(
                 "eye",
-                "Your role can look everything up; changes are made by your colleagues.",
+                t("dashboard.quick.none"),
                 "quick-actions-empty",
             ),
         ),
@@ -245,7 +252,7 @@ def notification_row(n: rx.Var) -> rx.Component:
         width="100%",
         padding="8px 10px",
         border_radius="var(--radius-3)",
-        background=rx.cond(n["read"] == "1", "transparent", "var(--accent-a2)"),
+        background=rx.cond(n["read"] == "1", "transparent", "var(--accent-a2)"),  # i18n: not text
         border="none",
         color="inherit",
         cursor="pointer",
@@ -259,7 +266,7 @@ def notifications_panel() -> rx.Component:
     the bell itself), with a link to all of them."""
     items = NotificationBellState.items
     return panel(
-        "Notifications",
+        t("dashboard.notifications.title"),
         "bell",
         rx.cond(
             items.length() > 0,
@@ -268,17 +275,19 @@ def notifications_panel() -> rx.Component:
                 spacing="1",
                 width="100%",
             ),
-            empty_note("bell-off", "You're all caught up.", "dashboard-notifications-empty"),
+            empty_note(
+                "bell-off", t("dashboard.notifications.empty"), "dashboard-notifications-empty"
+            ),
         ),
         testid="dashboard-notifications",
-        aside=rx.link("See all", href=routes.NOTIFICATIONS, size="2"),
+        aside=rx.link(t("dashboard.notifications.all"), href=routes.NOTIFICATIONS, size="2"),
     )
 
 
 def period_picker() -> rx.Component:
     def preset(days: int) -> rx.Component:
         return rx.button(
-            f"{days} days",
+            t("reports.period.days", days=days),
             on_click=S.last_days(days),
             variant="soft",
             color_scheme="gray",
@@ -289,9 +298,9 @@ def period_picker() -> rx.Component:
     return rx.vstack(
         rx.flex(
             rx.hstack(
-                date_input("From", S.start, S.set_start, "util-start", size="1"),
+                date_input(t("reports.period.from"), S.start, S.set_start, "util-start", size="1"),
                 rx.text("\u2013", color_scheme="gray"),
-                date_input("To", S.end, S.set_end, "util-end", size="1"),
+                date_input(t("reports.period.to"), S.end, S.set_end, "util-end", size="1"),
                 spacing="2",
                 align="center",
                 min_width=rx.breakpoints(initial="100%", sm="300px"),
@@ -309,32 +318,40 @@ def period_picker() -> rx.Component:
 
 def report_panels() -> rx.Component:
     revenue = panel(
-        "Revenue, last 6 months",
+        t("dashboard.revenue.title"),
         "chart-column",
         revenue_chart(S.revenue, S.revenue_sum),
         testid="revenue-panel",
-        aside=rx.link("Reports", href=routes.REPORTS, size="2"),
+        aside=rx.link(t("nav.reports.label"), href=routes.REPORTS, size="2"),
     )
     clients = panel(
-        "Top clients", "trophy", top_clients_list(S.top_clients), testid="top-clients-panel"
+        t("reports.top_clients.title"),
+        "trophy",
+        top_clients_list(S.top_clients),
+        testid="top-clients-panel",
     )
-    items = panel("Most rented", "package", top_items_list(S.top_items), testid="top-items-panel")
+    items = panel(
+        t("reports.top_items.title"),
+        "package",
+        top_items_list(S.top_items),
+        testid="top-items-panel",
+    )
     utilisation = panel(
-        "Utilisation",
+        t("reports.utilisation.title"),
         "gauge",
         rx.vstack(
             period_picker(),
             overall_figure(S.overall),
             rx.grid(
                 rx.vstack(
-                    rx.text("By category", size="2", weight="medium"),
+                    rx.text(t("reports.utilisation.by_category"), size="2", weight="medium"),
                     utilisation_chart(S.categories),
                     category_lines(S.categories),
                     spacing="2",
                     min_width="0",
                 ),
                 rx.vstack(
-                    rx.text("Busiest items", size="2", weight="medium"),
+                    rx.text(t("dashboard.utilisation.busiest"), size="2", weight="medium"),
                     utilisation_table(S.items),
                     spacing="2",
                     min_width="0",
@@ -344,8 +361,7 @@ def report_panels() -> rx.Component:
                 width="100%",
             ),
             rx.text(
-                "Booked unit-days (prep and return days included, never more than the good "
-                "units) divided by good units times the days in the period.",
+                t("dashboard.utilisation.note"),
                 size="1",
                 color_scheme="gray",
             ),

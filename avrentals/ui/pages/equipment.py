@@ -25,14 +25,15 @@ from avrentals.ui.components.listing import (
     status_pill,
 )
 from avrentals.ui.components.listing import row_actions as list_row_actions
+from avrentals.ui.i18n import t
 from avrentals.ui.pages.equipment_dialogs import equipment_delete_dialog, equipment_form_dialog
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.equipment import (
     ALL,
     ALL_CATEGORIES,
     SORT_OPTIONS,
-    STATUS_LABELS,
-    TYPE_LABELS,
+    STATUS_KEYS,
+    TYPE_KEYS,
     EquipmentState,
 )
 from avrentals.ui.state.equipment_delete import EquipmentDeleteState
@@ -47,7 +48,9 @@ def detail_href(item_id: rx.Var) -> rx.Var:
 
 
 def new_item_button() -> rx.Component:
-    return new_button(CAN_EDIT, "New item", EquipmentFormState.open_create, "new-equipment")
+    return new_button(
+        CAN_EDIT, t("equipment.list.new_item"), EquipmentFormState.open_create, "new-equipment"
+    )
 
 
 def row_actions(row: rx.Var) -> rx.Component:
@@ -89,8 +92,8 @@ def edit_button(row: rx.Var) -> rx.Component:
             variant="ghost",
             color_scheme="gray",
             size="1",
-            aria_label="Change location",
-            title="Change location",
+            aria_label=t("equipment.location.change"),
+            title=t("equipment.location.change"),
             custom_attrs={"data-testid": "edit-location"},
         ),
     )
@@ -103,7 +106,7 @@ def _select(
     items: list[rx.Component],
     value: rx.Var,
     on_change,
-    label: str,
+    label: str | rx.Var[str],
     testid: str,
     disabled: rx.Var | bool = False,
 ) -> rx.Component:
@@ -127,15 +130,15 @@ def view_switch() -> rx.Component:
         rx.segmented_control.item(
             rx.icon("table-2", size=16),
             value="table",
-            aria_label="Table view",
-            title="Table view",
+            aria_label=t("equipment.list.table_view"),
+            title=t("equipment.list.table_view"),
             custom_attrs={"data-testid": "view-table"},
         ),
         rx.segmented_control.item(
             rx.icon("layout-grid", size=16),
             value="grid",
-            aria_label="Grid view",
-            title="Grid view",
+            aria_label=t("equipment.list.grid_view"),
+            title=t("equipment.list.grid_view"),
             custom_attrs={"data-testid": "view-grid"},
         ),
         value=EquipmentState.view_value,
@@ -151,14 +154,14 @@ def location_filter() -> rx.Component:
     return rx.box(
         rx.input(
             rx.input.slot(rx.icon("map-pin", size=14)),
-            placeholder="Location",
+            placeholder=t("common.field.location"),
             default_value=EquipmentState.location,
             key=EquipmentState.filters_key,
             on_change=EquipmentState.set_location.debounce(400),
             max_length=100,
             size="2",
             width="100%",
-            aria_label="Location starts with",
+            aria_label=t("equipment.filter.location_starts"),
             custom_attrs={"list": "equipment-locations", "data-testid": "location-filter"},
         ),
         rx.el.datalist(
@@ -172,7 +175,7 @@ def location_filter() -> rx.Component:
 def filters() -> rx.Component:
     category = _select(
         [
-            rx.select.item("All categories", value=ALL_CATEGORIES),
+            rx.select.item(t("equipment.filter.all_categories"), value=ALL_CATEGORIES),
             rx.select.separator(),
             rx.foreach(
                 EquipmentState.categories, lambda c: rx.select.item(c["name"], value=c["id"])
@@ -180,12 +183,12 @@ def filters() -> rx.Component:
         ],
         EquipmentState.category,
         EquipmentState.set_category,
-        "Category",
+        t("common.field.category"),
         "category-filter",
     )
     subcategory = _select(
         [
-            rx.select.item("All subcategories", value=ALL),
+            rx.select.item(t("equipment.filter.all_subcategories"), value=ALL),
             rx.select.separator(),
             rx.foreach(
                 EquipmentState.subcategories, lambda c: rx.select.item(c["name"], value=c["id"])
@@ -193,37 +196,37 @@ def filters() -> rx.Component:
         ],
         EquipmentState.subcategory,
         EquipmentState.set_subcategory,
-        "Subcategory",
+        t("equipment.field.subcategory"),
         "subcategory-filter",
         disabled=EquipmentState.subcategory_disabled,
     )
     status = _select(
         [
-            rx.select.item("Any status", value=ALL),
+            rx.select.item(t("equipment.filter.any_status"), value=ALL),
             rx.select.separator(),
-            *[rx.select.item(label, value=key) for key, label in STATUS_LABELS.items()],
+            *[rx.select.item(t(label), value=key) for key, label in STATUS_KEYS.items()],
         ],
         EquipmentState.status,
         EquipmentState.set_status,
-        "Status",
+        t("common.field.status"),
         "status-filter",
     )
     item_type = _select(
         [
-            rx.select.item("All types", value=ALL),
+            rx.select.item(t("equipment.filter.all_types"), value=ALL),
             rx.select.separator(),
-            *[rx.select.item(label, value=key) for key, label in TYPE_LABELS.items()],
+            *[rx.select.item(t(label), value=key) for key, label in TYPE_KEYS.items()],
         ],
         EquipmentState.item_type,
         EquipmentState.set_item_type,
-        "Type",
+        t("equipment.field.type"),
         "type-filter",
     )
     sort = _select(
-        [rx.select.item(label, value=key) for key, (_s, _d, label) in SORT_OPTIONS.items()],
+        [rx.select.item(t(label), value=key) for key, (_s, _d, label) in SORT_OPTIONS.items()],
         EquipmentState.sort,
         EquipmentState.set_sort,
-        "Sort",
+        t("equipment.filter.sort"),
         "sort",
     )
     return rx.grid(
@@ -242,7 +245,8 @@ def filters() -> rx.Component:
         width="100%",
         # Folded away on a phone until asked for; always shown from tablet width up.
         display=rx.breakpoints(
-            initial=rx.cond(EquipmentState.filters_open, "grid", "none"), sm="grid"
+            initial=rx.cond(EquipmentState.filters_open, "grid", "none"),  # i18n: not text
+            sm="grid",
         ),
         custom_attrs={"data-testid": "equipment-filters"},
     )
@@ -254,11 +258,11 @@ def filters_toggle() -> rx.Component:
         rx.icon("sliders-horizontal", size=16),
         rx.cond(EquipmentState.filter_count > 0, EquipmentState.filter_count.to_string(), ""),
         on_click=EquipmentState.toggle_filters,
-        variant=rx.cond(EquipmentState.filter_count > 0, "soft", "surface"),
+        variant=rx.cond(EquipmentState.filter_count > 0, "soft", "surface"),  # i18n: not text
         color_scheme="gray",
         size="2",
         flex_shrink="0",
-        aria_label="Filters",
+        aria_label=t("equipment.filter.filters"),
         aria_expanded=EquipmentState.filters_open,
         display=rx.breakpoints(initial="inline-flex", sm="none"),
         custom_attrs={"data-testid": "filters-toggle"},
@@ -270,20 +274,22 @@ def toolbar() -> rx.Component:
         value=EquipmentState.search,
         key=EquipmentState.filters_key,
         on_change=EquipmentState.set_search.debounce(300),
-        placeholder="Search name, description or asset code",
-        label="Search equipment",
+        placeholder=t("equipment.list.search_placeholder"),
+        label=t("equipment.list.search_label"),
         testid="equipment-search",
     )
     clear = rx.cond(
         EquipmentState.has_filters,
         rx.button(
             rx.icon("filter-x", size=16),
-            rx.text("Clear filters", display=rx.breakpoints(initial="none", sm="inline")),
+            rx.text(
+                t("equipment.filter.clear"), display=rx.breakpoints(initial="none", sm="inline")
+            ),
             on_click=EquipmentState.clear_filters,
             variant="ghost",
             color_scheme="gray",
             size="2",
-            aria_label="Clear filters",
+            aria_label=t("equipment.filter.clear"),
             flex_shrink="0",
             custom_attrs={"data-testid": "clear-filters"},
         ),
@@ -331,7 +337,7 @@ def table_row(row: rx.Var) -> rx.Component:
             class_name="avr-col-desktop",
         ),
         rx.table.cell(row["category"], class_name="avr-col-desktop"),
-        rx.table.cell(status_badge(row["status"], row["status_label"])),
+        rx.table.cell(status_badge(row["status"], t(row["status_label"]))),
         rx.table.cell(row["qty"], class_name="avr-num"),
         rx.table.cell(
             rx.hstack(
@@ -351,18 +357,18 @@ def table_row(row: rx.Var) -> rx.Component:
 
 def equipment_table() -> rx.Component:
     headers = [
-        header_cell("Name"),
-        header_cell("Asset code", desktop_only=True),
-        header_cell("Category", desktop_only=True),
-        header_cell("Status"),
-        header_cell("Good / total", numeric=True),
-        header_cell("Location"),
-        header_cell("Daily rate", numeric=True),
+        header_cell(t("common.field.name")),
+        header_cell(t("equipment.field.asset_code"), desktop_only=True),
+        header_cell(t("common.field.category"), desktop_only=True),
+        header_cell(t("common.field.status")),
+        header_cell(t("equipment.list.good_total"), numeric=True),
+        header_cell(t("common.field.location")),
+        header_cell(t("equipment.field.daily_rate"), numeric=True),
     ]
     return list_table(headers, EquipmentState.rows, table_row, "equipment-table")
 
 
-def _fact(label: str, value: rx.Component | rx.Var) -> rx.Component:
+def _fact(label: str | rx.Var[str], value: rx.Component | rx.Var) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"),
         value if isinstance(value, rx.Component) else rx.text(value, size="2"),
@@ -390,16 +396,16 @@ def equipment_card(row: rx.Var) -> rx.Component:
                     min_width="0",
                 ),
                 rx.spacer(),
-                status_badge(row["status"], row["status_label"]),
+                status_badge(row["status"], t(row["status_label"])),
                 row_actions(row),
                 align="start",
                 width="100%",
             ),
             rx.grid(
-                _fact("Good / total", row["qty"]),
-                _fact("Daily rate", row["rate"]),
+                _fact(t("equipment.list.good_total"), row["qty"]),
+                _fact(t("equipment.field.daily_rate"), row["rate"]),
                 _fact(
-                    "Location",
+                    t("common.field.location"),
                     rx.hstack(
                         rx.text(row["location"], size="2", custom_attrs={"data-field": "location"}),
                         edit_button(row),
@@ -484,7 +490,7 @@ def equipment_tile(row: rx.Var) -> rx.Component:
                         color_scheme=color,
                         variant="soft",
                         radius="full",
-                        title=row["status_label"] + " · good / total",
+                        title=t("equipment.grid.qty_title", status=t(row["status_label"])),
                         custom_attrs={"data-field": "qty"},
                     ),
                     align="center",
@@ -558,17 +564,17 @@ def equipment_grid() -> rx.Component:
 def empty_state() -> rx.Component:
     return message_box(
         "package-open",
-        "No equipment yet",
-        "Items added to the inventory will appear here with their stock, location and rate.",
+        t("equipment.list.empty_title"),
+        t("equipment.list.empty_text"),
         testid="equipment-empty",
     )
 
 
 def no_results() -> rx.Component:
     return no_results_box(
-        "No items match your filters",
-        "Try another search term, or widen the category, status, type or location.",
-        "Clear filters",
+        t("equipment.list.no_results_title"),
+        t("equipment.list.no_results_text"),
+        t("equipment.filter.clear"),
         EquipmentState.clear_filters,
         "equipment-no-results",
         icon="package-search",
@@ -596,7 +602,7 @@ def list_body() -> rx.Component:
 def edit_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Change location"),
+            rx.dialog.title(t("equipment.location.change")),
             rx.dialog.description(
                 EquipmentState.edit_name + " · " + EquipmentState.edit_asset_code,
                 size="2",
@@ -606,7 +612,13 @@ def edit_dialog() -> rx.Component:
             conflict_callout(EquipmentState.edit_conflict),
             rx.form(
                 rx.vstack(
-                    rx.text("Location", as_="label", size="2", weight="medium", html_for="loc"),
+                    rx.text(
+                        t("common.field.location"),
+                        as_="label",
+                        size="2",
+                        weight="medium",
+                        html_for="loc",
+                    ),
                     rx.input(
                         id="loc",
                         name="location",
@@ -620,10 +632,19 @@ def edit_dialog() -> rx.Component:
                     field_error(EquipmentState.edit_error, "location-error"),
                     rx.hstack(
                         rx.dialog.close(
-                            rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                            rx.button(
+                                t("common.action.cancel"),
+                                variant="soft",
+                                color_scheme="gray",
+                                type="button",
+                            )
                         ),
                         rx.button(
-                            rx.cond(EquipmentState.edit_overwrite, "Save anyway", "Save"),
+                            rx.cond(
+                                EquipmentState.edit_overwrite,
+                                t("equipment.location.save_anyway"),
+                                t("common.action.save"),
+                            ),
                             type="submit",
                             loading=EquipmentState.saving,
                             custom_attrs={"data-testid": "save-location"},

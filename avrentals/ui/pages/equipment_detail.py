@@ -15,6 +15,7 @@ from avrentals.ui.components.detail import (
     section,
     stat,
 )
+from avrentals.ui.i18n import t
 from avrentals.ui.pages.equipment import CAN_DELETE, CAN_EDIT, status_badge
 from avrentals.ui.pages.equipment_dialogs import equipment_delete_dialog, equipment_form_dialog
 from avrentals.ui.pages.maintenance_dialogs import maintenance_actions
@@ -30,10 +31,10 @@ D = EquipmentDetailState
 
 
 def back_link() -> rx.Component:
-    return shared_back_link("Inventory", routes.EQUIPMENT)
+    return shared_back_link(t("nav.equipment.label"), routes.EQUIPMENT)
 
 
-def _fact(label: str, value: rx.Var, key: str) -> rx.Component:
+def _fact(label: str | rx.Var[str], value: rx.Var, key: str) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"),
         rx.text(
@@ -51,21 +52,21 @@ def facts() -> rx.Component:
     i = D.item
     return rx.card(
         rx.vstack(
-            rx.heading("Details", size="3", as_="h3"),
+            rx.heading(t("equipment.detail.details"), size="3", as_="h3"),
             rx.grid(
-                _fact("Asset code", i["asset_code"], "asset_code"),
-                _fact("Type", i["type"], "type"),
-                _fact("Category", i["category"], "category"),
-                _fact("Subcategory", i["subcategory"], "subcategory"),
-                _fact("Location", i["location"], "location"),
-                _fact("Daily rate", i["rate"], "rate"),
-                _fact("Quantity", i["quantity"], "quantity"),
-                _fact("Low-stock threshold", i["low_stock"], "low_stock"),
+                _fact(t("equipment.field.asset_code"), i["asset_code"], "asset_code"),
+                _fact(t("equipment.field.type"), t(i["type"]), "type"),
+                _fact(t("common.field.category"), i["category"], "category"),
+                _fact(t("equipment.field.subcategory"), i["subcategory"], "subcategory"),
+                _fact(t("common.field.location"), i["location"], "location"),
+                _fact(t("equipment.field.daily_rate"), i["rate"], "rate"),
+                _fact(t("common.field.quantity"), i["quantity"], "quantity"),
+                _fact(t("equipment.field.low_stock"), i["low_stock"], "low_stock"),
                 grid_template_columns="1fr 1fr",
                 gap="12px",
                 width="100%",
             ),
-            _fact("Description", i["description"], "description"),
+            _fact(t("common.field.description"), i["description"], "description"),
             spacing="3",
             width="100%",
         ),
@@ -90,14 +91,14 @@ def photo_view() -> rx.Component:
             ),
             href=D.item["image_url"],
             is_external=True,
-            aria_label="Open the photo full size",
+            aria_label=t("equipment.photo.open_full"),
             display="block",
             width="100%",
             height="100%",
         ),
         rx.vstack(
             rx.icon("image", size=36, color="var(--gray-8)"),
-            rx.text("No photo yet", size="2", color_scheme="gray"),
+            rx.text(t("equipment.photo.none"), size="2", color_scheme="gray"),
             align="center",
             justify="center",
             spacing="2",
@@ -116,7 +117,7 @@ def photo_uploader() -> rx.Component:
             D.uploading,
             rx.hstack(
                 rx.spinner(size="2"),
-                rx.text("Uploading and checking the photo…", size="2"),
+                rx.text(t("equipment.photo.uploading"), size="2"),
                 align="center",
                 justify="center",
                 spacing="2",
@@ -126,7 +127,11 @@ def photo_uploader() -> rx.Component:
                 rx.hstack(
                     rx.icon("upload", size=16),
                     rx.text(
-                        rx.cond(D.item["image_url"] != "", "Replace photo", "Add a photo"),
+                        rx.cond(
+                            D.item["image_url"] != "",
+                            t("equipment.photo.replace"),
+                            t("equipment.photo.add"),
+                        ),
                         size="2",
                         weight="medium",
                     ),
@@ -134,7 +139,7 @@ def photo_uploader() -> rx.Component:
                     spacing="2",
                 ),
                 rx.text(
-                    "Drop a JPEG, PNG or WebP here or click to choose · max 5 MB",
+                    t("equipment.photo.drop_hint"),
                     size="1",
                     color_scheme="gray",
                     align="center",
@@ -159,24 +164,26 @@ def photo_uploader() -> rx.Component:
         width="100%",
         cursor="pointer",
         drag_active_style={"border_color": "var(--accent-9)", "background": "var(--accent-a2)"},
-        custom_attrs={"data-testid": "photo-upload", "aria-label": "Upload a photo"},
+        custom_attrs={"data-testid": "photo-upload", "aria-label": t("equipment.photo.upload")},
     )
 
 
 def remove_photo_dialog() -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title("Remove photo?"),
+            rx.alert_dialog.title(t("equipment.photo.remove_title")),
             rx.alert_dialog.description(
-                "The photo of ",
+                t("equipment.photo.remove_before_name"),
                 rx.text.strong(D.item["name"]),
-                " is taken off the item for everyone. You can upload a new one at any time.",
+                t("equipment.photo.remove_after_name"),
                 size="2",
             ),
             rx.flex(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.cancel(
+                    rx.button(t("common.action.cancel"), variant="soft", color_scheme="gray")
+                ),
                 rx.button(
-                    "Remove photo",
+                    t("equipment.photo.remove"),
                     on_click=D.confirm_remove_photo,
                     loading=D.removing,
                     disabled=D.removing,
@@ -198,7 +205,7 @@ def label_buttons() -> rx.Component:
     return rx.flex(
         rx.button(
             rx.icon("qr-code", size=16),
-            "Download label (PNG)",
+            t("equipment.label.download_png"),
             on_click=D.download_label,
             variant="soft",
             size="2",
@@ -208,7 +215,7 @@ def label_buttons() -> rx.Component:
             rx.menu.trigger(
                 rx.button(
                     rx.icon("file-text", size=16),
-                    "Label sheet (PDF)",
+                    t("equipment.label.sheet_pdf"),
                     rx.icon("chevron-down", size=14),
                     variant="soft",
                     size="2",
@@ -217,12 +224,12 @@ def label_buttons() -> rx.Component:
             ),
             rx.menu.content(
                 rx.menu.item(
-                    "This item",
+                    t("equipment.label.this_item"),
                     on_click=D.download_label_sheet(False),
                     custom_attrs={"data-testid": "label-sheet-item"},
                 ),
                 rx.menu.item(
-                    "Every item in " + D.item["category"],
+                    t("equipment.label.every_in_category", category=D.item["category"]),
                     on_click=D.download_label_sheet(True),
                     custom_attrs={"data-testid": "label-sheet-category"},
                 ),
@@ -237,13 +244,13 @@ def photo_card() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.flex(
-                rx.heading("Photo & label", size="3", as_="h3"),
+                rx.heading(t("equipment.detail.photo_label"), size="3", as_="h3"),
                 rx.spacer(),
                 rx.cond(
                     CAN_EDIT & (D.item["image_url"] != ""),
                     rx.button(
                         rx.icon("trash-2", size=14),
-                        "Remove photo",
+                        t("equipment.photo.remove"),
                         on_click=D.ask_remove_photo,
                         variant="ghost",
                         color_scheme="red",
@@ -267,7 +274,7 @@ def photo_card() -> rx.Component:
             rx.cond(
                 D.photo_error != "",
                 rx.callout(
-                    D.photo_error,
+                    t(D.photo_error),
                     icon="triangle-alert",
                     color_scheme="red",
                     size="1",
@@ -287,9 +294,9 @@ def photo_card() -> rx.Component:
 
 def counts() -> rx.Component:
     return rx.grid(
-        stat("Good", D.counts["good"], "count-good"),
-        stat("Damaged", D.counts["damaged"], "count-damaged"),
-        stat("Maintenance", D.counts["maintenance"], "count-maintenance"),
+        stat(t("equipment.status.good"), D.counts["good"], "count-good"),
+        stat(t("equipment.status.damaged"), D.counts["damaged"], "count-damaged"),
+        stat(t("equipment.status.maintenance"), D.counts["maintenance"], "count-maintenance"),
         grid_template_columns="repeat(3, 1fr)",
         gap="12px",
         width="100%",
@@ -306,8 +313,8 @@ def booking_row(b: rx.Var) -> rx.Component:
             flex="1",
         ),
         rx.vstack(
-            rx.text(b["quantity"] + " units", size="2", weight="medium"),
-            rx.badge(b["prep"], variant="soft", color_scheme="blue", radius="full"),
+            rx.text(t("equipment.detail.units", count=b["quantity"]), size="2", weight="medium"),
+            rx.badge(t(b["prep"]), variant="soft", color_scheme="blue", radius="full"),
             spacing="1",
             align="end",
             flex_shrink="0",
@@ -322,7 +329,11 @@ def maintenance_row(m: rx.Var) -> rx.Component:
         rx.vstack(
             rx.text(m["description"], size="2"),
             rx.text(
-                m["date"] + " · " + m["technician"] + " · " + m["units"] + " unit(s)",
+                m["date"],
+                " · ",
+                m["technician"],
+                " · ",
+                t("equipment.detail.maintenance_units", count=m["units"]),
                 size="1",
                 color_scheme="gray",
             ),
@@ -332,7 +343,7 @@ def maintenance_row(m: rx.Var) -> rx.Component:
         ),
         rx.vstack(
             rx.text(m["cost"], size="2", class_name="avr-num"),
-            rx.badge(m["status"], variant="soft", color_scheme="amber", radius="full"),
+            rx.badge(t(m["status"]), variant="soft", color_scheme="amber", radius="full"),
             spacing="1",
             align="end",
             flex_shrink="0",
@@ -345,7 +356,15 @@ def maintenance_row(m: rx.Var) -> rx.Component:
 def history_row(h: rx.Var) -> rx.Component:
     return list_row(
         rx.vstack(
-            rx.text(h["action"] + " by " + h["actor"], size="2", weight="medium"),
+            rx.text(
+                t(
+                    "equipment.history.by",
+                    action=t(h["action"]),
+                    actor=rx.cond(h["actor"] != "", h["actor"], t("equipment.history.system")),
+                ),
+                size="2",
+                weight="medium",
+            ),
             rx.text(h["summary"], size="1", color_scheme="gray", word_break="break-word"),
             spacing="0",
             min_width="0",
@@ -374,7 +393,7 @@ def found() -> rx.Component:
             rx.heading(
                 D.item["name"], size="6", as_="h2", custom_attrs={"data-testid": "item-name"}
             ),
-            status_badge(D.item["status"], D.item["status_label"]),
+            status_badge(D.item["status"], t(D.item["status_label"])),
             rx.spacer(),
             actions(),
             align="center",
@@ -393,27 +412,27 @@ def found() -> rx.Component:
             ),
             rx.vstack(
                 section(
-                    "Upcoming bookings",
+                    t("equipment.detail.bookings"),
                     D.bookings.length(),
                     D.bookings,
                     booking_row,
-                    "No upcoming bookings.",
+                    t("equipment.detail.no_bookings"),
                     "equipment-bookings",
                 ),
                 section(
-                    "Maintenance",
+                    t("equipment.status.maintenance"),
                     D.maintenance.length(),
                     D.maintenance,
                     maintenance_row,
-                    "No maintenance logged.",
+                    t("equipment.detail.no_maintenance"),
                     "equipment-maintenance-log",
                 ),
                 section(
-                    "History",
+                    t("equipment.detail.history"),
                     D.history.length(),
                     D.history,
                     history_row,
-                    "No changes recorded.",
+                    t("equipment.detail.no_history"),
                     "equipment-history-log",
                 ),
                 spacing="3",
@@ -432,9 +451,9 @@ def found() -> rx.Component:
 def not_found() -> rx.Component:
     return not_found_box(
         "package-x",
-        "Item not found",
-        "There is no equipment item at this address. It may have been deleted.",
-        "Back to inventory",
+        t("equipment.detail.not_found_title"),
+        t("equipment.detail.not_found_text"),
+        t("equipment.detail.back_to_inventory"),
         routes.EQUIPMENT,
         "equipment-not-found",
     )

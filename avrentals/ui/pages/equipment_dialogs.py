@@ -9,6 +9,7 @@ import reflex as rx
 
 from avrentals.ui.components.dialogs import delete_dialog, form_dialog
 from avrentals.ui.components.forms import field_label, form_field
+from avrentals.ui.i18n import t
 from avrentals.ui.state.equipment_delete import EquipmentDeleteState
 from avrentals.ui.state.equipment_form import EquipmentFormState
 from avrentals.ui.state.equipment_form_values import NO_SUBCATEGORY, TYPES
@@ -17,7 +18,15 @@ S = EquipmentFormState
 X = EquipmentDeleteState
 
 
-def _field(field: str, label: str, control: rx.Component, *, required=False, full=False, hint=""):
+def _field(
+    field: str,
+    label: str | rx.Var[str],
+    control: rx.Component,
+    *,
+    required=False,
+    full=False,
+    hint: Any = "",
+):
     return form_field(
         "equipment",
         field,
@@ -30,7 +39,7 @@ def _field(field: str, label: str, control: rx.Component, *, required=False, ful
     )
 
 
-def _label(field: str, label: str, required: bool = False) -> rx.Component:
+def _label(field: str, label: str | rx.Var[str], required: bool = False) -> rx.Component:
     return field_label(f"equipment-{field}", label, required)
 
 
@@ -66,7 +75,9 @@ def _count_input(field: str) -> rx.Component:
     )
 
 
-def _select(field: str, value: rx.Var, items: rx.Component, placeholder: str, **props):
+def _select(
+    field: str, value: rx.Var, items: rx.Component, placeholder: str | rx.Var[str], **props
+):
     return rx.select.root(
         rx.select.trigger(
             placeholder=placeholder,
@@ -87,47 +98,59 @@ def _classification() -> list[rx.Component]:
         "category_id",
         S.values["category_id"],
         rx.foreach(S.categories, lambda c: rx.select.item(c["name"], value=c["id"])),
-        "Choose a category",
+        t("equipment.form.choose_category"),
     )
     subcategory = _select(
         "subcategory_id",
         S.subcategory_value,
         rx.fragment(
-            rx.select.item("None", value=NO_SUBCATEGORY),
+            rx.select.item(t("common.state.none"), value=NO_SUBCATEGORY),
             rx.foreach(S.subcategory_options, lambda s: rx.select.item(s["name"], value=s["id"])),
         ),
-        "None",
+        t("common.state.none"),
         disabled=S.subcategory_options.length() == 0,
     )
     kind = _select(
         "type",
         S.values["type"],
-        rx.fragment(*[rx.select.item(label, value=key) for key, label in TYPES.items()]),
-        "Type",
+        rx.fragment(*[rx.select.item(t(label), value=key) for key, label in TYPES.items()]),
+        t("equipment.field.type"),
     )
     return [
-        _field("category_id", "Category", category, required=True),
-        _field("subcategory_id", "Subcategory", subcategory),
-        _field("type", "Type", kind),
-        _field("location", "Location", _text_input("location", 100), required=True),
+        _field("category_id", t("common.field.category"), category, required=True),
+        _field("subcategory_id", t("equipment.field.subcategory"), subcategory),
+        _field("type", t("equipment.field.type"), kind),
+        _field("location", t("common.field.location"), _text_input("location", 100), required=True),
     ]
 
 
 def _counts() -> rx.Component:
     return rx.vstack(
         rx.grid(
-            _field("quantity", "Quantity", _count_input("quantity"), required=True),
-            _field("quantity_good", "Good", _count_input("quantity_good")),
-            _field("quantity_damaged", "Damaged", _count_input("quantity_damaged")),
-            _field("quantity_maintenance", "Maintenance", _count_input("quantity_maintenance")),
+            _field("quantity", t("common.field.quantity"), _count_input("quantity"), required=True),
+            _field("quantity_good", t("equipment.status.good"), _count_input("quantity_good")),
+            _field(
+                "quantity_damaged", t("equipment.status.damaged"), _count_input("quantity_damaged")
+            ),
+            _field(
+                "quantity_maintenance",
+                t("equipment.status.maintenance"),
+                _count_input("quantity_maintenance"),
+            ),
             grid_template_columns=rx.breakpoints(initial="1fr 1fr", sm="repeat(4, 1fr)"),
             gap="12px",
             width="100%",
         ),
         rx.text(
-            S.counts_message,
+            t(
+                S.counts_key,
+                sum=S.counts_params["sum"],
+                rest=S.counts_params["rest"],
+                total=S.counts_params["total"],
+                quantity=S.counts_params["quantity"],
+            ),
             size="1",
-            color_scheme=rx.cond(S.counts_ok, "gray", "red"),
+            color_scheme=rx.cond(S.counts_ok, "gray", "red"),  # i18n: not text
             custom_attrs={"data-testid": "counts-check"},
         ),
         spacing="1",
@@ -151,9 +174,9 @@ def _rate() -> rx.Component:
     )
     return _field(
         "daily_rate",
-        "Daily rate (EUR)",
+        t("equipment.field.daily_rate_eur"),
         control,
-        hint=rx.cond(S.consumable, "Consumables are not hired by the day.", ""),
+        hint=rx.cond(S.consumable, t("equipment.form.consumable_hint"), ""),
     )
 
 
@@ -162,8 +185,8 @@ def _asset_code() -> rx.Component:
         S.code_editor,
         _field(
             "asset_code",
-            "Asset code",
-            _text_input("asset_code", 32, placeholder="Generated when empty"),
+            t("equipment.field.asset_code"),
+            _text_input("asset_code", 32, placeholder=t("equipment.form.code_placeholder")),
         ),
     )
 
@@ -172,14 +195,14 @@ def _fields() -> rx.Component:
     return rx.grid(
         _field(
             "name",
-            "Name",
+            t("common.field.name"),
             _text_input("name", 100, auto_focus=True),
             required=True,
             full=True,
         ),
         _field(
             "description",
-            "Description",
+            t("common.field.description"),
             rx.text_area(
                 id="equipment-description",
                 name="description",
@@ -196,7 +219,7 @@ def _fields() -> rx.Component:
         _rate(),
         _field(
             "low_stock_threshold",
-            "Low-stock threshold",
+            t("equipment.field.low_stock"),
             _text_input("low_stock_threshold", 12, input_mode="numeric", placeholder="0"),
         ),
         _asset_code(),
@@ -211,9 +234,9 @@ def equipment_form_dialog() -> rx.Component:
     return form_dialog(
         S,
         noun="item",
-        title_edit="Edit item",
-        title_new="New item",
-        hint_new="Name, category, location and quantity are required.",
+        title_edit=t("equipment.form.title_edit"),
+        title_new=t("equipment.list.new_item"),
+        hint_new=t("equipment.form.hint_new"),
         body=_fields(),
         save_testid="save-equipment",
         form_testid="equipment-form",
@@ -225,9 +248,9 @@ def equipment_delete_dialog() -> rx.Component:
     """Confirmation naming the item; an in-use refusal shows the service's reason."""
     return delete_dialog(
         X,
-        "Delete item?",
+        t("equipment.delete.title"),
         rx.text.strong(X.delete_name),
         " (",
         rx.text.span(X.delete_code, class_name="avr-mono"),
-        ") will be deleted permanently. This can't be undone.",
+        t("equipment.delete.body_after_code"),
     )

@@ -12,6 +12,7 @@ from avrentals.domain.services.equipment_csv import MAX_FILE_BYTES, MAX_ROWS
 from avrentals.ui import routes
 from avrentals.ui.components.detail import stat
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
 from avrentals.ui.state.equipment_import import UPLOAD_ID, EquipmentImportState
 
 S = EquipmentImportState
@@ -30,16 +31,16 @@ def page_intro() -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.link(
-                rx.hstack(rx.icon("arrow-left", size=14), rx.text("Inventory"), spacing="1"),
+                rx.hstack(
+                    rx.icon("arrow-left", size=14), rx.text(t("nav.equipment.label")), spacing="1"
+                ),
                 href=routes.EQUIPMENT,
                 size="2",
                 **_testid("back-to-inventory"),
             ),
-            rx.heading("Import equipment from CSV", size="6", as_="h2"),
+            rx.heading(t("equipment.import.title"), size="6", as_="h2"),
             rx.text(
-                "One item per row. Required columns: Name, Category, Quantity, Location. "
-                "Categories and subcategories are matched by name. Rows with an empty asset "
-                "code get one generated. Nothing is imported while any row has an error.",
+                t("equipment.import.intro"),
                 size="2",
                 color_scheme="gray",
                 max_width="640px",
@@ -49,7 +50,7 @@ def page_intro() -> rx.Component:
         ),
         rx.button(
             rx.icon("file-down", size=16),
-            "Download template",
+            t("equipment.import.download_template"),
             variant="soft",
             on_click=S.download_template,
             **_testid("download-template"),
@@ -66,7 +67,7 @@ def file_error() -> rx.Component:
     return rx.cond(
         S.file_error != "",
         rx.callout(
-            S.file_error,
+            t(S.file_error),
             icon="circle-alert",
             color_scheme="red",
             role="alert",
@@ -89,16 +90,21 @@ def drop_zone() -> rx.Component:
             ),
             rx.cond(
                 S.checking,
-                rx.text("Checking ", S.file_name, "…", weight="medium"),
-                rx.text("Drag a CSV file here, or click to choose one", weight="medium"),
+                rx.text(t("equipment.import.checking", name=S.file_name), weight="medium"),
+                rx.text(t("equipment.import.drop_hint"), weight="medium"),
             ),
             rx.text(
-                f"UTF-8, comma or semicolon separated, up to {MAX_FILE_BYTES // 1_048_576} MB "
-                f"and {MAX_ROWS:,} rows.",
+                t(
+                    "equipment.import.limits",
+                    mb=MAX_FILE_BYTES // 1_048_576,
+                    rows=f"{MAX_ROWS:,}",
+                ),
                 size="1",
                 color_scheme="gray",
             ),
-            rx.button("Choose file", variant="outline", size="2", type="button"),
+            rx.button(
+                t("equipment.import.choose_file"), variant="outline", size="2", type="button"
+            ),
             align="center",
             spacing="2",
             padding="32px 16px",
@@ -121,9 +127,9 @@ def drop_zone() -> rx.Component:
 
 def counts() -> rx.Component:
     return rx.grid(
-        stat("Rows in the file", S.total_rows, "count-total"),
-        stat("Ready to import", S.valid_count, "count-valid"),
-        stat("Rows with errors", S.error_count, "count-errors"),
+        stat(t("equipment.import.rows_in_file"), S.total_rows, "count-total"),
+        stat(t("equipment.import.ready"), S.valid_count, "count-valid"),
+        stat(t("equipment.import.rows_with_errors"), S.error_count, "count-errors"),
         columns=rx.breakpoints(initial="1", sm="3"),
         spacing="3",
         width="100%",
@@ -154,22 +160,21 @@ def error_table() -> rx.Component:
         S.error_count > 0,
         rx.vstack(
             rx.callout(
-                "Fix these rows in your file and upload it again; nothing is imported while "
-                "a row has an error. Row numbers are spreadsheet rows (the header is row 1).",
+                t("equipment.import.fix_rows"),
                 icon="triangle-alert",
                 color_scheme="red",
                 width="100%",
             ),
             scroll_table(
                 [
-                    rx.table.column_header_cell("Row", width="72px"),
-                    rx.table.column_header_cell("Column", width="160px"),
-                    rx.table.column_header_cell("Problem"),
+                    rx.table.column_header_cell(t("equipment.import.col_row"), width="72px"),
+                    rx.table.column_header_cell(t("equipment.import.col_column"), width="160px"),
+                    rx.table.column_header_cell(t("equipment.import.col_problem")),
                 ],
                 S.errors,
                 lambda e: rx.table.row(
                     rx.table.cell(e["row"]),
-                    rx.table.cell(e["column"]),
+                    rx.table.cell(t(e["column"])),
                     rx.table.cell(e["message"]),
                     **_testid("import-error-row"),
                 ),
@@ -180,7 +185,7 @@ def error_table() -> rx.Component:
             rx.cond(
                 S.errors_truncated,
                 rx.text(
-                    "Only the first problems are listed; fix these and check again.",
+                    t("equipment.import.truncated"),
                     size="1",
                     color_scheme="gray",
                 ),
@@ -193,18 +198,18 @@ def error_table() -> rx.Component:
 
 def sample_table() -> rx.Component:
     columns = (
-        ("Row", "row"),
-        ("Asset code", "asset_code"),
-        ("Name", "name"),
-        ("Category", "category"),
-        ("Subcategory", "subcategory"),
-        ("Qty", "quantity"),
-        ("Location", "location"),
+        ("equipment.import.col_row", "row"),
+        ("equipment.field.asset_code", "asset_code"),
+        ("common.field.name", "name"),
+        ("common.field.category", "category"),
+        ("equipment.field.subcategory", "subcategory"),
+        ("equipment.import.col_qty", "quantity"),
+        ("common.field.location", "location"),
     )
     return rx.vstack(
-        rx.text("First rows of the file", size="2", weight="bold"),
+        rx.text(t("equipment.import.first_rows"), size="2", weight="bold"),
         scroll_table(
-            [rx.table.column_header_cell(label) for label, _ in columns],
+            [rx.table.column_header_cell(t(label)) for label, _ in columns],
             S.sample,
             lambda r: rx.table.row(*[rx.table.cell(r[key]) for _label, key in columns]),
             "import-sample",
@@ -212,8 +217,7 @@ def sample_table() -> rx.Component:
         rx.cond(
             S.ignored_columns != "",
             rx.text(
-                "Ignored columns (not part of an item): ",
-                S.ignored_columns,
+                t("equipment.import.ignored_columns", columns=S.ignored_columns),
                 size="1",
                 color_scheme="gray",
             ),
@@ -237,7 +241,7 @@ def preview_step() -> rx.Component:
         rx.flex(
             rx.button(
                 rx.icon("rotate-ccw", size=16),
-                "Choose another file",
+                t("equipment.import.choose_another"),
                 variant="soft",
                 color_scheme="gray",
                 on_click=S.start_over,
@@ -245,7 +249,11 @@ def preview_step() -> rx.Component:
             ),
             rx.button(
                 rx.icon("upload", size=16),
-                S.import_label,
+                rx.cond(
+                    S.valid_count == 1,
+                    t("equipment.import.button_one", count=S.valid_count_text),
+                    t("equipment.import.button_other", count=S.valid_count_text),
+                ),
                 disabled=~S.can_import,
                 on_click=S.start_import,
                 **_testid("import-button"),
@@ -265,13 +273,17 @@ def importing_step() -> rx.Component:
         rx.vstack(
             rx.hstack(
                 rx.spinner(size="2"),
-                rx.text("Importing ", S.file_name, "…", weight="medium"),
+                rx.text(t("equipment.import.importing", name=S.file_name), weight="medium"),
                 spacing="2",
                 align="center",
             ),
             rx.progress(value=S.progress_percent, max=100, width="100%", size="3"),
             rx.text(
-                S.progress_label,
+                t(
+                    "equipment.import.progress",
+                    percent=S.progress_percent,
+                    rows=S.progress_total_text,
+                ),
                 size="1",
                 color_scheme="gray",
                 **_testid("import-progress-text"),
@@ -291,7 +303,11 @@ def done_step() -> rx.Component:
             rx.hstack(
                 rx.icon("circle-check", size=22, color="var(--green-11)"),
                 rx.heading(
-                    S.done_label,
+                    rx.cond(
+                        S.created == 1,
+                        t("equipment.import.done_one", count=S.created_text),
+                        t("equipment.import.done_other", count=S.created_text),
+                    ),
                     size="4",
                     as_="h3",
                     **_testid("import-done"),
@@ -300,20 +316,18 @@ def done_step() -> rx.Component:
                 align="center",
             ),
             rx.text(
-                "Every row of ",
-                S.file_name,
-                " is now in the inventory.",
+                t("equipment.import.done_text", name=S.file_name),
                 size="2",
                 color_scheme="gray",
             ),
             rx.flex(
                 rx.link(
-                    rx.button(rx.icon("package", size=16), "Go to the inventory"),
+                    rx.button(rx.icon("package", size=16), t("equipment.import.go_inventory")),
                     href=routes.EQUIPMENT,
                     **_testid("import-go-inventory"),
                 ),
                 rx.button(
-                    "Import another file",
+                    t("equipment.import.another"),
                     variant="soft",
                     color_scheme="gray",
                     on_click=S.start_over,

@@ -11,6 +11,7 @@ from avrentals.ui.components.detail import back_link as shared_back_link
 from avrentals.ui.components.detail import detail_actions, detail_page, icon_fact, not_found_box
 from avrentals.ui.components.forms import field_error
 from avrentals.ui.components.listing import icon_action, status_pill
+from avrentals.ui.i18n import t
 from avrentals.ui.pages.event_dialogs import (
     add_equipment_dialog,
     event_dialogs,
@@ -34,15 +35,16 @@ NARROW_ONLY = rx.breakpoints(initial="block", sm="none")
 
 
 def back_link() -> rx.Component:
-    return shared_back_link("All events", EVENTS_PATH)
+    return shared_back_link(t("events.detail.back"), EVENTS_PATH)
 
 
 def prep_badge(status: rx.Var, label: rx.Var) -> rx.Component:
+    """`label` is the catalogue key of the prep status's label (`PREP_LABELS`)."""
     colors = {"checked-out": "amber", "checked-in": "green"}
-    return status_pill(status, label, colors, "prep-status")
+    return status_pill(status, t(label), colors, "prep-status")
 
 
-def _fact(icon: str, label: str, value: rx.Component, testid: str) -> rx.Component:
+def _fact(icon: str, label: str | rx.Var[str], value: rx.Component, testid: str) -> rx.Component:
     return icon_fact(icon, label, value, {"data-testid": testid})
 
 
@@ -50,17 +52,17 @@ def info_card() -> rx.Component:
     ev = E.event
     return rx.card(
         rx.vstack(
-            rx.heading("Details", size="3", as_="h3"),
+            rx.heading(t("events.detail.details"), size="3", as_="h3"),
             _fact(
                 "building-2",
-                "Client",
+                t("common.field.client"),
                 rx.link(ev["client"], href=routes.CLIENTS + "/" + ev["client_id"]),
                 "fact-client",
             ),
-            _fact("map-pin", "Location", rx.text(ev["location"]), "fact-location"),
+            _fact("map-pin", t("common.field.location"), rx.text(ev["location"]), "fact-location"),
             _fact(
                 "calendar",
-                "Dates",
+                t("events.list.col_dates"),
                 rx.vstack(
                     rx.text(ev["period"]),
                     rx.cond(
@@ -73,13 +75,13 @@ def info_card() -> rx.Component:
             ),
             _fact(
                 "user",
-                "Assigned to",
-                rx.text(rx.cond(ev["assigned"] != "", ev["assigned"], "Nobody yet")),
+                t("events.field.assigned_to"),
+                rx.text(rx.cond(ev["assigned"] != "", ev["assigned"], t("events.detail.nobody"))),
                 "fact-assigned",
             ),
             rx.cond(
                 ev["notes"] != "",
-                _fact("sticky-note", "Notes", rx.text(ev["notes"]), "fact-notes"),
+                _fact("sticky-note", t("common.field.notes"), rx.text(ev["notes"]), "fact-notes"),
             ),
             spacing="3",
             width="100%",
@@ -103,7 +105,7 @@ def qty_cell(r: rx.Var) -> rx.Component:
                     width="72px",
                     size="1",
                     auto_focus=True,
-                    aria_label="Quantity",
+                    aria_label=t("common.field.quantity"),
                     custom_attrs={"data-testid": "qty-input"},
                 ),
                 rx.icon_button(
@@ -111,7 +113,7 @@ def qty_cell(r: rx.Var) -> rx.Component:
                     type="submit",
                     size="1",
                     loading=R.qty_saving,
-                    aria_label="Save quantity",
+                    aria_label=t("events.qty.save"),
                     custom_attrs={"data-testid": "qty-save"},
                 ),
                 rx.icon_button(
@@ -121,7 +123,7 @@ def qty_cell(r: rx.Var) -> rx.Component:
                     variant="soft",
                     color_scheme="gray",
                     size="1",
-                    aria_label="Cancel",
+                    aria_label=t("common.action.cancel"),
                 ),
                 spacing="1",
                 justify="end",
@@ -136,7 +138,7 @@ def qty_cell(r: rx.Var) -> rx.Component:
                 icon_action(
                     "pencil",
                     R.start_qty_edit(r["id"]),
-                    "Change quantity of " + r["name"],
+                    t("events.qty.change_aria", name=r["name"]),
                     "edit-qty",
                     icon_size=12,
                 ),
@@ -157,7 +159,7 @@ def remove_button(r: rx.Var) -> rx.Component:
             variant="ghost",
             color_scheme="red",
             size="1",
-            aria_label="Remove " + r["name"],
+            aria_label=t("events.remove.aria", name=r["name"]),
             custom_attrs={"data-testid": "remove-line"},
         ),
     )
@@ -187,9 +189,9 @@ def rentals_card() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.flex(
-                rx.heading("Equipment", size="3", as_="h3"),
+                rx.heading(t("events.detail.equipment"), size="3", as_="h3"),
                 rx.badge(
-                    E.line_count.to_string() + " lines · " + E.unit_count.to_string() + " units",
+                    t("events.detail.rental_count", lines=E.line_count, units=E.unit_count),
                     variant="soft",
                     color_scheme="gray",
                     radius="full",
@@ -200,7 +202,7 @@ def rentals_card() -> rx.Component:
                     CAN_BOOK,
                     rx.button(
                         rx.icon("plus", size=16),
-                        "Add equipment",
+                        t("events.add.title"),
                         on_click=R.open_add,
                         size="2",
                         custom_attrs={"data-testid": "add-equipment"},
@@ -225,11 +227,17 @@ def rentals_card() -> rx.Component:
                     rx.table.root(
                         rx.table.header(
                             rx.table.row(
-                                rx.table.column_header_cell("Item"),
-                                rx.table.column_header_cell("Category", display=WIDE_CELL),
-                                rx.table.column_header_cell("Qty", class_name="avr-num"),
-                                rx.table.column_header_cell("Prep"),
-                                rx.table.column_header_cell("", aria_label="Actions"),
+                                rx.table.column_header_cell(t("events.detail.col_item")),
+                                rx.table.column_header_cell(
+                                    t("common.field.category"), display=WIDE_CELL
+                                ),
+                                rx.table.column_header_cell(
+                                    t("events.detail.col_qty"), class_name="avr-num"
+                                ),
+                                rx.table.column_header_cell(t("events.detail.col_prep")),
+                                rx.table.column_header_cell(
+                                    "", aria_label=t("common.field.actions")
+                                ),
                             )
                         ),
                         rx.table.body(rx.foreach(E.rentals, rental_row)),
@@ -242,7 +250,7 @@ def rentals_card() -> rx.Component:
                     custom_attrs={"data-testid": "rental-table"},
                 ),
                 rx.text(
-                    "No equipment booked yet.",
+                    t("events.detail.no_equipment"),
                     size="2",
                     color_scheme="gray",
                     custom_attrs={"data-testid": "rental-empty"},
@@ -258,7 +266,7 @@ def rentals_card() -> rx.Component:
 def actions() -> rx.Component:
     duplicate = rx.button(
         rx.icon("copy", size=16),
-        "Duplicate",
+        t("events.action.duplicate"),
         on_click=EventDuplicateState.open_duplicate(E.detail_id),
         variant="soft",
         color_scheme="gray",
@@ -329,7 +337,7 @@ def overdue_banner() -> rx.Component:
                 rx.text.strong(E.event["overdue"]),
                 " · ",
                 rx.link(
-                    "Open the check-in",
+                    t("events.detail.open_checkin"),
                     href=routes.PREP + "/" + E.detail_id,
                     custom_attrs={"data-testid": "event-overdue-checkin"},
                 ),
@@ -346,9 +354,9 @@ def overdue_banner() -> rx.Component:
 def not_found() -> rx.Component:
     return not_found_box(
         "calendar-x",
-        "Event not found",
-        "There is no event at this address. It may have been deleted.",
-        "Back to events",
+        t("events.detail.not_found_title"),
+        t("events.detail.not_found_text"),
+        t("events.detail.not_found_back"),
         EVENTS_PATH,
         "event-not-found",
     )

@@ -11,6 +11,7 @@ import reflex as rx
 
 from avrentals.ui.components.dialogs import delete_dialog, form_dialog
 from avrentals.ui.components.forms import field_error, field_label, form_field, picker_search
+from avrentals.ui.i18n import t
 from avrentals.ui.state.event_form import (
     NO_USER,
     EventDeleteState,
@@ -27,14 +28,27 @@ R = EventRentalsState
 
 def rental_conflict_box(message: rx.Var, lines: rx.Var, testid: str) -> rx.Component:
     """A refused booking or move, readably: per item what was asked, what is free of the
-    bookable units, the fully used days and which events hold the stock."""
+    bookable units, the fully used days and which events hold the stock (`lines` from
+    `events.conflict_lines`)."""
 
     def line(r: rx.Var) -> rx.Component:
+        summary = t(
+            "events.conflict.summary",
+            requested=r["requested"],
+            available=r["available"],
+            bookable=r["bookable"],
+        )
+        days = rx.cond(
+            r["more"] != "",
+            t("events.conflict.days_more", days=r["days"], more=r["more"]),
+            t("events.conflict.days", days=r["days"]),
+        )
+        booked = t("events.conflict.booked", usage=r["usage"], holders=r["holders"])
         return rx.vstack(
             rx.text(r["item"], weight="bold", size="2"),
-            rx.text(r["summary"], size="2"),
-            rx.cond(r["days"] != "", rx.text(r["days"], size="1")),
-            rx.cond(r["booked"] != "", rx.text(r["booked"], size="1")),
+            rx.text(summary, size="2"),
+            rx.cond(r["days"] != "", rx.text(days, size="1")),
+            rx.cond(r["holders"] != "", rx.text(booked, size="1")),
             spacing="0",
             custom_attrs={"data-testid": "conflict-line", "data-item": r["item_id"]},
         )
@@ -56,7 +70,15 @@ def rental_conflict_box(message: rx.Var, lines: rx.Var, testid: str) -> rx.Compo
 # --- create / edit ---------------------------------------------------------------------------
 
 
-def _field(field: str, label: str, control: rx.Component, *, required=False, full=False, hint=""):
+def _field(
+    field: str,
+    label: str | rx.Var[str],
+    control: rx.Component,
+    *,
+    required=False,
+    full=False,
+    hint: str | rx.Var[str] = "",
+):
     return form_field(
         "event",
         field,
@@ -69,7 +91,9 @@ def _field(field: str, label: str, control: rx.Component, *, required=False, ful
     )
 
 
-def _label(field: str, label: str, required: bool = False, prefix: str = "event") -> rx.Component:
+def _label(
+    field: str, label: str | rx.Var[str], required: bool = False, prefix: str = "event"
+) -> rx.Component:
     return field_label(f"{prefix}-{field}", label, required)
 
 
@@ -91,15 +115,15 @@ def _input(field: str, max_len: int = 200, **props: Any) -> rx.Component:
 def _client_picker() -> rx.Component:
     return rx.vstack(
         picker_search(
-            "Find a client",
+            t("events.form.find_client"),
             F.search_clients.debounce(250),
             F.client_search_key,
-            "Find a client",
+            t("events.form.find_client"),
             "event-client-search",
         ),
         rx.select.root(
             rx.select.trigger(
-                placeholder="Choose a client",
+                placeholder=t("events.form.choose_client"),
                 width="100%",
                 id="event-client_id",
                 custom_attrs={"data-testid": "event-client_id"},
@@ -119,13 +143,13 @@ def _client_picker() -> rx.Component:
 def _user_select() -> rx.Component:
     return rx.select.root(
         rx.select.trigger(
-            placeholder="Nobody yet",
+            placeholder=t("events.detail.nobody"),
             width="100%",
             id="event-assigned_user_id",
             custom_attrs={"data-testid": "event-assigned_user_id"},
         ),
         rx.select.content(
-            rx.select.item("Nobody yet", value=NO_USER),
+            rx.select.item(t("events.detail.nobody"), value=NO_USER),
             rx.foreach(F.users, lambda u: rx.select.item(u["name"], value=u["id"])),
         ),
         value=F.user_value,
@@ -138,29 +162,45 @@ def event_form_dialog() -> rx.Component:
     body = rx.vstack(
         rental_conflict_box(F.rental_conflict, F.rental_conflict_lines, "event-rental-conflict"),
         rx.grid(
-            _field("name", "Name", _input("name", 100, auto_focus=True), required=True, full=True),
-            _field("client_id", "Client", _client_picker(), required=True, full=True),
-            _field("location", "Location", _input("location", 200), required=True),
-            _field("assigned_user_id", "Assigned to", _user_select()),
             _field(
-                "start_date", "Start date", _input("start_date", 10, type="date"), required=True
+                "name",
+                t("common.field.name"),
+                _input("name", 100, auto_focus=True),
+                required=True,
+                full=True,
             ),
-            _field("end_date", "End date", _input("end_date", 10, type="date"), required=True),
+            _field(
+                "client_id", t("common.field.client"), _client_picker(), required=True, full=True
+            ),
+            _field("location", t("common.field.location"), _input("location", 200), required=True),
+            _field("assigned_user_id", t("events.field.assigned_to"), _user_select()),
+            _field(
+                "start_date",
+                t("common.field.start_date"),
+                _input("start_date", 10, type="date"),
+                required=True,
+            ),
+            _field(
+                "end_date",
+                t("common.field.end_date"),
+                _input("end_date", 10, type="date"),
+                required=True,
+            ),
             _field(
                 "prep_days",
-                "Prep days",
+                t("events.field.prep_days"),
                 _input("prep_days", 3, input_mode="numeric"),
-                hint="Gear leaves the warehouse this many days before.",
+                hint=t("events.form.prep_hint"),
             ),
             _field(
                 "return_days",
-                "Return days",
+                t("events.field.return_days"),
                 _input("return_days", 3, input_mode="numeric"),
-                hint="Gear is back this many days after.",
+                hint=t("events.form.return_hint"),
             ),
             _field(
                 "notes",
-                "Notes",
+                t("common.field.notes"),
                 rx.text_area(
                     id="event-notes",
                     name="notes",
@@ -182,9 +222,9 @@ def event_form_dialog() -> rx.Component:
     return form_dialog(
         F,
         noun="event",
-        title_edit="Edit event",
-        title_new="New event",
-        hint_new="Name, client, location and dates are required.",
+        title_edit=t("events.form.title_edit"),
+        title_new=t("events.list.new"),
+        hint_new=t("events.form.hint_new"),
         body=body,
         save_testid="save-event",
         form_testid="event-form",
@@ -196,7 +236,9 @@ def event_form_dialog() -> rx.Component:
 
 
 def duplicate_dialog() -> rx.Component:
-    def dup_field(field: str, label: str, kind: str, hint: str = "") -> rx.Component:
+    def dup_field(
+        field: str, label: rx.Var[str], kind: str, hint: rx.Var[str] | None = None
+    ) -> rx.Component:
         return rx.vstack(
             _label(field, label, field != "end_date", prefix="dup"),
             rx.input(
@@ -208,7 +250,7 @@ def duplicate_dialog() -> rx.Component:
                 width="100%",
                 custom_attrs={"data-testid": f"dup-{field}"},
             ),
-            rx.text(hint, size="1", color_scheme="gray") if hint else rx.fragment(),
+            rx.text(hint, size="1", color_scheme="gray") if hint is not None else rx.fragment(),
             field_error(D.errors[field], f"dup-error-{field}"),
             spacing="1",
             width="100%",
@@ -217,13 +259,11 @@ def duplicate_dialog() -> rx.Component:
 
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Duplicate event"),
+            rx.dialog.title(t("events.duplicate.title")),
             rx.dialog.description(
-                "Copies ",
+                t("events.duplicate.copies"),
                 rx.text.strong(D.source_name),
-                " (",
-                D.source_period,
-                ") and its equipment to new dates. Every line is checked for availability.",
+                t("events.duplicate.copies_rest", period=D.source_period),
                 size="2",
                 color_scheme="gray",
                 margin_bottom="12px",
@@ -231,9 +271,14 @@ def duplicate_dialog() -> rx.Component:
             rental_conflict_box(D.rental_conflict, D.rental_conflict_lines, "dup-rental-conflict"),
             rx.form(
                 rx.grid(
-                    dup_field("name", "Name", "text"),
-                    dup_field("start_date", "New start date", "date"),
-                    dup_field("end_date", "New end date", "date", "Empty: same length."),
+                    dup_field("name", t("common.field.name"), "text"),
+                    dup_field("start_date", t("events.duplicate.new_start"), "date"),
+                    dup_field(
+                        "end_date",
+                        t("events.duplicate.new_end"),
+                        "date",
+                        t("events.duplicate.end_hint"),
+                    ),
                     grid_template_columns=rx.breakpoints(initial="1fr", sm="1fr 1fr"),
                     gap="12px",
                     width="100%",
@@ -245,11 +290,16 @@ def duplicate_dialog() -> rx.Component:
                 ),
                 rx.flex(
                     rx.dialog.close(
-                        rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                        rx.button(
+                            t("common.action.cancel"),
+                            variant="soft",
+                            color_scheme="gray",
+                            type="button",
+                        )
                     ),
                     rx.button(
                         rx.icon("copy", size=16),
-                        "Duplicate",
+                        t("events.action.duplicate"),
                         type="submit",
                         loading=D.saving,
                         custom_attrs={"data-testid": "confirm-duplicate"},
@@ -272,11 +322,11 @@ def duplicate_dialog() -> rx.Component:
 def event_delete_dialog() -> rx.Component:
     return delete_dialog(
         X,
-        "Delete event?",
+        t("events.delete.title"),
         rx.text.strong(X.delete_name),
-        " will be deleted permanently. ",
+        t("events.delete.after_name"),
         rx.text.span(X.delete_lines, custom_attrs={"data-testid": "delete-lines"}),
-        " This can't be undone.",
+        t("events.delete.undone"),
     )
 
 
@@ -301,7 +351,12 @@ def _result(r: rx.Var) -> rx.Component:
                 align="start",
             ),
             rx.spacer(),
-            rx.text(r["good"] + " good", size="1", color_scheme="gray", white_space="nowrap"),
+            rx.text(
+                t("events.add.good", count=r["good"]),
+                size="1",
+                color_scheme="gray",
+                white_space="nowrap",
+            ),
             align="center",
             spacing="2",
             width="100%",
@@ -317,7 +372,7 @@ def _result(r: rx.Var) -> rx.Component:
         padding="8px 10px",
         border_radius="var(--radius-2)",
         cursor="pointer",
-        background=rx.cond(picked, "var(--accent-a4)", "transparent"),
+        background=rx.cond(picked, "var(--accent-a4)", "transparent"),  # i18n: not text
         _hover={"background": "var(--gray-a3)"},
         custom_attrs={"data-testid": "item-result", "data-id": r["id"]},
     )
@@ -330,7 +385,7 @@ def _ledger() -> rx.Component:
             rx.table.cell(d["booked"], class_name="avr-num"),
             rx.table.cell(d["free"], class_name="avr-num"),
             rx.table.cell(d["events"]),
-            background=rx.cond(d["peak"] != "", "var(--amber-a3)", "transparent"),
+            background=rx.cond(d["peak"] != "", "var(--amber-a3)", "transparent"),  # i18n: not text
             custom_attrs={"data-testid": "ledger-day", "data-peak": d["peak"]},
         )
 
@@ -339,9 +394,7 @@ def _ledger() -> rx.Component:
         rx.cond(
             R.on_event > 0,
             rx.text(
-                "This event already holds ",
-                R.on_event.to_string(),
-                "; they are not counted as booked here, and are taken off what is free.",
+                t("events.ledger.on_event", count=R.on_event),
                 size="1",
                 color_scheme="gray",
             ),
@@ -350,10 +403,14 @@ def _ledger() -> rx.Component:
             rx.table.root(
                 rx.table.header(
                     rx.table.row(
-                        rx.table.column_header_cell("Day"),
-                        rx.table.column_header_cell("Booked", class_name="avr-num"),
-                        rx.table.column_header_cell("Free", class_name="avr-num"),
-                        rx.table.column_header_cell("Held by"),
+                        rx.table.column_header_cell(t("events.ledger.col_day")),
+                        rx.table.column_header_cell(
+                            t("events.ledger.col_booked"), class_name="avr-num"
+                        ),
+                        rx.table.column_header_cell(
+                            t("events.ledger.col_free"), class_name="avr-num"
+                        ),
+                        rx.table.column_header_cell(t("events.ledger.col_held_by")),
                     )
                 ),
                 rx.table.body(rx.foreach(R.ledger, row)),
@@ -372,6 +429,7 @@ def _ledger() -> rx.Component:
 
 
 def _picked() -> rx.Component:
+    chevron = rx.cond(R.explain_open, "chevron-up", "chevron-down")  # i18n: not text
     return rx.cond(
         R.picked_id != "",
         rx.card(
@@ -387,7 +445,7 @@ def _picked() -> rx.Component:
                     ),
                     rx.spacer(),
                     rx.vstack(
-                        _label("qty", "Quantity", prefix="add"),
+                        _label("qty", t("common.field.quantity"), prefix="add"),
                         rx.input(
                             id="add-qty",
                             value=R.qty_text,
@@ -409,15 +467,18 @@ def _picked() -> rx.Component:
                 ),
                 rx.button(
                     rx.cond(R.avail_loading, rx.spinner(size="1"), rx.icon("info", size=14)),
-                    rx.text(R.availability_label, custom_attrs={"data-testid": "availability"}),
-                    rx.icon(rx.cond(R.explain_open, "chevron-up", "chevron-down"), size=14),
+                    rx.text(
+                        t("events.add.available", free=R.free, bookable=R.bookable),
+                        custom_attrs={"data-testid": "availability"},
+                    ),
+                    rx.icon(chevron, size=14),
                     on_click=R.toggle_explain,
                     variant="soft",
-                    color_scheme=rx.cond(R.free > 0, "green", "red"),
+                    color_scheme=rx.cond(R.free > 0, "green", "red"),  # i18n: not text
                     size="2",
                     type="button",
                     aria_expanded=R.explain_open,
-                    title="Why? Show the day-by-day bookings",
+                    title=t("events.add.why"),
                     custom_attrs={"data-testid": "availability-toggle"},
                     white_space="normal",
                     height="auto",
@@ -425,16 +486,14 @@ def _picked() -> rx.Component:
                     text_align="left",
                 ),
                 rx.text(
-                    "Blocked window: ",
-                    R.window_label,
-                    " (dates plus prep/return days).",
+                    t("events.add.window", window=R.window_label),
                     size="1",
                     color_scheme="gray",
                 ),
                 rx.cond(
                     R.qty_warning != "",
                     rx.text(
-                        R.qty_warning,
+                        t(R.qty_warning, free=R.free),
                         size="1",
                         color_scheme="amber",
                         custom_attrs={"data-testid": "qty-warning"},
@@ -462,7 +521,7 @@ def _queued() -> rx.Component:
                 variant="ghost",
                 color_scheme="gray",
                 size="1",
-                aria_label="Remove from the list",
+                aria_label=t("events.add.unqueue"),
             ),
             align="center",
             spacing="2",
@@ -473,7 +532,7 @@ def _queued() -> rx.Component:
     return rx.cond(
         R.lines.length() > 0,
         rx.vstack(
-            rx.text("To book", size="1", weight="bold", color_scheme="gray"),
+            rx.text(t("events.add.to_book"), size="1", weight="bold", color_scheme="gray"),
             rx.foreach(R.lines, line),
             spacing="1",
             width="100%",
@@ -484,27 +543,28 @@ def _queued() -> rx.Component:
 def add_equipment_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Add equipment"),
+            rx.dialog.title(t("events.add.title")),
             rx.dialog.description(
-                "Search the inventory, pick an item and type how many. Add several items "
-                "with “Add another”; they are booked together or not at all.",
+                t("events.add.description"),
                 size="2",
                 color_scheme="gray",
                 margin_bottom="12px",
             ),
             rx.vstack(
                 picker_search(
-                    "Search name or asset code",
+                    t("events.add.search_placeholder"),
                     R.search_items.debounce(250),
                     R.add_key,
-                    "Search equipment",
+                    t("events.add.search_label"),
                     "item-search",
                 ),
                 rx.box(
                     rx.cond(
                         R.results.length() > 0,
                         rx.vstack(rx.foreach(R.results, _result), spacing="0", width="100%"),
-                        rx.text("No items match.", size="2", color_scheme="gray", padding="8px"),
+                        rx.text(
+                            t("events.add.no_items"), size="2", color_scheme="gray", padding="8px"
+                        ),
                     ),
                     max_height="200px",
                     overflow_y="auto",
@@ -544,7 +604,7 @@ def add_equipment_dialog() -> rx.Component:
             rx.flex(
                 rx.button(
                     rx.icon("list-plus", size=16),
-                    "Add another",
+                    t("events.add.another"),
                     on_click=R.queue_line,
                     variant="soft",
                     color_scheme="gray",
@@ -552,9 +612,11 @@ def add_equipment_dialog() -> rx.Component:
                     custom_attrs={"data-testid": "queue-line"},
                 ),
                 rx.spacer(),
-                rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.dialog.close(
+                    rx.button(t("common.action.cancel"), variant="soft", color_scheme="gray")
+                ),
                 rx.button(
-                    "Book",
+                    t("events.add.book"),
                     on_click=R.book,
                     loading=R.booking,
                     disabled=~R.can_book,
@@ -574,10 +636,10 @@ def add_equipment_dialog() -> rx.Component:
 def remove_line_dialog() -> rx.Component:
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title("Remove from this event?"),
+            rx.alert_dialog.title(t("events.remove.title")),
             rx.alert_dialog.description(
                 rx.text.strong(R.remove_label),
-                " will be taken off this event and the units freed for other bookings.",
+                t("events.remove.text"),
                 size="2",
             ),
             rx.cond(
@@ -587,9 +649,11 @@ def remove_line_dialog() -> rx.Component:
                 ),
             ),
             rx.flex(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.cancel(
+                    rx.button(t("common.action.cancel"), variant="soft", color_scheme="gray")
+                ),
                 rx.button(
-                    "Remove",
+                    t("common.action.remove"),
                     on_click=R.confirm_remove,
                     loading=R.removing,
                     color_scheme="red",

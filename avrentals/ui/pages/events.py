@@ -22,6 +22,7 @@ from avrentals.ui.components.listing import (
     status_pill,
 )
 from avrentals.ui.components.listing import row_actions as list_row_actions
+from avrentals.ui.i18n import t
 from avrentals.ui.pages.event_dialogs import event_dialogs
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.event_form import EventDeleteState, EventDuplicateState, EventFormState
@@ -38,8 +39,9 @@ def detail_href(event_id: rx.Var) -> rx.Var:
 
 
 def status_badge(status: rx.Var, label: rx.Var) -> rx.Component:
-    """Upcoming blue, on now green, completed gray."""
-    return status_pill(status, label, {"upcoming": "blue", "ongoing": "green"}, "event-status")
+    """Upcoming blue, on now green, completed gray; `label` is the catalogue key of the
+    status's label (`STATUS_LABELS`)."""
+    return status_pill(status, t(label), {"upcoming": "blue", "ongoing": "green"}, "event-status")
 
 
 def overdue_badge(row: rx.Var) -> rx.Component:
@@ -59,16 +61,16 @@ def overdue_badge(row: rx.Var) -> rx.Component:
 
 
 def new_event_button() -> rx.Component:
-    return new_button(CAN_WRITE, "New event", EventFormState.open_create, "new-event")
+    return new_button(CAN_WRITE, t("events.list.new"), EventFormState.open_create, "new-event")
 
 
 def row_actions(row: rx.Var) -> rx.Component:
     duplicate = icon_action(
         "copy",
         EventDuplicateState.open_duplicate(row["id"]),
-        "Duplicate " + row["name"],
+        t("events.list.duplicate_aria", name=row["name"]),
         "duplicate-event",
-        title="Duplicate",
+        title=t("events.action.duplicate"),
     )
     return list_row_actions(
         row,
@@ -82,7 +84,7 @@ def row_actions(row: rx.Var) -> rx.Component:
     )
 
 
-def _select(value, on_change, items: list[rx.Component], label: str, testid: str):
+def _select(value, on_change, items: list[rx.Component], label: str | rx.Var[str], testid: str):
     return rx.box(
         rx.select.root(
             rx.select.trigger(width="100%", aria_label=label),
@@ -101,50 +103,56 @@ def toolbar() -> rx.Component:
         value=S.search,
         key=S.filters_key,
         on_change=S.set_search.debounce(300),
-        placeholder="Search name, client or location",
-        label="Search events",
+        placeholder=t("events.list.search_placeholder"),
+        label=t("events.list.search_label"),
         testid="event-search",
     )
     status = _select(
         S.status,
         S.set_status,
         [
-            rx.select.item("All statuses", value=ALL),
-            *[rx.select.item(label, value=key) for key, label in STATUS_LABELS.items()],
+            rx.select.item(t("events.list.all_statuses"), value=ALL),
+            *[rx.select.item(t(label), value=key) for key, label in STATUS_LABELS.items()],
         ],
-        "Status",
+        t("common.field.status"),
         "status-filter",
     )
     client = _select(
         S.client,
         S.set_client,
         [
-            rx.select.item("All clients", value=ALL),
+            rx.select.item(t("events.list.all_clients"), value=ALL),
             rx.select.separator(),
             rx.foreach(S.clients, lambda c: rx.select.item(c["name"], value=c["id"])),
         ],
-        "Client",
+        t("common.field.client"),
         "client-filter",
     )
     sort = _select(
         S.sort,
         S.set_sort,
-        [rx.select.item(label, value=key) for key, (_s, _d, label) in SORT_OPTIONS.items()],
-        "Sort",
+        [rx.select.item(t(label), value=key) for key, (_s, _d, label) in SORT_OPTIONS.items()],
+        t("events.list.sort_label"),
         "event-sort",
     )
     view = rx.box(
         rx.segmented_control.root(
             rx.segmented_control.item(
-                rx.icon("table", size=14), value="table", aria_label="Table", title="Table"
+                rx.icon("table", size=14),
+                value="table",
+                aria_label=t("events.list.view_table"),
+                title=t("events.list.view_table"),
             ),
             rx.segmented_control.item(
-                rx.icon("layout-grid", size=14), value="cards", aria_label="Cards", title="Cards"
+                rx.icon("layout-grid", size=14),
+                value="cards",
+                aria_label=t("events.list.view_cards"),
+                title=t("events.list.view_cards"),
             ),
             value=S.view,
             on_change=S.set_view,
             size="2",
-            aria_label="Table or cards",
+            aria_label=t("events.list.view_toggle"),
         ),
         class_name="avr-only-wide",
         custom_attrs={"data-testid": "view-toggle"},
@@ -203,11 +211,11 @@ def table_row(row: rx.Var) -> rx.Component:
 
 def events_table() -> rx.Component:
     headers = [
-        header_cell("Event"),
-        header_cell("Client"),
-        header_cell("Location", desktop_only=True),
-        header_cell("Dates"),
-        header_cell("Status"),
+        header_cell(t("events.list.col_event")),
+        header_cell(t("common.field.client")),
+        header_cell(t("common.field.location"), desktop_only=True),
+        header_cell(t("events.list.col_dates")),
+        header_cell(t("common.field.status")),
     ]
     return list_table(headers, S.rows, table_row, "event-table")
 
@@ -281,15 +289,15 @@ def card_grid() -> rx.Component:
 def list_body() -> rx.Component:
     empty = message_box(
         "calendar-plus",
-        "No events yet",
-        "Events you add appear here with their client, venue, dates and status.",
+        t("events.list.empty_title"),
+        t("events.list.empty_text"),
         new_event_button(),
         testid="event-empty",
     )
     no_results = no_results_box(
-        "No events match",
-        "Try another name, client or location, or clear the filters.",
-        "Clear filters",
+        t("events.list.no_results_title"),
+        t("events.list.no_results_text"),
+        t("events.list.clear_filters"),
         S.clear_filters,
         "event-no-results",
     )

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import reflex as rx
 
+from avrentals.ui.components.language_switch import language_switch
 from avrentals.ui.components.nav import brand_mark
 from avrentals.ui.components.shell import color_mode_toggle
+from avrentals.ui.i18n import t
 from avrentals.ui.state.auth import AuthState
 
 
-def _field(label: str, **input_props) -> rx.Component:
+def _field(label: str | rx.Var[str], **input_props) -> rx.Component:
     return rx.vstack(
         rx.text(label, as_="label", size="2", weight="medium", html_for=input_props["id"]),
         rx.input(size="3", width="100%", required=True, **input_props),
@@ -22,16 +24,16 @@ def login_page() -> rx.Component:
     form = rx.form(
         rx.vstack(
             _field(
-                "Username",
+                t("ui.login.username"),
                 id="username",
                 name="username",
                 auto_complete="username",
                 auto_focus=True,
                 max_length=50,
-                placeholder="e.g. maria",
+                placeholder=t("ui.login.username_placeholder"),
             ),
             _field(
-                "Password",
+                t("ui.login.password"),
                 id="password",
                 name="password",
                 type="password",
@@ -51,7 +53,7 @@ def login_page() -> rx.Component:
                 ),
             ),
             rx.button(
-                "Sign in",
+                t("ui.login.sign_in"),
                 type="submit",
                 size="3",
                 width="100%",
@@ -68,11 +70,19 @@ def login_page() -> rx.Component:
         width="100%",
         custom_attrs={
             "data-testid": "login-form",
-            "data-ready": rx.cond(AuthState.login_ready, "true", "false"),
+            "data-ready": rx.cond(AuthState.login_ready, "true", "false"),  # i18n: not text
         },
     )
     return rx.box(
-        rx.box(color_mode_toggle(), position="absolute", top="16px", right="16px"),
+        rx.hstack(
+            language_switch(),
+            color_mode_toggle(),
+            spacing="2",
+            align="center",
+            position="absolute",
+            top="16px",
+            right="16px",
+        ),
         rx.center(
             rx.vstack(
                 rx.vstack(
@@ -84,14 +94,14 @@ def login_page() -> rx.Component:
                         text_align="center",
                         custom_attrs={"data-testid": "company-name"},
                     ),
-                    rx.text("Sign in to continue", size="2", color_scheme="gray"),
+                    rx.text(t("ui.login.subtitle"), size="2", color_scheme="gray"),
                     align="center",
                     spacing="2",
                     width="100%",
                 ),
                 rx.card(form, size="3", width="100%"),
                 rx.text(
-                    "Equipment, events, quotes and warehouse prep in one place.",
+                    t("ui.login.tagline"),
                     size="1",
                     color_scheme="gray",
                     text_align="center",

@@ -18,6 +18,7 @@ from avrentals.ui.components.listing import (
     search_box,
     status_pill,
 )
+from avrentals.ui.i18n import t
 from avrentals.ui.pages.maintenance_dialogs import (
     CAN_WRITE,
     close_log_dialog,
@@ -35,7 +36,9 @@ STATUS_COLORS = {"good": "green", "damaged": "red", "maintenance": "amber"}
 
 
 def raise_button() -> rx.Component:
-    return new_button(CAN_WRITE, "Raise request", F.open_request(""), "new-request")
+    return new_button(
+        CAN_WRITE, t("maintenance.action.raise_request"), F.open_request(""), "new-request"
+    )
 
 
 def toolbar() -> rx.Component:
@@ -43,14 +46,14 @@ def toolbar() -> rx.Component:
         value=S.search,
         key=S.filters_key,
         on_change=S.set_search.debounce(300),
-        placeholder="Search name, description or asset code",
-        label="Search items needing attention",
+        placeholder=t("maintenance.list.search_placeholder"),
+        label=t("maintenance.list.search_label"),
         testid="maintenance-search",
     )
     category = rx.select.root(
-        rx.select.trigger(width="100%", aria_label="Category"),
+        rx.select.trigger(width="100%", aria_label=t("common.field.category")),
         rx.select.content(
-            rx.select.item("All categories", value=ALL_CATEGORIES),
+            rx.select.item(t("maintenance.list.all_categories"), value=ALL_CATEGORIES),
             rx.foreach(S.categories, lambda c: rx.select.item(c["name"], value=c["id"])),
         ),
         value=S.category,
@@ -66,14 +69,14 @@ def toolbar() -> rx.Component:
     )
 
 
-def count(label: str, value: rx.Var, color: str, field: str) -> rx.Component:
+def count(label: str | rx.Var[str], value: rx.Var, color: str, field: str) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray"),
         rx.text(
             value,
             size="5",
             weight="bold",
-            color=rx.cond(value == "0", "var(--gray-11)", f"var(--{color}-11)"),
+            color=rx.cond(value == "0", "var(--gray-11)", f"var(--{color}-11)"),  # i18n: not text
             custom_attrs={"data-field": field},
         ),
         spacing="0",
@@ -88,12 +91,12 @@ def count(label: str, value: rx.Var, color: str, field: str) -> rx.Component:
 def history_button(row: rx.Var) -> rx.Component:
     return rx.button(
         rx.icon("history", size=14),
-        "History",
+        t("maintenance.action.history"),
         on_click=S.open_history(row["id"]),
         variant="ghost",
         color_scheme="gray",
         size="1",
-        aria_label="Maintenance history of " + row["name"],
+        aria_label=t("maintenance.action.history_of", name=row["name"]),
         custom_attrs={"data-testid": "item-history"},
     )
 
@@ -105,7 +108,7 @@ def card_actions(row: rx.Var) -> rx.Component:
         rx.flex(
             rx.button(
                 rx.icon("wrench", size=16),
-                "Raise request",
+                t("maintenance.action.raise_request"),
                 on_click=F.open_request(row["id"]),
                 variant="soft",
                 color_scheme="gray",
@@ -115,7 +118,7 @@ def card_actions(row: rx.Var) -> rx.Component:
             ),
             rx.button(
                 rx.icon("hammer", size=16),
-                "Log repair",
+                t("maintenance.action.log_repair"),
                 on_click=F.open_repair(row["id"]),
                 size="2",
                 disabled=(row["damaged"] == "0") & (row["maintenance"] == "0"),
@@ -156,7 +159,7 @@ def item_card(row: rx.Var) -> rx.Component:
                     min_width="0",
                 ),
                 rx.vstack(
-                    status_pill(row["status"], row["status_label"], STATUS_COLORS),
+                    status_pill(row["status"], t(row["status_label"]), STATUS_COLORS),
                     history_button(row),
                     spacing="2",
                     align="end",
@@ -168,9 +171,11 @@ def item_card(row: rx.Var) -> rx.Component:
                 width="100%",
             ),
             rx.grid(
-                count("Good", row["good"], "green", "good"),
-                count("Damaged", row["damaged"], "red", "damaged"),
-                count("Maintenance", row["maintenance"], "amber", "maintenance"),
+                count(t("maintenance.status.good"), row["good"], "green", "good"),
+                count(t("maintenance.status.damaged"), row["damaged"], "red", "damaged"),
+                count(
+                    t("maintenance.status.maintenance"), row["maintenance"], "amber", "maintenance"
+                ),
                 grid_template_columns="repeat(3, 1fr)",
                 gap="8px",
                 width="100%",
@@ -178,12 +183,17 @@ def item_card(row: rx.Var) -> rx.Component:
             rx.cond(
                 logs.length() > 0,
                 rx.vstack(
-                    rx.text("Open logs", size="1", weight="medium", color_scheme="gray"),
+                    rx.text(
+                        t("maintenance.list.open_logs"),
+                        size="1",
+                        weight="medium",
+                        color_scheme="gray",
+                    ),
                     rx.foreach(logs, lambda log: log_entry(log, closable=True)),
                     spacing="0",
                     width="100%",
                 ),
-                rx.text("No open logs.", size="1", color_scheme="gray"),
+                rx.text(t("maintenance.list.no_open_logs"), size="1", color_scheme="gray"),
             ),
             card_actions(row),
             spacing="3",
@@ -198,16 +208,15 @@ def item_card(row: rx.Var) -> rx.Component:
 def list_body() -> rx.Component:
     empty = message_box(
         "circle-check",
-        "Nothing needs repair",
-        "Every unit is in good condition. Items with damaged or in-maintenance units and open "
-        "maintenance logs appear here.",
+        t("maintenance.list.empty_title"),
+        t("maintenance.list.empty_text"),
         raise_button(),
         testid="maintenance-empty",
     )
     no_results = no_results_box(
-        "No items needing attention match",
-        "Try another name or asset code, or another category.",
-        "Clear filters",
+        t("maintenance.list.no_results_title"),
+        t("maintenance.list.no_results_text"),
+        t("maintenance.list.clear_filters"),
         S.clear_filters,
         "maintenance-no-results",
     )

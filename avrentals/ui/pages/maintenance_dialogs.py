@@ -8,6 +8,7 @@ import reflex as rx
 from avrentals.ui.components.dialogs import form_dialog
 from avrentals.ui.components.forms import form_field, picker_search
 from avrentals.ui.components.listing import status_pill
+from avrentals.ui.i18n import t
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.maintenance import MaintenanceState
 from avrentals.ui.state.maintenance_form import MaintenanceFormState
@@ -20,7 +21,7 @@ CAN_WRITE = AuthState.permissions.contains("maintenance:write")
 LOG_COLORS = {"open": "amber", "closed": "green"}
 
 
-def _input(field: str, label: str, *, required: bool = False, full: bool = False, **props):
+def _input(field: str, label: rx.Var[str], *, required: bool = False, full: bool = False, **props):
     control = rx.input(
         id=f"maint-{field}",
         name=field,
@@ -31,7 +32,7 @@ def _input(field: str, label: str, *, required: bool = False, full: bool = False
         custom_attrs={"data-testid": f"maint-{field}"},
         **props,
     )
-    hint = F.units_hint if field == "units" else ""
+    hint = t(F.units_hint, count=F.units_hint_count) if field == "units" else ""
     return form_field(
         "maint", field, label, control, F.errors[field], required=required, full=full, hint=hint
     )
@@ -42,7 +43,7 @@ def _description() -> rx.Component:
         id="maint-description",
         name="description",
         default_value=F.values["description"],
-        placeholder="What is wrong, or what was done (at least 5 characters)",
+        placeholder=t("maintenance.form.description_placeholder"),
         max_length=1000,
         rows="3",
         width="100%",
@@ -52,7 +53,7 @@ def _description() -> rx.Component:
     return form_field(
         "maint",
         "description",
-        "Description",
+        t("common.field.description"),
         control,
         F.errors["description"],
         required=True,
@@ -65,13 +66,13 @@ def _picked_item() -> rx.Component:
         rx.vstack(
             rx.text(F.item["name"], weight="bold", size="3"),
             rx.text(
-                F.item["asset_code"]
-                + " · Good "
-                + F.item["good"]
-                + " · Damaged "
-                + F.item["damaged"]
-                + " · Maintenance "
-                + F.item["maintenance"],
+                t(
+                    "maintenance.item.counts",
+                    subject=F.item["asset_code"],
+                    good=F.item["good"],
+                    damaged=F.item["damaged"],
+                    maintenance=F.item["maintenance"],
+                ),
                 size="1",
                 color_scheme="gray",
             ),
@@ -81,7 +82,7 @@ def _picked_item() -> rx.Component:
         rx.cond(
             F.mode == "request",
             rx.button(
-                "Change",
+                t("maintenance.form.change_item"),
                 on_click=F.change_item,
                 variant="ghost",
                 size="1",
@@ -104,7 +105,11 @@ def _option(o: rx.Var) -> rx.Component:
     return rx.button(
         rx.vstack(
             rx.text(o["name"], weight="medium", size="2"),
-            rx.text(o["asset_code"] + " · " + o["good"] + " good", size="1", color_scheme="gray"),
+            rx.text(
+                t("maintenance.form.option_good", code=o["asset_code"], good=o["good"]),
+                size="1",
+                color_scheme="gray",
+            ),
             spacing="0",
             align="start",
         ),
@@ -123,16 +128,16 @@ def _option(o: rx.Var) -> rx.Component:
 def _picker() -> rx.Component:
     return rx.vstack(
         picker_search(
-            "Search items by name or asset code",
+            t("maintenance.form.search_placeholder"),
             F.search_items.debounce(250),
             F.form_key,
-            "Search items",
+            t("maintenance.form.search_label"),
             "maint-item-search",
         ),
         rx.cond(
             F.item_options.length() > 0,
             rx.vstack(rx.foreach(F.item_options, _option), spacing="1", width="100%"),
-            rx.text("No items match.", size="2", color_scheme="gray"),
+            rx.text(t("maintenance.form.no_items"), size="2", color_scheme="gray"),
         ),
         rx.cond(
             F.errors["equipment_id"] != "",
@@ -145,7 +150,7 @@ def _picker() -> rx.Component:
     )
 
 
-def _switch(field: str, label: str) -> rx.Component:
+def _switch(field: str, label: rx.Var[str]) -> rx.Component:
     return rx.text(
         rx.flex(
             rx.switch(
@@ -167,8 +172,8 @@ def _repair_fields() -> rx.Component:
     source = rx.select.root(
         rx.select.trigger(width="100%", id="maint-from_status"),
         rx.select.content(
-            rx.select.item("Damaged units", value="damaged"),
-            rx.select.item("Units in maintenance", value="maintenance"),
+            rx.select.item(t("maintenance.form.damaged_units"), value="damaged"),
+            rx.select.item(t("maintenance.form.units_in_maintenance_option"), value="maintenance"),
         ),
         value=F.values["from_status"],
         on_change=lambda v: F.set_choice("from_status", v),
@@ -180,13 +185,13 @@ def _repair_fields() -> rx.Component:
             form_field(
                 "maint",
                 "from_status",
-                "Repairing",
+                t("maintenance.form.repairing"),
                 rx.box(source, custom_attrs={"data-testid": "maint-from_status"}, width="100%"),
                 F.errors["from_status"],
             ),
             rx.vstack(
-                _switch("move_to_good", "Move these units back to good"),
-                _switch("close", "Repair finished: close the log"),
+                _switch("move_to_good", t("maintenance.form.move_to_good")),
+                _switch("close", t("maintenance.form.close_log")),
                 spacing="2",
                 justify="end",
                 grid_column="1 / -1",
@@ -199,9 +204,21 @@ def maintenance_form_dialog() -> rx.Component:
     """Raise request / log repair: Enter in a field submits, Escape closes."""
     fields = rx.grid(
         _description(),
-        _input("units", "Units", required=True, input_mode="numeric", max_length=6),
-        _input("log_date", "Date", required=True, type="date", max_length=10),
-        _input("cost", "Cost (€)", input_mode="decimal", max_length=14, placeholder="0.00"),
+        _input(
+            "units",
+            t("maintenance.field.units"),
+            required=True,
+            input_mode="numeric",
+            max_length=6,
+        ),
+        _input("log_date", t("common.field.date"), required=True, type="date", max_length=10),
+        _input(
+            "cost",
+            t("maintenance.field.cost_eur"),
+            input_mode="decimal",
+            max_length=14,
+            placeholder="0.00",
+        ),
         _repair_fields(),
         grid_template_columns=rx.breakpoints(initial="1fr", sm="1fr 1fr"),
         gap="12px",
@@ -210,13 +227,17 @@ def maintenance_form_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
             rx.dialog.title(
-                rx.cond(F.mode == "request", "Raise maintenance request", "Log repair")
+                rx.cond(
+                    F.mode == "request",
+                    t("maintenance.form.title_request"),
+                    t("maintenance.action.log_repair"),
+                )
             ),
             rx.dialog.description(
                 rx.cond(
                     F.mode == "request",
-                    "Send good units to maintenance: they stop being bookable until repaired.",
-                    "Record the work done; moving units back to good makes them bookable.",
+                    t("maintenance.form.hint_request"),
+                    t("maintenance.form.hint_repair"),
                 ),
                 size="2",
                 color_scheme="gray",
@@ -243,11 +264,19 @@ def maintenance_form_dialog() -> rx.Component:
                 rx.flex(
                     rx.dialog.close(
                         rx.button(
-                            "Cancel", variant="soft", color_scheme="gray", type="button", size="3"
+                            t("common.action.cancel"),
+                            variant="soft",
+                            color_scheme="gray",
+                            type="button",
+                            size="3",
                         )
                     ),
                     rx.button(
-                        rx.cond(F.mode == "request", "Raise request", "Save repair"),
+                        rx.cond(
+                            F.mode == "request",
+                            t("maintenance.action.raise_request"),
+                            t("maintenance.form.save_repair"),
+                        ),
                         type="submit",
                         size="3",
                         loading=F.saving,
@@ -273,13 +302,13 @@ def maintenance_form_dialog() -> rx.Component:
 def log_edit_dialog() -> rx.Component:
     """Correct a log's date, description or cost (versioned, with conflict resolution)."""
 
-    def field(name: str, label: str, control: rx.Component, *, full: bool = False):
+    def field(name: str, label: rx.Var[str], control: rx.Component, *, full: bool = False):
         return form_field("log", name, label, control, E.errors[name], required=True, full=full)
 
     body = rx.grid(
         field(
             "description",
-            "Description",
+            t("common.field.description"),
             rx.text_area(
                 id="log-description",
                 name="description",
@@ -293,7 +322,7 @@ def log_edit_dialog() -> rx.Component:
         ),
         field(
             "log_date",
-            "Date",
+            t("common.field.date"),
             rx.input(
                 id="log-log_date",
                 name="log_date",
@@ -305,7 +334,7 @@ def log_edit_dialog() -> rx.Component:
         ),
         field(
             "cost",
-            "Cost (€)",
+            t("maintenance.field.cost_eur"),
             rx.input(
                 id="log-cost",
                 name="cost",
@@ -322,9 +351,10 @@ def log_edit_dialog() -> rx.Component:
     )
     return form_dialog(
         E,
+        # The shared form_dialog composes English sentences around `noun` (a str).
         noun="maintenance log",
-        title_edit="Edit maintenance log",
-        title_new="Edit maintenance log",
+        title_edit=t("maintenance.edit.title"),
+        title_new=t("maintenance.edit.title"),
         hint_new="",
         body=body,
         save_testid="save-log",
@@ -337,12 +367,11 @@ def close_log_dialog() -> rx.Component:
     """Confirmation before closing a log (a stale version is explained in place)."""
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title("Close this maintenance log?"),
+            rx.alert_dialog.title(t("maintenance.close.title")),
             rx.alert_dialog.description(
                 rx.text(M.close_label, weight="medium"),
                 rx.text(
-                    "Closing marks the work as done. It does not move any units: log a repair "
-                    "to bring units back to good.",
+                    t("maintenance.close.text"),
                     size="2",
                     color_scheme="gray",
                 ),
@@ -360,9 +389,11 @@ def close_log_dialog() -> rx.Component:
                 ),
             ),
             rx.flex(
-                rx.alert_dialog.cancel(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                rx.alert_dialog.cancel(
+                    rx.button(t("common.action.cancel"), variant="soft", color_scheme="gray")
+                ),
                 rx.button(
-                    "Close log",
+                    t("maintenance.close.confirm"),
                     on_click=M.confirm_close,
                     loading=M.closing,
                     disabled=M.closing,
@@ -386,11 +417,11 @@ def log_entry(log: rx.Var, *, closable: bool) -> rx.Component:
     close = rx.cond(
         CAN_WRITE & (log["status"] == "open"),
         rx.button(
-            "Close",
+            t("common.action.close"),
             on_click=M.ask_close(log["id"]),
             variant="soft",
             size="1",
-            aria_label="Close log: " + log["description"],
+            aria_label=t("maintenance.log.close_aria", description=log["description"]),
             custom_attrs={"data-testid": "close-log"},
         ),
     )
@@ -402,8 +433,8 @@ def log_entry(log: rx.Var, *, closable: bool) -> rx.Component:
             variant="ghost",
             color_scheme="gray",
             size="1",
-            aria_label="Edit log: " + log["description"],
-            title="Edit date, description or cost",
+            aria_label=t("maintenance.log.edit_aria", description=log["description"]),
+            title=t("maintenance.log.edit_title"),
             custom_attrs={"data-testid": "edit-log"},
         ),
     )
@@ -412,7 +443,7 @@ def log_entry(log: rx.Var, *, closable: bool) -> rx.Component:
         rx.link(
             rx.image(
                 src=log["photo_thumb_url"],
-                alt="Photo of the report: " + log["description"],
+                alt=t("maintenance.log.photo_alt", description=log["description"]),
                 width="56px",
                 height="56px",
                 object_fit="cover",
@@ -420,7 +451,7 @@ def log_entry(log: rx.Var, *, closable: bool) -> rx.Component:
             ),
             href=log["photo_url"],
             is_external=True,
-            title="Open the photo",
+            title=t("maintenance.log.open_photo"),
             flex_shrink="0",
             custom_attrs={"data-testid": "log-photo"},
         ),
@@ -430,13 +461,17 @@ def log_entry(log: rx.Var, *, closable: bool) -> rx.Component:
         rx.vstack(
             rx.text(log["description"], size="2", word_break="break-word"),
             rx.text(
-                log["date"]
-                + " · "
-                + log["units"]
-                + " · "
-                + log["move"]
-                + " · "
-                + log["technician"],
+                log["date"],
+                " · ",
+                t(log["units_key"], count=log["units"]),
+                " · ",
+                rx.cond(
+                    log["move_to"] != "",
+                    t("maintenance.log.move", source=t(log["move_from"]), target=t(log["move_to"])),
+                    t("maintenance.log.no_move", source=t(log["move_from"])),
+                ),
+                " · ",
+                log["technician"],
                 size="1",
                 color_scheme="gray",
             ),
@@ -446,7 +481,7 @@ def log_entry(log: rx.Var, *, closable: bool) -> rx.Component:
         ),
         rx.hstack(
             rx.text(log["cost"], size="2", class_name="avr-num", white_space="nowrap"),
-            status_pill(log["status"], log["status_label"], LOG_COLORS),
+            status_pill(log["status"], t(log["status_label"]), LOG_COLORS),
             edit,
             close if closable else rx.fragment(),
             align="center",
@@ -469,15 +504,15 @@ def history_dialog() -> rx.Component:
     """Every log of one item, newest first."""
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Maintenance history"),
+            rx.dialog.title(t("maintenance.history.title")),
             rx.dialog.description(
-                M.history_item["name"]
-                + " · Good "
-                + M.history_item["good"]
-                + " · Damaged "
-                + M.history_item["damaged"]
-                + " · Maintenance "
-                + M.history_item["maintenance"],
+                t(
+                    "maintenance.item.counts",
+                    subject=M.history_item["name"],
+                    good=M.history_item["good"],
+                    damaged=M.history_item["damaged"],
+                    maintenance=M.history_item["maintenance"],
+                ),
                 size="2",
                 color_scheme="gray",
                 margin_bottom="12px",
@@ -494,10 +529,12 @@ def history_dialog() -> rx.Component:
                     width="100%",
                     custom_attrs={"data-testid": "history-list"},
                 ),
-                rx.text("No maintenance logged for this item.", size="2", color_scheme="gray"),
+                rx.text(t("maintenance.history.empty"), size="2", color_scheme="gray"),
             ),
             rx.flex(
-                rx.dialog.close(rx.button("Done", variant="soft", color_scheme="gray")),
+                rx.dialog.close(
+                    rx.button(t("maintenance.history.done"), variant="soft", color_scheme="gray")
+                ),
                 justify="end",
                 margin_top="16px",
             ),
@@ -516,14 +553,14 @@ def maintenance_actions(item_id: rx.Var) -> rx.Component:
             rx.flex(
                 rx.button(
                     rx.icon("wrench", size=16),
-                    "Raise maintenance request",
+                    t("maintenance.form.title_request"),
                     on_click=F.open_request(item_id),
                     variant="soft",
                     custom_attrs={"data-testid": "item-raise-request"},
                 ),
                 rx.button(
                     rx.icon("hammer", size=16),
-                    "Log repair",
+                    t("maintenance.action.log_repair"),
                     on_click=F.open_repair(item_id),
                     variant="soft",
                     custom_attrs={"data-testid": "item-log-repair"},

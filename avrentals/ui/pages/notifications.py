@@ -9,6 +9,7 @@ from avrentals.ui import routes
 from avrentals.ui.components.listing import loading_rows, message_box, no_results_box
 from avrentals.ui.components.notification_bell import notification_summary
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
 from avrentals.ui.state.notifications import TYPE_CHOICES, NotificationsState
 
 S = NotificationsState
@@ -17,18 +18,20 @@ S = NotificationsState
 def _filters() -> rx.Component:
     return rx.flex(
         rx.segmented_control.root(
-            rx.segmented_control.item("All", value="all"),
-            rx.segmented_control.item("Unread", value="unread"),
+            rx.segmented_control.item(t("ui.notifications.show_all"), value="all"),
+            rx.segmented_control.item(t("ui.notifications.show_unread"), value="unread"),
             value=S.show,
             on_change=S.set_show,
             size="2",
             custom_attrs={"data-testid": "notifications-show"},
         ),
         rx.select.root(
-            rx.select.trigger(placeholder="Any type", aria_label="Type"),
+            rx.select.trigger(
+                placeholder=t("ui.notifications.any_type"), aria_label=t("ui.notifications.type")
+            ),
             rx.select.content(
-                rx.select.item("Any type", value="any"),
-                *[rx.select.item(c["label"], value=c["value"]) for c in TYPE_CHOICES],
+                rx.select.item(t("ui.notifications.any_type"), value="any"),
+                *[rx.select.item(t(c["key"]), value=c["value"]) for c in TYPE_CHOICES],
             ),
             value=S.type_value,
             on_change=S.set_kind,
@@ -37,7 +40,7 @@ def _filters() -> rx.Component:
         rx.spacer(display=rx.breakpoints(initial="none", sm="block")),
         rx.button(
             rx.icon("check-check", size=16),
-            "Mark all read",
+            t("ui.notifications.mark_all_read"),
             on_click=S.mark_all_read,
             disabled=S.unread == 0,
             variant="soft",
@@ -70,7 +73,7 @@ def _row(n: rx.Var) -> rx.Component:
                 min_width="0",
             ),
             rx.hstack(
-                rx.badge(n["type_label"], variant="soft", color_scheme="gray"),
+                rx.badge(t(n["type_key"].to(str)), variant="soft", color_scheme="gray"),
                 rx.cond(
                     n["read"] == "1",
                     rx.fragment(),
@@ -79,8 +82,8 @@ def _row(n: rx.Var) -> rx.Component:
                         on_click=S.mark_read(n["id"]),
                         variant="ghost",
                         size="2",
-                        aria_label="Mark read",
-                        title="Mark read",
+                        aria_label=t("ui.notifications.mark_read"),
+                        title=t("ui.notifications.mark_read"),
                     ),
                 ),
                 rx.icon_button(
@@ -89,8 +92,8 @@ def _row(n: rx.Var) -> rx.Component:
                     variant="ghost",
                     color_scheme="red",
                     size="2",
-                    aria_label="Remove",
-                    title="Remove",
+                    aria_label=t("common.action.remove"),
+                    title=t("common.action.remove"),
                 ),
                 align="center",
                 spacing="2",
@@ -101,10 +104,14 @@ def _row(n: rx.Var) -> rx.Component:
             width="100%",
         ),
         width="100%",
-        background=rx.cond(n["read"] == "1", "var(--color-panel)", "var(--accent-a2)"),
+        background=rx.cond(
+            n["read"] == "1",
+            "var(--color-panel)",  # i18n: not text
+            "var(--accent-a2)",  # i18n: not text
+        ),
         custom_attrs={
             "data-testid": "notification-row",
-            "data-read": rx.cond(n["read"] == "1", "true", "false"),
+            "data-read": rx.cond(n["read"] == "1", "true", "false"),  # i18n: not text
         },
     )
 
@@ -118,14 +125,18 @@ def _list() -> rx.Component:
             rx.vstack(
                 rx.foreach(S.rows, _row),
                 rx.hstack(
-                    rx.text(S.page_label, size="2", color_scheme="gray"),
+                    rx.text(
+                        t("common.list.page_of", page=S.page, pages=S.total_pages),
+                        size="2",
+                        color_scheme="gray",
+                    ),
                     rx.icon_button(
                         rx.icon("chevron-left", size=16),
                         on_click=S.prev_page,
                         disabled=S.page <= 1,
                         variant="soft",
                         color_scheme="gray",
-                        aria_label="Previous page",
+                        aria_label=t("ui.listing.previous_page"),
                     ),
                     rx.icon_button(
                         rx.icon("chevron-right", size=16),
@@ -133,7 +144,7 @@ def _list() -> rx.Component:
                         disabled=S.page >= S.total_pages,
                         variant="soft",
                         color_scheme="gray",
-                        aria_label="Next page",
+                        aria_label=t("ui.listing.next_page"),
                     ),
                     align="center",
                     justify="end",
@@ -145,16 +156,16 @@ def _list() -> rx.Component:
             rx.cond(
                 S.has_filters,
                 no_results_box(
-                    "Nothing matches",
-                    "No notification matches these filters.",
-                    "Show all",
+                    t("ui.notifications.no_results.title"),
+                    t("ui.notifications.no_results.text"),
+                    t("ui.notifications.no_results.clear"),
                     S.clear_filters,
                     "notifications-no-results",
                 ),
                 message_box(
                     "bell-off",
-                    "No notifications",
-                    "Reminders, alerts and changes that concern you will appear here.",
+                    t("ui.notifications.empty.title"),
+                    t("ui.notifications.empty.text"),
                     testid="notifications-empty-page",
                 ),
             ),
@@ -172,7 +183,7 @@ def _preference(choice: dict[str, str]) -> rx.Component:
                 disabled=S.saving_prefs,
                 custom_attrs={"data-testid": f"mute-{kind}"},
             ),
-            rx.text(choice["label"], size="2"),
+            rx.text(t(choice["key"]), size="2"),
             align="center",
             spacing="2",
         ),
@@ -183,9 +194,9 @@ def _preference(choice: dict[str, str]) -> rx.Component:
 def _preferences() -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading("Mute notifications", size="3", as_="h2"),
+            rx.heading(t("ui.notifications.mute.title"), size="3", as_="h2"),
             rx.text(
-                "Ticked types are not sent to you from now on; what you already received stays.",
+                t("ui.notifications.mute.text"),
                 size="2",
                 color_scheme="gray",
             ),

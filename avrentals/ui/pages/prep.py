@@ -7,11 +7,13 @@ import reflex as rx
 
 from avrentals.ui.components.listing import error_callout, message_box, status_pill
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
 from avrentals.ui.state.prep import PREP_PATH, PrepListState
 
 S = PrepListState
 STATUS_COLORS = {"ongoing": "green", "upcoming": "blue", "completed": "gray"}
-STATUS_LABELS = {"ongoing": "Ongoing", "upcoming": "Upcoming", "completed": "Ended"}
+DONE_FILL = "var(--green-9)"  # progress bar colours
+ACTIVE_FILL = "var(--accent-9)"
 
 
 def progress_bar(
@@ -44,12 +46,8 @@ def progress_bar(
 
 
 def _status(row: rx.Var) -> rx.Component:
-    label = rx.match(
-        row["status"],
-        *[(key, label) for key, label in STATUS_LABELS.items()],
-        row["status"],
-    )
-    return status_pill(row["status"], label, STATUS_COLORS)
+    # `status_label` holds a catalogue key (or the raw status, shown as is).
+    return status_pill(row["status"], t(row["status_label"]), STATUS_COLORS)
 
 
 def prep_card(row: rx.Var) -> rx.Component:
@@ -71,7 +69,7 @@ def prep_card(row: rx.Var) -> rx.Component:
                         overdue,
                         rx.badge(
                             rx.icon("triangle-alert", size=14),
-                            "Overdue return",
+                            t("prep.overdue.badge"),
                             color_scheme="red",
                             variant="solid",
                             radius="full",
@@ -86,19 +84,19 @@ def prep_card(row: rx.Var) -> rx.Component:
                     rx.icon("calendar", size=14, color="var(--gray-10)"),
                     rx.text(row["period"], size="2"),
                     rx.text("·", color_scheme="gray"),
-                    rx.text(row["lines"], size="2", color_scheme="gray"),
+                    rx.text(t(row["lines_key"], count=row["lines"]), size="2", color_scheme="gray"),
                     spacing="2",
                     align="center",
                     wrap="wrap",
                 ),
                 rx.hstack(
-                    rx.text(row["phase"], size="2", weight="medium", min_width="80px"),
+                    rx.text(t(row["phase"]), size="2", weight="medium", min_width="80px"),
                     progress_bar(
                         row["percent"],
                         rx.cond(
                             overdue,
-                            "var(--red-9)",
-                            rx.cond(row["percent"] == "100", "var(--green-9)", "var(--accent-9)"),
+                            "var(--red-9)",  # i18n: not text
+                            rx.cond(row["percent"] == "100", DONE_FILL, ACTIVE_FILL),
                         ),
                         flex="1",
                     ),
@@ -115,8 +113,7 @@ def prep_card(row: rx.Var) -> rx.Component:
                 rx.cond(
                     overdue,
                     rx.text(
-                        row["missing"],
-                        " units still out after the event ended.",
+                        t("prep.list.overdue_units", count=row["missing"]),
                         size="2",
                         color_scheme="red",
                     ),
@@ -126,7 +123,7 @@ def prep_card(row: rx.Var) -> rx.Component:
             ),
             size="3",
             width="100%",
-            border=rx.cond(overdue, "1px solid var(--red-8)", "none"),
+            border=rx.cond(overdue, "1px solid var(--red-8)", "none"),  # i18n: not text
         ),
         href=PREP_PATH + "/" + row["id"],
         underline="none",
@@ -141,7 +138,7 @@ def prep_page() -> rx.Component:
         PREP_PATH,
         rx.vstack(
             rx.text(
-                "Jobs going out soon, on the road, and gear that should be back.",
+                t("prep.list.intro"),
                 size="2",
                 color_scheme="gray",
             ),
@@ -159,8 +156,8 @@ def prep_page() -> rx.Component:
                     ),
                     message_box(
                         "scan-barcode",
-                        "Nothing to prepare",
-                        "No event starts in the next two weeks and all gear is back.",
+                        t("prep.list.empty_title"),
+                        t("prep.list.empty_text"),
                         testid="prep-empty",
                     ),
                 ),

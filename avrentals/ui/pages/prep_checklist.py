@@ -18,7 +18,8 @@ from avrentals.ui.components.detail import back_link
 from avrentals.ui.components.listing import error_callout, live_banner, message_box
 from avrentals.ui.components.prep_scanner import heartbeat, qr_camera
 from avrentals.ui.components.shell import shell
-from avrentals.ui.pages.prep import progress_bar
+from avrentals.ui.i18n import t
+from avrentals.ui.pages.prep import ACTIVE_FILL, DONE_FILL, progress_bar
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.prep import PREP_PATH, REPORT_PHOTO_UPLOAD_ID, PrepChecklistState
 
@@ -54,7 +55,7 @@ def header_card() -> rx.Component:
                     ev["overdue"] != "",
                     rx.badge(
                         rx.icon("triangle-alert", size=14),
-                        "Overdue return",
+                        t("prep.overdue.badge"),
                         color_scheme="red",
                         variant="solid",
                         size="3",
@@ -65,8 +66,7 @@ def header_card() -> rx.Component:
                     S.others.length() > 0,
                     rx.badge(
                         rx.icon("users", size=14),
-                        "Also scanning: ",
-                        S.others_text,
+                        t("prep.checklist.also_scanning", names=S.others_text),
                         color_scheme="blue",
                         variant="soft",
                         size="3",
@@ -85,7 +85,7 @@ def header_card() -> rx.Component:
 
 
 def tabs() -> rx.Component:
-    def tab(value: str, label: str, icon: str) -> rx.Component:
+    def tab(value: str, label: rx.Var[str], icon: str) -> rx.Component:
         active = S.tab == value
         return rx.button(
             rx.icon(icon, size=20),
@@ -93,15 +93,15 @@ def tabs() -> rx.Component:
             on_click=S.set_tab(value),
             size="4",
             flex="1",
-            variant=rx.cond(active, "solid", "soft"),
-            color_scheme=rx.cond(active, "indigo", "gray"),
-            aria_pressed=rx.cond(active, "true", "false"),
+            variant=rx.cond(active, "solid", "soft"),  # i18n: not text
+            color_scheme=rx.cond(active, "indigo", "gray"),  # i18n: not text
+            aria_pressed=rx.cond(active, "true", "false"),  # i18n: not text
             custom_attrs={"data-testid": f"tab-{value}"},
         )
 
     return rx.hstack(
-        tab("checkout", "Check-out", "package-open"),
-        tab("checkin", "Check-in", "package-check"),
+        tab("checkout", t("prep.phase.checkout"), "package-open"),
+        tab("checkin", t("prep.phase.checkin"), "package-check"),
         width="100%",
         spacing="2",
     )
@@ -111,7 +111,13 @@ def progress_block() -> rx.Component:
     return rx.vstack(
         rx.hstack(
             rx.text(
-                rx.cond(S.tab == "checkout", "Scanned out", "Back in"), size="3", weight="medium"
+                rx.cond(
+                    S.tab == "checkout",
+                    t("prep.checklist.scanned_out"),
+                    t("prep.checklist.back_in"),
+                ),
+                size="3",
+                weight="medium",
             ),
             rx.spacer(),
             rx.text(
@@ -125,14 +131,13 @@ def progress_block() -> rx.Component:
         ),
         progress_bar(
             S.progress_percent.to_string(),
-            rx.cond(S.progress_percent == 100, "var(--green-9)", "var(--accent-9)"),
+            rx.cond(S.progress_percent == 100, DONE_FILL, ACTIVE_FILL),
             "prep-progress-bar",
         ),
         rx.cond(
             (S.tab == "checkin") & (S.missing_count > 0),
             rx.text(
-                S.missing_count,
-                " still missing",
+                t("prep.checklist.still_missing", count=S.missing_count),
                 size="3",
                 color_scheme="red",
                 weight="medium",
@@ -150,7 +155,11 @@ def scan_form() -> rx.Component:
             rx.input(
                 name="code",
                 id="prep-scan-input",
-                placeholder=rx.cond(S.tab == "checkout", "Code to check out", "Code to check in"),
+                placeholder=rx.cond(
+                    S.tab == "checkout",
+                    t("prep.scan.placeholder_checkout"),
+                    t("prep.scan.placeholder_checkin"),
+                ),
                 auto_focus=True,
                 auto_complete="off",
                 autocapitalize="characters",
@@ -162,26 +171,26 @@ def scan_form() -> rx.Component:
                 font_size="18px",
                 flex="1",
                 disabled=~CAN_SCAN,
-                aria_label="Asset code",
+                aria_label=t("prep.scan.asset_code"),
                 custom_attrs={"data-testid": "scan-input"},
             ),
             rx.button(
                 rx.icon("scan-barcode", size=20),
-                rx.text("Scan", display=rx.breakpoints(initial="none", sm="inline")),
+                rx.text(t("prep.scan.submit"), display=rx.breakpoints(initial="none", sm="inline")),
                 type="submit",
                 size="4",
                 disabled=~CAN_SCAN,
                 custom_attrs={"data-testid": "scan-submit"},
             ),
             rx.icon_button(
-                rx.icon(rx.cond(S.camera_open, "camera-off", "camera"), size=22),
+                rx.icon(rx.cond(S.camera_open, "camera-off", "camera"), size=22),  # i18n: not text
                 type="button",
                 on_click=S.toggle_camera,
                 size="4",
                 variant="soft",
                 disabled=~CAN_SCAN,
-                aria_label="Camera",
-                title="Scan with the camera",
+                aria_label=t("prep.scan.camera"),
+                title=t("prep.scan.camera_title"),
                 custom_attrs={"data-testid": "camera-button"},
             ),
             width="100%",
@@ -199,7 +208,7 @@ def camera_panel() -> rx.Component:
         S.camera_open,
         rx.card(
             rx.vstack(
-                rx.text("Point the camera at the item's QR label.", size="2", color_scheme="gray"),
+                rx.text(t("prep.camera.hint"), size="2", color_scheme="gray"),
                 qr_camera(on_scan=S.camera_scan, on_error=S.camera_failed, id="prep-camera"),
                 align="center",
                 width="100%",
@@ -220,7 +229,7 @@ def outcome_banner() -> rx.Component:
                 S.outcome_can_add & CAN_SCAN & (kind == "not_on_event"),
                 rx.button(
                     rx.icon("plus", size=18),
-                    "Add to event",
+                    t("prep.outcome.add_to_event"),
                     on_click=S.add_scanned_item,
                     size="3",
                     color_scheme="orange",
@@ -233,7 +242,7 @@ def outcome_banner() -> rx.Component:
                 variant="ghost",
                 color_scheme="gray",
                 size="2",
-                aria_label="Dismiss",
+                aria_label=t("prep.outcome.dismiss"),
             ),
             gap="12px",
             align="center",
@@ -256,9 +265,14 @@ def outcome_banner() -> rx.Component:
 def state_badge(state: rx.Var, count: rx.Var) -> rx.Component:
     return rx.match(
         state,
-        ("done", rx.badge(rx.icon("check", size=14), "Done", color_scheme="green", size="2")),
-        ("partial", rx.badge(count, " so far", color_scheme="amber", size="2")),
-        rx.badge("None yet", color_scheme="gray", variant="soft", size="2"),
+        (
+            "done",
+            rx.badge(
+                rx.icon("check", size=14), t("prep.line.done"), color_scheme="green", size="2"
+            ),
+        ),
+        ("partial", rx.badge(t("prep.line.so_far", count=count), color_scheme="amber", size="2")),
+        rx.badge(t("prep.line.none_yet"), color_scheme="gray", variant="soft", size="2"),
     )
 
 
@@ -290,7 +304,7 @@ def line_row(line: rx.Var) -> rx.Component:
                         rx.code(line["code"], size="2", variant="ghost"),
                         rx.cond(
                             line["consumable"] != "",
-                            rx.badge("Consumable", size="1", variant="outline"),
+                            rx.badge(t("prep.line.consumable"), size="1", variant="outline"),
                         ),
                         spacing="2",
                         wrap="wrap",
@@ -299,8 +313,7 @@ def line_row(line: rx.Var) -> rx.Component:
                     rx.cond(
                         ~checkout & (line["missing"] != "0"),
                         rx.text(
-                            line["missing"],
-                            " missing",
+                            t("prep.line.missing", count=line["missing"]),
                             size="2",
                             color_scheme="red",
                             weight="medium",
@@ -330,7 +343,7 @@ def line_row(line: rx.Var) -> rx.Component:
                         size="4",
                         variant="soft",
                         color_scheme="gray",
-                        aria_label="One less",
+                        aria_label=t("prep.line.one_less"),
                         custom_attrs={"data-testid": "line-minus"},
                     ),
                     rx.icon_button(
@@ -339,21 +352,21 @@ def line_row(line: rx.Var) -> rx.Component:
                         disabled=~CAN_SCAN | (count == target),
                         size="4",
                         variant="soft",
-                        aria_label="One more",
+                        aria_label=t("prep.line.one_more"),
                         custom_attrs={"data-testid": "line-plus"},
                     ),
                     rx.cond(
                         ~checkout,
                         rx.button(
                             rx.icon("triangle-alert", size=18),
-                            "Report",
+                            t("prep.line.report"),
                             on_click=S.open_report(line["id"]),
                             disabled=~CAN_SCAN | (line["out"] == "0"),
                             size="3",
                             height=TOUCH,
                             variant="soft",
                             color_scheme="red",
-                            title="Report damaged or missing units",
+                            title=t("prep.line.report_title"),
                             custom_attrs={"data-testid": "line-report"},
                         ),
                     ),
@@ -403,7 +416,7 @@ def report_photo() -> rx.Component:
         rx.hstack(
             rx.image(
                 src=S.report_photo_url,
-                alt="Photo for the report",
+                alt=t("prep.report.photo_alt"),
                 width="96px",
                 height="96px",
                 object_fit="cover",
@@ -412,7 +425,7 @@ def report_photo() -> rx.Component:
             ),
             rx.button(
                 rx.icon("trash-2", size=16),
-                "Remove photo",
+                t("prep.report.remove_photo"),
                 on_click=S.remove_report_photo,
                 variant="soft",
                 color_scheme="gray",
@@ -427,13 +440,13 @@ def report_photo() -> rx.Component:
                 S.report_uploading,
                 rx.hstack(
                     rx.spinner(size="2"),
-                    rx.text("Checking the photo…", size="2"),
+                    rx.text(t("prep.report.checking_photo"), size="2"),
                     align="center",
                     spacing="2",
                 ),
                 rx.hstack(
                     rx.icon("camera", size=18),
-                    rx.text("Take or choose a photo", size="3", weight="medium"),
+                    rx.text(t("prep.report.take_photo"), size="3", weight="medium"),
                     align="center",
                     spacing="2",
                 ),
@@ -457,7 +470,7 @@ def report_photo() -> rx.Component:
             cursor="pointer",
             custom_attrs={
                 "data-testid": "report-photo-upload",
-                "aria-label": "Add a photo (optional)",
+                "aria-label": t("prep.report.add_photo"),
             },
         ),
     )
@@ -466,19 +479,18 @@ def report_photo() -> rx.Component:
 def report_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Report damaged or missing"),
+            rx.dialog.title(t("prep.report.title")),
             rx.dialog.description(
-                S.report_name,
-                ": the units move to damaged (no longer bookable) and a maintenance log opens.",
+                t("prep.report.description", name=S.report_name),
                 size="2",
             ),
             rx.vstack(
                 rx.radio_group.root(
                     rx.hstack(
-                        rx.radio_group.item("Damaged", value="damaged"),
-                        rx.text("Damaged (came back)", size="3"),
-                        rx.radio_group.item("Missing", value="missing"),
-                        rx.text("Missing (not back)", size="3"),
+                        rx.radio_group.item(t("prep.report.damaged"), value="damaged"),
+                        rx.text(t("prep.report.damaged_label"), size="3"),
+                        rx.radio_group.item(t("prep.report.missing"), value="missing"),
+                        rx.text(t("prep.report.missing_label"), size="3"),
                         spacing="2",
                         align="center",
                         wrap="wrap",
@@ -488,7 +500,7 @@ def report_dialog() -> rx.Component:
                     size="3",
                     custom_attrs={"data-testid": "report-condition"},
                 ),
-                rx.text("Units (at most ", S.report_max, ")", size="2", weight="medium"),
+                rx.text(t("prep.report.units", max=S.report_max), size="2", weight="medium"),
                 rx.input(
                     value=S.report_units,
                     on_change=S.set_report_units,
@@ -498,16 +510,16 @@ def report_dialog() -> rx.Component:
                     input_mode="numeric",
                     custom_attrs={"data-testid": "report-units"},
                 ),
-                rx.text("What happened", size="2", weight="medium"),
+                rx.text(t("prep.report.what_happened"), size="2", weight="medium"),
                 rx.text_area(
                     value=S.report_note,
                     on_change=S.set_report_note,
-                    placeholder="e.g. cracked lens, lost at the venue",
+                    placeholder=t("prep.report.note_placeholder"),
                     max_length=500,
                     size="3",
                     custom_attrs={"data-testid": "report-note"},
                 ),
-                rx.text("Photo (optional)", size="2", weight="medium"),
+                rx.text(t("prep.report.photo"), size="2", weight="medium"),
                 report_photo(),
                 rx.cond(
                     S.report_error != "",
@@ -520,10 +532,12 @@ def report_dialog() -> rx.Component:
                 ),
                 rx.hstack(
                     rx.dialog.close(
-                        rx.button("Cancel", variant="soft", color_scheme="gray", size="3")
+                        rx.button(
+                            t("common.action.cancel"), variant="soft", color_scheme="gray", size="3"
+                        )
                     ),
                     rx.button(
-                        "Report",
+                        t("prep.line.report"),
                         on_click=S.submit_report,
                         loading=S.report_saving,
                         disabled=S.report_uploading,
@@ -562,8 +576,8 @@ def checklist() -> rx.Component:
             rx.vstack(rx.foreach(S.lines, line_row), spacing="3", width="100%"),
             message_box(
                 "package",
-                "No equipment on this event",
-                "Book equipment on the event page; it will show up here to scan.",
+                t("prep.checklist.no_lines_title"),
+                t("prep.checklist.no_lines_text"),
                 testid="prep-no-lines",
             ),
         ),
@@ -571,7 +585,7 @@ def checklist() -> rx.Component:
             (S.tab == "checkin") & S.has_consumables_out & CAN_SCAN,
             rx.button(
                 rx.icon("flag", size=18),
-                "Finish check-in (deduct unused consumables)",
+                t("prep.checklist.finish"),
                 on_click=S.finish,
                 size="3",
                 variant="outline",
@@ -590,7 +604,7 @@ def prep_checklist_page() -> rx.Component:
     return shell(
         PREP_PATH,
         rx.vstack(
-            back_link("All prep", PREP_PATH),
+            back_link(t("prep.checklist.all_prep"), PREP_PATH),
             live_banner(S.notice, S.dismiss_notice),
             error_callout(S.error),
             rx.cond(
@@ -600,9 +614,12 @@ def prep_checklist_page() -> rx.Component:
                     S.not_found,
                     message_box(
                         "search-x",
-                        "Event not found",
-                        "It may have been deleted. Pick another event to prepare.",
-                        rx.link(rx.button("All prep", variant="soft"), href=PREP_PATH),
+                        t("prep.checklist.not_found_title"),
+                        t("prep.checklist.not_found_text"),
+                        rx.link(
+                            rx.button(t("prep.checklist.all_prep"), variant="soft"),
+                            href=PREP_PATH,
+                        ),
                         testid="prep-not-found",
                     ),
                     checklist(),

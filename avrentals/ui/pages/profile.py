@@ -9,40 +9,50 @@ import reflex as rx
 from avrentals.ui import routes
 from avrentals.ui.components.forms import field_error, form_field, page_form, text_input
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.image_upload import IMAGE_ACCEPT
-from avrentals.ui.state.profile import LANGUAGES, PHOTO_UPLOAD_ID, ProfileState
+from avrentals.ui.state.profile import FOLLOW_BROWSER, LANGUAGES, PHOTO_UPLOAD_ID, ProfileState
 
 S = ProfileState
-# (field, label, max length, input type, input mode, hint)
+# (field, label key, max length, input type, input mode, hint key)
 INPUTS = (
-    ("name", "Name", 100, "text", "text", ""),
-    ("contact_email", "Contact e-mail", 254, "text", "email", ""),
-    ("phone", "Phone", 30, "tel", "tel", ""),
-    ("emergency_phone", "Emergency phone", 30, "tel", "tel", ""),
-    ("nif", "NIF (tax number)", 20, "text", "numeric", "9 digits. Only you and Admins see it."),
-    ("iban", "IBAN", 50, "text", "text", "For payments. Only you and Admins see it."),
+    ("name", "common.field.name", 100, "text", "text", ""),
+    ("contact_email", "profile.field.contact_email", 254, "text", "email", ""),
+    ("phone", "common.field.phone", 30, "tel", "tel", ""),
+    ("emergency_phone", "profile.field.emergency_phone", 30, "tel", "tel", ""),
+    ("nif", "profile.field.nif", 20, "text", "numeric", "profile.field.nif_hint"),
+    ("iban", "profile.field.iban", 50, "text", "text", "profile.field.iban_hint"),
 )
 
 
 def _input(field: str, label: str, max_len: int, kind: str, mode: str, hint: str):
     control = text_input(S, "profile", field, max_len, kind=kind, input_mode=mode)
     return form_field(
-        "profile", field, label, control, S.errors[field], required=field == "name", hint=hint
+        "profile",
+        field,
+        t(label),
+        control,
+        S.errors[field],
+        required=field == "name",
+        hint=t(hint) if hint else "",
     )
 
 
 def _language() -> rx.Component:
     picker = rx.select.root(
-        rx.select.trigger(id="profile-language", width="100%", aria_label="Language"),
-        rx.select.content(*[rx.select.item(label, value=k) for k, label in LANGUAGES.items()]),
-        value=S.values["language"],
+        rx.select.trigger(
+            id="profile-language", width="100%", aria_label=t("profile.field.language")
+        ),
+        rx.select.content(*[rx.select.item(t(label), value=k) for k, label in LANGUAGES.items()]),
+        # "" (no choice: follow the browser) cannot be a select value; FOLLOW_BROWSER stands in.
+        value=rx.cond(S.values["language"] == "", FOLLOW_BROWSER, S.values["language"]),
         on_change=S.set_language,
     )
     return form_field(
         "profile",
         "language",
-        "Language",
+        t("profile.field.language"),
         rx.box(picker, width="100%", custom_attrs={"data-testid": "profile-language"}),
         S.errors["language"],
     )
@@ -58,7 +68,9 @@ def _bio() -> rx.Component:
         width="100%",
         custom_attrs={"data-testid": "profile-bio"},
     )
-    return form_field("profile", "bio", "About me (team page)", control, S.errors["bio"], full=True)
+    return form_field(
+        "profile", "bio", t("profile.field.bio_team"), control, S.errors["bio"], full=True
+    )
 
 
 def photo_card() -> rx.Component:
@@ -73,7 +85,7 @@ def photo_card() -> rx.Component:
             ),
             rx.vstack(
                 rx.text(S.values["name"], weight="bold", size="4"),
-                rx.text("@" + S.username + " · " + S.role, size="2", color_scheme="gray"),
+                rx.text("@", S.username, " · ", t(S.role), size="2", color_scheme="gray"),
                 rx.cond(S.job_title != "", rx.text(S.job_title, size="2")),
                 align="center",
                 spacing="1",
@@ -81,10 +93,10 @@ def photo_card() -> rx.Component:
             rx.upload.root(
                 rx.cond(
                     S.uploading,
-                    rx.hstack(rx.spinner(size="2"), rx.text("Checking the photo…", size="2")),
+                    rx.hstack(rx.spinner(size="2"), rx.text(t("profile.photo.checking"), size="2")),
                     rx.hstack(
                         rx.icon("upload", size=16),
-                        rx.text("Change photo", size="2", weight="medium"),
+                        rx.text(t("profile.photo.change"), size="2", weight="medium"),
                         align="center",
                         spacing="2",
                     ),
@@ -102,20 +114,20 @@ def photo_card() -> rx.Component:
                 cursor="pointer",
                 custom_attrs={
                     "data-testid": "profile-photo-upload",
-                    "aria-label": "Upload a photo",
+                    "aria-label": t("profile.photo.upload"),
                 },
             ),
             rx.cond(
                 S.photo_url != "",
                 rx.button(
-                    "Remove photo",
+                    t("profile.photo.remove"),
                     on_click=S.remove_photo,
                     variant="ghost",
                     color_scheme="red",
                     size="1",
                 ),
             ),
-            field_error(S.photo_error, "photo-error"),
+            field_error(t(S.photo_error), "photo-error"),
             align="center",
             spacing="3",
             width="100%",
@@ -126,7 +138,7 @@ def photo_card() -> rx.Component:
 
 def details_card() -> rx.Component:
     return rx.card(
-        rx.heading("Details", size="4", as_="h2", margin_bottom="12px"),
+        rx.heading(t("profile.details.title"), size="4", as_="h2", margin_bottom="12px"),
         *page_form(
             S,
             "profile",
@@ -138,7 +150,7 @@ def details_card() -> rx.Component:
                 gap="12px",
                 width="100%",
             ),
-            save_label="Save changes",
+            save_label=t("profile.details.save"),
             save_testid="save-profile",
             form_testid="profile-form",
         ),
@@ -146,7 +158,7 @@ def details_card() -> rx.Component:
     )
 
 
-def _password_input(field: str, label: str, complete: str) -> rx.Component:
+def _password_input(field: str, label: rx.Var, complete: str) -> rx.Component:
     return rx.vstack(
         rx.text(label, as_="label", size="2", weight="medium", html_for=f"pw-{field}"),
         rx.input(
@@ -158,7 +170,7 @@ def _password_input(field: str, label: str, complete: str) -> rx.Component:
             width="100%",
             custom_attrs={"data-testid": f"pw-{field}"},
         ),
-        field_error(S.password_errors[field], f"error-{field}"),
+        field_error(t(S.password_errors[field]), f"error-{field}"),
         spacing="1",
         width="100%",
     )
@@ -166,26 +178,27 @@ def _password_input(field: str, label: str, complete: str) -> rx.Component:
 
 def password_card() -> rx.Component:
     return rx.card(
-        rx.heading("Password", size="4", as_="h2"),
+        rx.heading(t("users.field.password"), size="4", as_="h2"),
         rx.text(
-            "At least 8 characters; common passwords are refused. Your other devices are "
-            "signed out when you change it.",
+            t("profile.password.hint"),
             size="2",
             color_scheme="gray",
             margin_bottom="12px",
         ),
         rx.form(
             rx.grid(
-                _password_input("current_password", "Current password", "current-password"),
-                _password_input("new_password", "New password", "new-password"),
-                _password_input("confirm_password", "New password again", "new-password"),
+                _password_input(
+                    "current_password", t("profile.password.current"), "current-password"
+                ),
+                _password_input("new_password", t("users.field.new_password"), "new-password"),
+                _password_input("confirm_password", t("profile.password.again"), "new-password"),
                 grid_template_columns=rx.breakpoints(initial="1fr", md="1fr 1fr 1fr"),
                 gap="12px",
                 width="100%",
             ),
             rx.flex(
                 rx.button(
-                    "Change password",
+                    t("profile.password.change"),
                     type="submit",
                     loading=S.changing_password,
                     disabled=S.changing_password,

@@ -13,6 +13,7 @@ from avrentals.ui.components.forms import conflict_resolution, form_field
 from avrentals.ui.components.listing import live_banner, message_box
 from avrentals.ui.components.quote_totals import quote_totals
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
 from avrentals.ui.pages.quote_dialogs import (
     confirm_dialog,
     open_pdf,
@@ -33,9 +34,18 @@ WIDE = rx.breakpoints(initial="none", sm="inline")
 # --- inputs -------------------------------------------------------------------------------------
 
 
-def _field(field: str, label: str, control: rx.Component, *, required=False, full=False, hint=""):
+def _field(
+    field: str,
+    label: str | rx.Var[str],
+    control: rx.Component,
+    *,
+    required=False,
+    full=False,
+    hint: str | rx.Var[str] = "",
+):
+    # t(): an error is the service's message or the key of one of ours
     return form_field(
-        "quote", field, label, control, B.errors[field], required=required, full=full, hint=hint
+        "quote", field, label, control, t(B.errors[field]), required=required, full=full, hint=hint
     )
 
 
@@ -55,7 +65,7 @@ def _text(field: str, **props) -> rx.Component:
     )
 
 
-def _date(field: str, label: str) -> rx.Component:
+def _date(field: str, label: str | rx.Var[str]) -> rx.Component:
     return date_input(
         label,
         B.header[field],
@@ -76,7 +86,7 @@ def _grid(*children: rx.Component) -> rx.Component:
     )
 
 
-def _card(title: str, *children: rx.Component, testid: str = "") -> rx.Component:
+def _card(title: str | rx.Var[str], *children: rx.Component, testid: str = "") -> rx.Component:
     attrs = {"custom_attrs": {"data-testid": testid}} if testid else {}
     return rx.card(
         rx.vstack(rx.heading(title, size="3", as_="h2"), *children, spacing="3", width="100%"),
@@ -88,12 +98,30 @@ def _card(title: str, *children: rx.Component, testid: str = "") -> rx.Component
 
 def details_card() -> rx.Component:
     return _card(
-        "Details",
+        t("quotes.builder.details"),
         _grid(
-            _field("name", "Quote name", _text("name", max_length=100), required=True, full=True),
-            _field("location", "Location", _text("location", max_length=200), full=True),
-            _field("start_date", "Start date", _date("start_date", "Start date"), required=True),
-            _field("end_date", "End date", _date("end_date", "End date"), required=True),
+            _field(
+                "name",
+                t("quotes.field.name"),
+                _text("name", max_length=100),
+                required=True,
+                full=True,
+            ),
+            _field(
+                "location", t("common.field.location"), _text("location", max_length=200), full=True
+            ),
+            _field(
+                "start_date",
+                t("common.field.start_date"),
+                _date("start_date", t("common.field.start_date")),
+                required=True,
+            ),
+            _field(
+                "end_date",
+                t("common.field.end_date"),
+                _date("end_date", t("common.field.end_date")),
+                required=True,
+            ),
         ),
     )
 
@@ -103,12 +131,14 @@ def client_card() -> rx.Component:
         B.header["client_id"] != "",
         rx.flex(
             rx.icon("link", size=14),
-            rx.text("Linked to ", rx.text.strong(B.header["linked_name"]), size="2"),
+            rx.text(
+                t("quotes.builder.linked_to"), rx.text.strong(B.header["linked_name"]), size="2"
+            ),
             rx.spacer(),
             rx.cond(
                 B.editable,
                 rx.button(
-                    "Make one-off",
+                    t("quotes.builder.make_one_off"),
                     on_click=B.unlink_client,
                     variant="ghost",
                     size="1",
@@ -122,26 +152,35 @@ def client_card() -> rx.Component:
             custom_attrs={"data-testid": "linked-client"},
         ),
         rx.text(
-            "A one-off client: pick one from your list to approve this quote into an event.",
+            t("quotes.builder.one_off_hint"),
             size="1",
             color_scheme="gray",
         ),
     )
     return _card(
-        "Client",
+        t("common.field.client"),
         rx.cond(B.editable, client_picker()),
         linked,
         _grid(
             _field(
                 "client_name",
-                "Client name",
+                t("quotes.field.client_name"),
                 _text("client_name", max_length=100),
                 required=True,
                 full=True,
             ),
-            _field("client_email", "E-mail", _text("client_email", type="email")),
-            _field("client_phone", "Phone", _text("client_phone", type="tel", max_length=30)),
-            _field("client_address", "Address", _text("client_address", max_length=200), full=True),
+            _field("client_email", t("common.field.email"), _text("client_email", type="email")),
+            _field(
+                "client_phone",
+                t("common.field.phone"),
+                _text("client_phone", type="tel", max_length=30),
+            ),
+            _field(
+                "client_address",
+                t("common.field.address"),
+                _text("client_address", max_length=200),
+                full=True,
+            ),
         ),
         field_error_box(B.errors["client_id"]),
         testid="quote-client",
@@ -156,7 +195,7 @@ def pricing_card() -> rx.Component:
     discount = rx.flex(
         _text("discount_value", input_mode="decimal", flex="1"),
         rx.select.root(
-            rx.select.trigger(aria_label="Discount type", width="96px"),
+            rx.select.trigger(aria_label=t("quotes.field.discount_type"), width="96px"),
             rx.select.content(
                 rx.select.item("€", value="fixed"), rx.select.item("%", value="percentage")
             ),
@@ -183,19 +222,24 @@ def pricing_card() -> rx.Component:
         custom_attrs={"data-testid": "quote-tax_percent"},
     )
     return _card(
-        "Discount and tax",
-        _field("discount_value", "Discount", discount, hint="On the sub-total only."),
-        _field("tax_percent", "Tax", tax, hint="On everything, fees included."),
+        t("quotes.builder.discount_and_tax"),
+        _field(
+            "discount_value",
+            t("quotes.field.discount"),
+            discount,
+            hint=t("quotes.builder.discount_hint"),
+        ),
+        _field("tax_percent", t("quotes.builder.tax"), tax, hint=t("quotes.builder.tax_hint")),
     )
 
 
 def notes_card() -> rx.Component:
     return _card(
-        "Notes",
+        t("common.field.notes"),
         form_field(
             "quote",
             "notes",
-            "Notes for the client",
+            t("quotes.builder.notes_label"),
             rx.text_area(
                 id="quote-notes",
                 default_value=B.header["notes"],
@@ -208,7 +252,7 @@ def notes_card() -> rx.Component:
                 width="100%",
                 custom_attrs={"data-testid": "quote-notes"},
             ),
-            B.errors["notes"],
+            t(B.errors["notes"]),
             hint=B.notes_count,
         ),
     )
@@ -233,7 +277,7 @@ def save_indicator() -> rx.Component:
         B.editable,
         rx.badge(
             icon,
-            B.save_label,
+            t(B.save_label),
             color_scheme=color,
             variant="soft",
             size="2",
@@ -243,7 +287,7 @@ def save_indicator() -> rx.Component:
     )
 
 
-def _action(icon: str, label: str, on_click, testid: str, **props) -> rx.Component:
+def _action(icon: str, label: str | rx.Var[str], on_click, testid: str, **props) -> rx.Component:
     return rx.button(
         rx.icon(icon, size=16),
         rx.text(label, display=WIDE),
@@ -263,7 +307,7 @@ def actions_bar() -> rx.Component:
     return rx.flex(
         _action(
             "file-text",
-            "Preview PDF",
+            t("quotes.action.preview_pdf"),
             open_pdf(B.quote_id),
             "builder-preview-pdf",
             disabled=not_ready,
@@ -271,7 +315,7 @@ def actions_bar() -> rx.Component:
         ),
         _action(
             "file-down",
-            "Download PDF",
+            t("quotes.action.download_pdf"),
             open_pdf(B.quote_id, download=True),
             "builder-download-pdf",
             disabled=not_ready,
@@ -279,13 +323,19 @@ def actions_bar() -> rx.Component:
         ),
         rx.cond(
             can & B.editable,
-            _action("send", "Send to client", SEND.open_send, "builder-send", disabled=not_ready),
+            _action(
+                "send",
+                t("quotes.send.title"),
+                SEND.open_send,
+                "builder-send",
+                disabled=not_ready,
+            ),
         ),
         rx.cond(
             can & (B.status == "Sent"),
             _action(
                 "calendar-check",
-                "Approve into event",
+                t("quotes.action.approve_into_event"),
                 X.ask("approve", B.quote_id),
                 "builder-approve",
                 disabled=not_ready,
@@ -302,20 +352,28 @@ def actions_bar() -> rx.Component:
                         variant="soft",
                         color_scheme="gray",
                         size="2",
-                        aria_label="More actions",
+                        aria_label=t("quotes.builder.more_actions"),
                         custom_attrs={"data-testid": "builder-more"},
                     )
                 ),
                 rx.menu.content(
                     rx.menu.item(
-                        rx.hstack(rx.icon("copy", size=16), rx.text("Duplicate"), spacing="2"),
+                        rx.hstack(
+                            rx.icon("copy", size=16),
+                            rx.text(t("quotes.action.duplicate")),
+                            spacing="2",
+                        ),
                         on_click=X.duplicate(B.quote_id),
                         custom_attrs={"data-testid": "builder-duplicate"},
                     ),
                     rx.cond(
                         B.status != "Archived",
                         rx.menu.item(
-                            rx.hstack(rx.icon("archive", size=16), rx.text("Archive"), spacing="2"),
+                            rx.hstack(
+                                rx.icon("archive", size=16),
+                                rx.text(t("common.action.archive")),
+                                spacing="2",
+                            ),
                             on_click=X.ask("archive", B.quote_id),
                             custom_attrs={"data-testid": "builder-archive"},
                         ),
@@ -335,14 +393,19 @@ def title_bar() -> rx.Component:
     return rx.flex(
         rx.vstack(
             rx.link(
-                rx.hstack(rx.icon("arrow-left", size=14), rx.text("Quotes"), spacing="1"),
+                rx.hstack(
+                    rx.icon("arrow-left", size=14), rx.text(t("quotes.builder.back")), spacing="1"
+                ),
                 href=routes.QUOTES,
                 size="2",
                 color_scheme="gray",
             ),
             rx.flex(
                 rx.heading(
-                    B.page_title, size="5", as_="h2", custom_attrs={"data-testid": "quote-title"}
+                    rx.cond(B.quote_id != "", B.page_title, t("quotes.list.new")),
+                    size="5",
+                    as_="h2",
+                    custom_attrs={"data-testid": "quote-title"},
                 ),
                 rx.cond(B.quote_id != "", status_badge(B.status)),
                 save_indicator(),
@@ -350,11 +413,21 @@ def title_bar() -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.cond(B.sent_info != "", rx.text(B.sent_info, size="1", color_scheme="gray")),
+            rx.cond(
+                B.sent_on != "",
+                rx.text(
+                    t("quotes.builder.sent_info", to=B.sent_to, date=B.sent_on),
+                    size="1",
+                    color_scheme="gray",
+                ),
+            ),
             rx.cond(
                 B.event_id != "",
                 rx.link(
-                    rx.hstack(rx.icon("calendar-check", size=14), rx.text("Event: ", B.event_name)),
+                    rx.hstack(
+                        rx.icon("calendar-check", size=14),
+                        rx.text(t("quotes.builder.event_link", event=B.event_name)),
+                    ),
                     href=routes.EVENTS + "/" + B.event_id,
                     size="2",
                     custom_attrs={"data-testid": "quote-event-link"},
@@ -390,7 +463,7 @@ def notices() -> rx.Component:
         rx.cond(
             ~B.can_write,
             rx.callout(
-                "Your role can read quotes but not change them.",
+                t("quotes.builder.read_only_role"),
                 icon="eye",
                 color_scheme="gray",
                 size="1",
@@ -400,8 +473,10 @@ def notices() -> rx.Component:
             rx.cond(
                 ~B.editable & (B.quote_id != ""),
                 rx.callout(
-                    "This quote is " + B.status + " and can no longer be edited. Duplicate it "
-                    "to start a new one from it.",
+                    t(
+                        "quotes.builder.read_only_status",
+                        status=t("quotes.status." + B.status.lower()),
+                    ),
                     icon="lock",
                     color_scheme="gray",
                     size="1",
@@ -413,7 +488,7 @@ def notices() -> rx.Component:
         rx.cond(
             B.save_hint != "",
             rx.text(
-                B.save_hint,
+                t(B.save_hint, fields=B.save_hint_fields.map(lambda key: t(key)).join(", ")),
                 size="2",
                 color_scheme="amber",
                 custom_attrs={"data-testid": "save-hint"},
@@ -435,12 +510,31 @@ def notices() -> rx.Component:
     )
 
 
+def totals_shown() -> rx.Var:
+    """The state's totals with their labels worded in the tab's language."""
+    totals = B.totals
+    discount = rx.cond(
+        totals["discount_rate"] != "",
+        t("quotes.totals.discount_rate", rate=totals["discount_rate"]),
+        t("quotes.field.discount"),
+    )
+    tax = rx.cond(
+        totals["tax_rate"] != "",
+        t("quotes.totals.tax_rate", rate=totals["tax_rate"]),
+        t("quotes.builder.tax"),
+    )
+    keys = ("sub_total", "discount", "net", "fees", "tax", "total")
+    return rx.Var.create(
+        {k: totals[k] for k in keys} | {"discount_label": discount, "tax_label": tax}
+    )
+
+
 def builder_body() -> rx.Component:
     main = rx.vstack(details_card(), client_card(), lines_section(), notes_card(), spacing="4")
     # Beside the document on a desktop; below it, side by side, on a tablet.
     aside = rx.grid(
         pricing_card(),
-        quote_totals(B.totals, B.totals_note),
+        quote_totals(totals_shown(), t(B.totals_note)),
         grid_template_columns=rx.breakpoints(initial="1fr", sm="1fr 1fr", md="1fr"),
         gap="16px",
         align_items="start",
@@ -465,9 +559,12 @@ def builder_content() -> rx.Component:
             B.not_found,
             message_box(
                 "file-x",
-                "Quote not found",
-                "It may have been deleted, or the link is wrong.",
-                rx.link(rx.button("Back to quotes", variant="soft"), href=routes.QUOTES),
+                t("quotes.builder.not_found_title"),
+                t("quotes.builder.not_found_text"),
+                rx.link(
+                    rx.button(t("quotes.builder.back_to_quotes"), variant="soft"),
+                    href=routes.QUOTES,
+                ),
                 testid="quote-not-found",
             ),
             rx.vstack(

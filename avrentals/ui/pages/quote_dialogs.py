@@ -8,15 +8,18 @@ import json
 
 import reflex as rx
 
+from avrentals.ui.i18n import t
 from avrentals.ui.pages.event_dialogs import rental_conflict_box
 from avrentals.ui.state.auth import TOKEN_STORAGE_KEY
 from avrentals.ui.state.quote_actions import QuoteActionsState
 from avrentals.ui.state.quote_send import QuoteSendState
+from avrentals.ui.state.quotes import STATUS_KEYS
 
 X = QuoteActionsState
 SEND = QuoteSendState
 
-# (quote id, download?) -> "" when the PDF opened, else why not (for `file_result`). The tab
+# (quote id, download?) -> "" when the PDF opened, else why not (for `file_result`, which
+# words the codes "#status <n>", "#popups", "#load <reason>" in the tab's language). The tab
 # opens before the request so the browser counts it as the user's click (no pop-up block).
 _PDF_SCRIPT = (
     """(async (id, download) => {
@@ -26,7 +29,7 @@ _PDF_SCRIPT = (
     const url = "/api/quotes/" + encodeURIComponent(id) + "/pdf" + (download ? "?download=1" : "");
     const r = await fetch(url, { headers: { Authorization: "Bearer " + token } });
     if (!r.ok) {
-      let msg = "The PDF could not be made (" + r.status + ").";
+      let msg = "#status " + r.status;
       try {
         const body = await r.json();
         if (body && body.error) { msg = body.error; }
@@ -47,12 +50,12 @@ _PDF_SCRIPT = (
     } else if (win) {
       win.location.href = href;
     } else {
-      return "Allow pop-ups for this site to preview the PDF.";
+      return "#popups";
     }
     return "";
   } catch (e) {
     if (win) { win.close(); }
-    return "The PDF could not be loaded: " + e.message;
+    return "#load " + e.message;
   }
 })("""
 ).replace("TOKEN_KEY", json.dumps(TOKEN_STORAGE_KEY))
@@ -78,9 +81,9 @@ def open_pdf(quote_id: rx.Var, *, download: bool = False):
 def status_badge(status: rx.Var) -> rx.Component:
     """Draft grey, Sent blue, Accepted green, Declined red, Archived muted (outline)."""
 
-    def badge(color: str, variant: str) -> rx.Component:
+    def badge(color: str, variant: str, label: rx.Var | None = None) -> rx.Component:
         return rx.badge(
-            status,
+            status if label is None else label,
             color_scheme=color,
             variant=variant,
             radius="full",
@@ -89,7 +92,10 @@ def status_badge(status: rx.Var) -> rx.Component:
 
     return rx.match(
         status,
-        *[(key, badge(color, variant)) for key, (color, variant) in STATUS_BADGE.items()],
+        *[
+            (key, badge(color, variant, t(STATUS_KEYS[key])))
+            for key, (color, variant) in STATUS_BADGE.items()
+        ],
         badge("gray", "soft"),
     )
 
@@ -103,31 +109,29 @@ def _confirm_text() -> rx.Component:
         (
             "archive",
             rx.text(
-                "Archive ",
+                t("quotes.confirm.archive_before"),
                 rx.text.strong(X.target_label),
-                "? It stays in the list (status Archived) and can no longer be edited or sent.",
+                t("quotes.confirm.archive_after"),
             ),
         ),
         (
             "delete",
             rx.text(
-                "Delete ",
+                t("quotes.confirm.delete_before"),
                 rx.text.strong(X.target_label),
-                " and its lines? This cannot be undone. An event made from it stays.",
+                t("quotes.confirm.delete_after"),
             ),
         ),
         rx.vstack(
             rx.text(
-                "Approve ",
+                t("quotes.confirm.approve_before"),
                 rx.text.strong(X.target_label),
-                " into an event? The event is created with one booking per equipment line, "
-                "checked against availability; the quote becomes Accepted.",
+                t("quotes.confirm.approve_after"),
             ),
             rx.cond(
                 ~X.target_linked,
                 rx.callout(
-                    "This quote has a one-off client: pick a client from your client list in "
-                    "the quote first.",
+                    t("quotes.confirm.one_off_client"),
                     icon="info",
                     color_scheme="amber",
                     size="1",
@@ -136,7 +140,7 @@ def _confirm_text() -> rx.Component:
             rx.cond(
                 X.target_status == "Draft",
                 rx.callout(
-                    "Only a quote that was sent to the client can be approved: send it first.",
+                    t("quotes.confirm.send_first"),
                     icon="info",
                     color_scheme="amber",
                     size="1",
@@ -151,9 +155,9 @@ def _approved() -> rx.Component:
     return rx.callout.root(
         rx.callout.icon(rx.icon("circle-check")),
         rx.callout.text(
-            "Event ",
+            t("quotes.confirm.approved_before"),
             rx.text.strong(X.event_name),
-            " was created with the quote's equipment booked.",
+            t("quotes.confirm.approved_after"),
         ),
         color_scheme="green",
         size="1",
@@ -164,11 +168,16 @@ def _approved() -> rx.Component:
 def confirm_dialog() -> rx.Component:
     title = rx.match(
         X.kind,
-        ("archive", "Archive quote"),
-        ("delete", "Delete quote"),
-        "Approve into an event",
+        ("archive", t("quotes.confirm.archive_title")),
+        ("delete", t("quotes.confirm.delete_title")),
+        t("quotes.confirm.approve_title"),
     )
-    action = rx.match(X.kind, ("archive", "Archive"), ("delete", "Delete"), "Approve")
+    action = rx.match(
+        X.kind,
+        ("archive", t("common.action.archive")),
+        ("delete", t("common.action.delete")),
+        t("quotes.confirm.approve"),
+    )
     color = rx.match(X.kind, ("delete", "red"), ("archive", "gray"), "green")
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
@@ -194,7 +203,9 @@ def confirm_dialog() -> rx.Component:
             rx.flex(
                 rx.alert_dialog.cancel(
                     rx.button(
-                        rx.cond(X.event_id != "", "Close", "Cancel"),
+                        rx.cond(
+                            X.event_id != "", t("common.action.close"), t("common.action.cancel")
+                        ),
                         variant="soft",
                         color_scheme="gray",
                     )
@@ -202,7 +213,9 @@ def confirm_dialog() -> rx.Component:
                 rx.cond(
                     X.event_id != "",
                     rx.link(
-                        rx.button(rx.icon("calendar-check", size=16), "Open the event"),
+                        rx.button(
+                            rx.icon("calendar-check", size=16), t("quotes.confirm.open_event")
+                        ),
                         href=X.event_href,
                         custom_attrs={"data-testid": "open-event"},
                     ),
@@ -233,32 +246,32 @@ def confirm_dialog() -> rx.Component:
 def send_dialog() -> rx.Component:
     return rx.dialog.root(
         rx.dialog.content(
-            rx.dialog.title("Send to client"),
+            rx.dialog.title(t("quotes.send.title")),
             rx.dialog.description(
-                "The quote goes as a PDF attachment. A Draft becomes Sent.",
+                t("quotes.send.description"),
                 size="2",
                 color_scheme="gray",
                 margin_bottom="12px",
             ),
             rx.vstack(
-                rx.text("Recipient e-mail", as_="label", size="2", weight="medium"),
+                rx.text(t("quotes.send.recipient"), as_="label", size="2", weight="medium"),
                 rx.input(
                     value=SEND.recipient,
                     on_change=SEND.set_recipient,
                     type="email",
-                    placeholder="client@example.com",
+                    placeholder="client@example.com",  # i18n: not text
                     width="100%",
-                    aria_label="Recipient e-mail",
+                    aria_label=t("quotes.send.recipient"),
                     custom_attrs={"data-testid": "send-to"},
                 ),
                 rx.cond(
                     SEND.recipient_error != "",
                     rx.text(SEND.recipient_error, size="1", color_scheme="red"),
                 ),
-                rx.text("Language", as_="label", size="2", weight="medium"),
+                rx.text(t("quotes.send.language"), as_="label", size="2", weight="medium"),
                 rx.segmented_control.root(
-                    rx.segmented_control.item("English", value="en"),
-                    rx.segmented_control.item("Português", value="pt"),
+                    rx.segmented_control.item(t("quotes.send.language_en"), value="en"),
+                    rx.segmented_control.item(t("quotes.send.language_pt"), value="pt"),
                     value=SEND.language,
                     on_change=SEND.set_language,
                     custom_attrs={"data-testid": "send-language"},
@@ -279,11 +292,16 @@ def send_dialog() -> rx.Component:
             ),
             rx.flex(
                 rx.dialog.close(
-                    rx.button("Cancel", variant="soft", color_scheme="gray", type="button")
+                    rx.button(
+                        t("common.action.cancel"),
+                        variant="soft",
+                        color_scheme="gray",
+                        type="button",
+                    )
                 ),
                 rx.button(
                     rx.icon("send", size=16),
-                    "Send",
+                    t("quotes.send.send"),
                     on_click=SEND.send,
                     loading=SEND.sending,
                     disabled=SEND.sending,

@@ -7,10 +7,12 @@ from __future__ import annotations
 import reflex as rx
 
 from avrentals.ui.components.forms import field_error, picker_search
+from avrentals.ui.i18n import t
 from avrentals.ui.state.quote_builder import QuoteBuilderState
 
 B = QuoteBuilderState
 TYPE_COLORS = {"equipment": "indigo", "service": "cyan", "fee": "orange"}
+TYPE_KEYS = {k: f"quotes.line.type_{k}" for k in TYPE_COLORS}
 PHONE_ONLY = rx.breakpoints(initial="block", sm="none")
 WIDE_ONLY = rx.breakpoints(initial="none", sm="grid")
 FIGURE_PAD = rx.breakpoints(initial="0", sm="6px")  # level with the inputs' text
@@ -32,10 +34,14 @@ def _result(row: rx.Var, index: rx.Var) -> rx.Component:
             flex="1",
         ),
         rx.vstack(
-            rx.text("€", row["rate"], " / day", size="1", color_scheme="gray"),
+            rx.text(t("quotes.picker.rate", rate=row["rate"]), size="1", color_scheme="gray"),
             rx.badge(
-                row["label"],
-                color_scheme=rx.cond(row["free"] == "0", "red", "green"),
+                rx.cond(
+                    row["free"] != "",
+                    t("quotes.line.available_short", free=row["free"], bookable=row["bookable"]),
+                    t("quotes.picker.in_stock", count=row["bookable"]),
+                ),
+                color_scheme=rx.cond(row["free"] == "0", "red", "green"),  # i18n: not text
                 variant="soft",
                 custom_attrs={"data-testid": "result-availability"},
             ),
@@ -48,10 +54,10 @@ def _result(row: rx.Var, index: rx.Var) -> rx.Component:
         padding="8px 10px",
         border_radius="var(--radius-2)",
         cursor="pointer",
-        background=rx.cond(active, "var(--accent-a4)", "transparent"),
+        background=rx.cond(active, "var(--accent-a4)", "transparent"),  # i18n: not text
         _hover={"background": "var(--accent-a3)"},
         role="option",
-        aria_selected=rx.cond(active, "true", "false"),
+        aria_selected=rx.cond(active, "true", "false"),  # i18n: not text
         custom_attrs={"data-testid": "equipment-result", "data-id": row["id"]},
     )
 
@@ -61,14 +67,14 @@ def equipment_picker() -> rx.Component:
         rx.input(
             rx.input.slot(rx.icon("search", size=14)),
             rx.cond(B.equipment_searching, rx.input.slot(rx.spinner(size="1"))),
-            placeholder="Add equipment: search name or asset code, Enter adds",
+            placeholder=t("quotes.picker.equipment_placeholder"),
             on_change=B.search_equipment.debounce(250),
             on_focus=B.open_equipment,
             on_key_down=B.equipment_key,
             type="search",
             size="2",
             width="100%",
-            aria_label="Search equipment to add",
+            aria_label=t("quotes.picker.equipment_label"),
             role="combobox",
             custom_attrs={"data-testid": "equipment-search"},
         ),
@@ -92,7 +98,7 @@ def equipment_picker() -> rx.Component:
 
 
 def _catalogue_select(
-    placeholder: str, items: rx.Var, on_change, testid: str, price_suffix: str
+    placeholder: str | rx.Var[str], items: rx.Var, on_change, testid: str, price_suffix: str
 ) -> rx.Component:
     return rx.select.root(
         rx.select.trigger(
@@ -118,17 +124,22 @@ def _catalogue_select(
 def catalogue_pickers() -> rx.Component:
     return rx.grid(
         rx.box(
-            _catalogue_select("Add a service", B.services, B.add_service, "add-service", ""),
+            _catalogue_select(
+                t("quotes.picker.add_service"), B.services, B.add_service, "add-service", ""
+            ),
             min_width="0",
         ),
-        rx.box(_catalogue_select("Add a fee", B.fees, B.add_fee, "add-fee", ""), min_width="0"),
+        rx.box(
+            _catalogue_select(t("quotes.picker.add_fee"), B.fees, B.add_fee, "add-fee", ""),
+            min_width="0",
+        ),
         grid_template_columns=rx.breakpoints(initial="1fr", sm="1fr 1fr"),
         gap="8px",
         width="100%",
     )
 
 
-def _number_input(line: rx.Var, field: str, label: str, testid: str) -> rx.Component:
+def _number_input(line: rx.Var, field: str, label_key: str, testid: str) -> rx.Component:
     return rx.input(
         default_value=line[field],
         key=B.form_key + "-" + line["key"] + "-" + field,
@@ -138,12 +149,12 @@ def _number_input(line: rx.Var, field: str, label: str, testid: str) -> rx.Compo
         input_mode="numeric" if field == "quantity" else "decimal",
         size="2",
         width="100%",
-        aria_label=label + " of " + line["description"],
+        aria_label=t(label_key, line=line["description"]),
         custom_attrs={"data-testid": testid},
     )
 
 
-def _cell(label: str, body: rx.Component, error: rx.Var, testid: str) -> rx.Component:
+def _cell(label: str | rx.Var[str], body: rx.Component, error: rx.Var, testid: str) -> rx.Component:
     return rx.vstack(
         rx.text(label, size="1", color_scheme="gray", display=PHONE_ONLY),
         body,
@@ -157,7 +168,7 @@ def line_row(line: rx.Var) -> rx.Component:
     kind = rx.match(
         line["item_type"],
         *[
-            (k, rx.badge(k, color_scheme=c, variant="soft", size="1"))
+            (k, rx.badge(t(TYPE_KEYS[k]), color_scheme=c, variant="soft", size="1"))
             for k, c in TYPE_COLORS.items()
         ],
         rx.badge(line["item_type"], size="1"),
@@ -172,17 +183,17 @@ def line_row(line: rx.Var) -> rx.Component:
             read_only=~B.editable,
             size="2",
             width="100%",
-            aria_label="Description",
+            aria_label=t("common.field.description"),
             custom_attrs={"data-testid": "line-description"},
         ),
         field_error(line["err_description"], "line-error-description"),
         rx.cond(
             line["short"] != "",
             rx.text(
-                line["short"],
+                t("quotes.line.available_short", free=line["free"], bookable=line["bookable"]),
                 size="1",
-                color_scheme=rx.cond(line["over"] != "", "red", "green"),
-                title=line["available"],
+                color_scheme=rx.cond(line["over"] != "", "red", "green"),  # i18n: not text
+                title=t("quotes.line.available_long", free=line["free"], bookable=line["bookable"]),
                 custom_attrs={"data-testid": "line-availability"},
             ),
         ),
@@ -191,24 +202,26 @@ def line_row(line: rx.Var) -> rx.Component:
         min_width="0",
         grid_column=rx.breakpoints(initial="1 / -1", sm="auto"),
     )
-    unit_label = rx.cond(line["fee_type"] == "percentage", "Percent", "Unit price")
+    unit_label = rx.cond(
+        line["fee_type"] == "percentage", t("quotes.line.percent"), t("quotes.line.unit_price")
+    )
     return rx.box(
         describe,
         _cell(
-            "Qty",
-            _number_input(line, "quantity", "Quantity", "line-quantity"),
+            t("quotes.line.qty"),
+            _number_input(line, "quantity", "quotes.line.quantity_of", "line-quantity"),
             line["err_quantity"],
             "line-error-quantity",
         ),
         _cell(
-            "Price",
-            _number_input(line, "unit_price", "Unit price", "line-unit-price"),
+            t("quotes.line.price"),
+            _number_input(line, "unit_price", "quotes.line.unit_price_of", "line-unit-price"),
             line["err_unit_price"],
             "line-error-unit_price",
         ),
         rx.vstack(
             rx.text(
-                rx.cond(line["item_type"] == "fee", unit_label, "Days"),
+                rx.cond(line["item_type"] == "fee", unit_label, t("quotes.line.days")),
                 size="1",
                 color_scheme="gray",
                 display=PHONE_ONLY,
@@ -223,7 +236,7 @@ def line_row(line: rx.Var) -> rx.Component:
             padding_top=FIGURE_PAD,
         ),
         rx.vstack(
-            rx.text("Total", size="1", color_scheme="gray", display=PHONE_ONLY),
+            rx.text(t("quotes.list.total"), size="1", color_scheme="gray", display=PHONE_ONLY),
             rx.text(
                 line["line_total"],
                 size="2",
@@ -243,8 +256,8 @@ def line_row(line: rx.Var) -> rx.Component:
                 variant="ghost",
                 color_scheme="red",
                 size="1",
-                aria_label="Remove " + line["description"],
-                title="Remove line",
+                aria_label=t("quotes.line.remove_named", line=line["description"]),
+                title=t("quotes.line.remove"),
                 custom_attrs={"data-testid": "remove-line"},
             ),
             rx.box(),
@@ -265,15 +278,15 @@ def line_row(line: rx.Var) -> rx.Component:
 
 
 def lines_header() -> rx.Component:
-    def head(label: str, end: bool = False) -> rx.Component:
+    def head(label: str | rx.Var[str], end: bool = False) -> rx.Component:
         return rx.text(label, size="1", color_scheme="gray", text_align="right" if end else "left")
 
     return rx.box(
-        head("Item"),
-        head("Qty"),
-        head("Price"),
-        head("Days"),
-        head("Total", end=True),
+        head(t("quotes.line.item")),
+        head(t("quotes.line.qty")),
+        head(t("quotes.line.price")),
+        head(t("quotes.line.days")),
+        head(t("quotes.list.total"), end=True),
         rx.box(),
         display=WIDE_ONLY,
         grid_template_columns=LINE_COLUMNS,
@@ -288,9 +301,11 @@ def lines_section() -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.hstack(
-                rx.heading("Lines", size="3", as_="h2"),
+                rx.heading(t("quotes.field.lines"), size="3", as_="h2"),
                 rx.spacer(),
-                rx.text(B.lines.length(), " lines", size="1", color_scheme="gray"),
+                rx.text(
+                    t("quotes.line.count", count=B.lines.length()), size="1", color_scheme="gray"
+                ),
                 width="100%",
                 align="center",
             ),
@@ -309,7 +324,7 @@ def lines_section() -> rx.Component:
                     custom_attrs={"data-testid": "quote-lines"},
                 ),
                 rx.text(
-                    "No lines yet: search the inventory above, or add a service or a fee.",
+                    t("quotes.line.empty"),
                     size="2",
                     color_scheme="gray",
                     custom_attrs={"data-testid": "lines-empty"},
@@ -345,10 +360,10 @@ def client_picker() -> rx.Component:
 
     return rx.vstack(
         picker_search(
-            "Find a client in your list",
+            t("quotes.picker.client_placeholder"),
             B.search_clients.debounce(250),
             B.client_key,
-            "Find a client",
+            t("quotes.picker.client_label"),
             "quote-client-search",
         ),
         rx.cond(

@@ -21,10 +21,18 @@ from avrentals.ui.components.listing import (
     no_results_box,
     search_box,
 )
+from avrentals.ui.i18n import t
 from avrentals.ui.pages.quote_dialogs import confirm_dialog, open_pdf, status_badge
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.quote_actions import QuoteActionsState
-from avrentals.ui.state.quotes import ALL, QUOTES_PATH, SORT_OPTIONS, STATUSES, QuotesState
+from avrentals.ui.state.quotes import (
+    ALL,
+    QUOTES_PATH,
+    SORT_OPTIONS,
+    STATUS_KEYS,
+    STATUSES,
+    QuotesState,
+)
 
 S = QuotesState
 X = QuoteActionsState
@@ -37,10 +45,12 @@ def quote_href(quote_id: rx.Var) -> rx.Var:
 
 
 def new_quote_button() -> rx.Component:
-    return new_button(CAN_WRITE, "New quote", rx.redirect(routes.QUOTES_NEW), "new-quote")
+    return new_button(CAN_WRITE, t("quotes.list.new"), rx.redirect(routes.QUOTES_NEW), "new-quote")
 
 
-def _menu_item(icon: str, label: str, testid: str, on_click, color: str | None = None):
+def _menu_item(
+    icon: str, label: str | rx.Var[str], testid: str, on_click, color: str | None = None
+):
     extra = {"color": color} if color else {}
     return rx.menu.item(
         rx.hstack(rx.icon(icon, size=16), rx.text(label), spacing="2", align="center"),
@@ -60,23 +70,31 @@ def row_actions(row: rx.Var) -> rx.Component:
                 variant="ghost",
                 color_scheme="gray",
                 size="1",
-                aria_label="More actions for " + row["number"],
+                aria_label=t("quotes.list.more_actions_for", number=row["number"]),
                 custom_attrs={"data-testid": "quote-more"},
             )
         ),
         rx.menu.content(
             _menu_item(
-                "file-down", "Download PDF", "download-pdf", open_pdf(row["id"], download=True)
+                "file-down",
+                t("quotes.action.download_pdf"),
+                "download-pdf",
+                open_pdf(row["id"], download=True),
             ),
             rx.cond(
                 CAN_WRITE,
                 rx.fragment(
-                    _menu_item("copy", "Duplicate", "duplicate-quote", X.duplicate(row["id"])),
+                    _menu_item(
+                        "copy",
+                        t("quotes.action.duplicate"),
+                        "duplicate-quote",
+                        X.duplicate(row["id"]),
+                    ),
                     rx.cond(
                         row["approvable"] != "",
                         _menu_item(
                             "calendar-check",
-                            "Approve into event",
+                            t("quotes.action.approve_into_event"),
                             "approve-quote",
                             X.ask("approve", row["id"]),
                         ),
@@ -84,7 +102,10 @@ def row_actions(row: rx.Var) -> rx.Component:
                     rx.cond(
                         row["archivable"] != "",
                         _menu_item(
-                            "archive", "Archive", "archive-quote", X.ask("archive", row["id"])
+                            "archive",
+                            t("common.action.archive"),
+                            "archive-quote",
+                            X.ask("archive", row["id"]),
                         ),
                     ),
                 ),
@@ -94,7 +115,11 @@ def row_actions(row: rx.Var) -> rx.Component:
                 rx.fragment(
                     rx.menu.separator(),
                     _menu_item(
-                        "trash-2", "Delete", "delete-quote", X.ask("delete", row["id"]), "red"
+                        "trash-2",
+                        t("common.action.delete"),
+                        "delete-quote",
+                        X.ask("delete", row["id"]),
+                        "red",
                     ),
                 ),
             ),
@@ -106,16 +131,16 @@ def row_actions(row: rx.Var) -> rx.Component:
         icon_action(
             "folder-open",
             rx.redirect(quote_href(row["id"])),
-            "Open " + row["number"],
+            t("quotes.list.open_number", number=row["number"]),
             "open-quote",
-            title="Open",
+            title=t("quotes.list.open"),
         ),
         icon_action(
             "file-text",
             open_pdf(row["id"]),
-            "Preview the PDF of " + row["number"],
+            t("quotes.list.preview_number", number=row["number"]),
             "preview-pdf",
-            title="Preview PDF",
+            title=t("quotes.action.preview_pdf"),
         ),
         more,
         spacing="3",
@@ -129,24 +154,24 @@ def toolbar() -> rx.Component:
         value=S.search,
         key=S.filters_key,
         on_change=S.set_search.debounce(300),
-        placeholder="Search name, number or client",
-        label="Search quotes",
+        placeholder=t("quotes.list.search_placeholder"),
+        label=t("quotes.list.search_label"),
         testid="quote-search",
     )
     status = rx.select.root(
-        rx.select.trigger(width="100%", aria_label="Status"),
+        rx.select.trigger(width="100%", aria_label=t("common.field.status")),
         rx.select.content(
-            rx.select.item("All statuses", value=ALL),
-            *[rx.select.item(s, value=s) for s in STATUSES],
+            rx.select.item(t("quotes.list.all_statuses"), value=ALL),
+            *[rx.select.item(t(STATUS_KEYS[s]), value=s) for s in STATUSES],
         ),
         value=S.status,
         on_change=S.set_status,
         size="2",
     )
     sort = rx.select.root(
-        rx.select.trigger(width="100%", aria_label="Sort"),
+        rx.select.trigger(width="100%", aria_label=t("quotes.list.sort")),
         rx.select.content(
-            *[rx.select.item(label, value=key) for key, (_s, _d, label) in SORT_OPTIONS.items()]
+            *[rx.select.item(t(label), value=key) for key, (_s, _d, label) in SORT_OPTIONS.items()]
         ),
         value=S.sort,
         on_change=S.set_sort,
@@ -189,12 +214,12 @@ def table_row(row: rx.Var) -> rx.Component:
 
 def quotes_table() -> rx.Component:
     headers = [
-        header_cell("Number"),
-        header_cell("Name"),
-        header_cell("Client", desktop_only=True),
-        header_cell("Dates", desktop_only=True),
-        header_cell("Total", numeric=True),
-        header_cell("Status"),
+        header_cell(t("quotes.list.number")),
+        header_cell(t("common.field.name")),
+        header_cell(t("common.field.client"), desktop_only=True),
+        header_cell(t("quotes.list.dates"), desktop_only=True),
+        header_cell(t("quotes.list.total"), numeric=True),
+        header_cell(t("common.field.status")),
     ]
     return list_table(headers, S.rows, table_row, "quote-table")
 
@@ -238,15 +263,15 @@ def quote_card(row: rx.Var) -> rx.Component:
 def list_body() -> rx.Component:
     empty = message_box(
         "file-text",
-        "No quotes yet",
-        "Quotes you build appear here with their status, total and PDF.",
+        t("quotes.list.empty_title"),
+        t("quotes.list.empty_text"),
         new_quote_button(),
         testid="quote-empty",
     )
     no_results = no_results_box(
-        "No quotes match",
-        "Try another name, number or client, or another status.",
-        "Clear filters",
+        t("quotes.list.no_results_title"),
+        t("quotes.list.no_results_text"),
+        t("quotes.list.clear_filters"),
         S.clear_filters,
         "quote-no-results",
     )

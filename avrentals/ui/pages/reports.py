@@ -20,6 +20,7 @@ from avrentals.ui.components.charts import (
 from avrentals.ui.components.date_range import date_input, range_error
 from avrentals.ui.components.listing import error_callout, loading_rows
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
 from avrentals.ui.state.reports import ALL_CATEGORIES, MONTH_CHOICES, ReportsState
 
 S = ReportsState
@@ -27,9 +28,11 @@ S = ReportsState
 
 def months_picker() -> rx.Component:
     return rx.select.root(
-        rx.select.trigger(aria_label="Months of revenue", custom_attrs={"data-testid": "months"}),
+        rx.select.trigger(
+            aria_label=t("reports.months.label"), custom_attrs={"data-testid": "months"}
+        ),
         rx.select.content(
-            *[rx.select.item(f"Last {m} months", value=m) for m in MONTH_CHOICES],
+            *[rx.select.item(t("reports.months.last", months=m), value=m) for m in MONTH_CHOICES],
         ),
         value=S.months,
         on_change=S.set_months,
@@ -42,10 +45,12 @@ def period_bar() -> rx.Component:
         rx.flex(
             rx.hstack(
                 rx.icon("calendar-range", size=16, color="var(--gray-10)"),
-                rx.text("Period", size="2", weight="medium"),
-                date_input("From", S.start, S.set_start, "report-start", size="2"),
+                rx.text(t("reports.period.label"), size="2", weight="medium"),
+                date_input(
+                    t("reports.period.from"), S.start, S.set_start, "report-start", size="2"
+                ),
                 rx.text("\u2013", color_scheme="gray"),
-                date_input("To", S.end, S.set_end, "report-end", size="2"),
+                date_input(t("reports.period.to"), S.end, S.set_end, "report-end", size="2"),
                 spacing="2",
                 align="center",
                 width=rx.breakpoints(initial="100%", md="auto"),
@@ -53,7 +58,7 @@ def period_bar() -> rx.Component:
             ),
             rx.hstack(
                 rx.button(
-                    "Last 90 days",
+                    t("reports.period.last_90"),
                     on_click=S.reset_period,
                     variant="soft",
                     color_scheme="gray",
@@ -78,12 +83,12 @@ def period_bar() -> rx.Component:
 def category_picker() -> rx.Component:
     return rx.select.root(
         rx.select.trigger(
-            placeholder="All categories",
-            aria_label="Category",
+            placeholder=t("reports.category.all"),
+            aria_label=t("common.field.category"),
             custom_attrs={"data-testid": "report-category"},
         ),
         rx.select.content(
-            rx.select.item("All categories", value=ALL_CATEGORIES),
+            rx.select.item(t("reports.category.all"), value=ALL_CATEGORIES),
             rx.foreach(S.category_options, lambda c: rx.select.item(c["name"], value=c["id"])),
         ),
         value=S.category,
@@ -94,7 +99,15 @@ def category_picker() -> rx.Component:
 
 def item_pager() -> rx.Component:
     return rx.flex(
-        rx.text(S.page_label, size="2", color_scheme="gray"),
+        rx.text(
+            rx.cond(
+                S.total_items == 0,
+                t("reports.items.none"),
+                t("reports.items.range", first=S.first_item, last=S.last_item, total=S.total_items),
+            ),
+            size="2",
+            color_scheme="gray",
+        ),
         rx.hstack(
             rx.icon_button(
                 rx.icon("chevron-left", size=16),
@@ -102,7 +115,7 @@ def item_pager() -> rx.Component:
                 disabled=S.page <= 1,
                 variant="soft",
                 size="2",
-                aria_label="Previous page",
+                aria_label=t("reports.pager.previous"),
             ),
             rx.icon_button(
                 rx.icon("chevron-right", size=16),
@@ -110,7 +123,7 @@ def item_pager() -> rx.Component:
                 disabled=S.page >= S.total_pages,
                 variant="soft",
                 size="2",
-                aria_label="Next page",
+                aria_label=t("reports.pager.next"),
             ),
             spacing="2",
         ),
@@ -122,11 +135,11 @@ def item_pager() -> rx.Component:
 
 def content() -> rx.Component:
     revenue = panel(
-        "Revenue by month",
+        t("reports.revenue.title"),
         "chart-column",
         revenue_chart(S.revenue, S.revenue_sum),
         rx.text(
-            "Accepted quotes' totals (tax included), by the month the job starts.",
+            t("reports.revenue.note"),
             size="1",
             color_scheme="gray",
             margin_top="8px",
@@ -135,20 +148,20 @@ def content() -> rx.Component:
         aside=months_picker(),
     )
     utilisation = panel(
-        "Utilisation",
+        t("reports.utilisation.title"),
         "gauge",
         rx.vstack(
             overall_figure(S.overall),
             rx.grid(
                 rx.vstack(
-                    rx.text("By category", size="2", weight="medium"),
+                    rx.text(t("reports.utilisation.by_category"), size="2", weight="medium"),
                     utilisation_chart(S.categories),
                     category_lines(S.categories),
                     spacing="2",
                     min_width="0",
                 ),
                 rx.vstack(
-                    rx.text("By item, busiest first", size="2", weight="medium"),
+                    rx.text(t("reports.utilisation.by_item"), size="2", weight="medium"),
                     utilisation_table(S.items),
                     item_pager(),
                     spacing="2",
@@ -159,10 +172,7 @@ def content() -> rx.Component:
                 width="100%",
             ),
             rx.text(
-                "Booked unit-days: for each day, the units booked (prep and return days "
-                "included), never more than the item's good units. Bookable unit-days: good "
-                "units times the days in the period; damaged and in-repair units are not "
-                "bookable.",
+                t("reports.utilisation.note"),
                 size="1",
                 color_scheme="gray",
             ),
@@ -182,13 +192,13 @@ def content() -> rx.Component:
                 utilisation,
                 rx.grid(
                     panel(
-                        "Top clients",
+                        t("reports.top_clients.title"),
                         "trophy",
                         top_clients_list(S.top_clients),
                         testid="top-clients-panel",
                     ),
                     panel(
-                        "Most rented",
+                        t("reports.top_items.title"),
                         "package",
                         top_items_list(S.top_items),
                         testid="top-items-panel",

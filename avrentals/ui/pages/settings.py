@@ -10,6 +10,7 @@ from avrentals.ui import routes
 from avrentals.ui.components.forms import field_error, form_field, page_form, text_input
 from avrentals.ui.components.listing import message_box
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
 from avrentals.ui.state.image_upload import IMAGE_ACCEPT
 from avrentals.ui.state.settings import LANGUAGES, LOGO_UPLOAD_ID, SettingsState
 
@@ -24,22 +25,31 @@ def _input(
     kind: str = "text",
     mode: str = "text",
     full: bool = False,
-    hint: str = "",
+    hint: str | rx.Var[str] = "",
     required: bool = False,
 ) -> rx.Component:
+    """A text input; `label` is a catalogue key."""
     control = text_input(S, "settings", field, max_len, kind=kind, input_mode=mode)
     return form_field(
-        "settings", field, label, control, S.errors[field], full=full, hint=hint, required=required
+        "settings",
+        field,
+        t(label),
+        control,
+        S.errors[field],
+        full=full,
+        hint=hint,
+        required=required,
     )
 
 
 def _choice(field: str, label: str, options: rx.Var | list[list[str]]) -> rx.Component:
+    """A picker; `label` is a catalogue key, and so are the labels of a list of options."""
     picker = rx.select.root(
-        rx.select.trigger(id=f"settings-{field}", width="100%", aria_label=label),
+        rx.select.trigger(id=f"settings-{field}", width="100%", aria_label=t(label)),
         rx.select.content(
             rx.foreach(options, lambda o: rx.select.item(o[1], value=o[0]))
             if isinstance(options, rx.Var)
-            else rx.fragment(*[rx.select.item(text, value=key) for key, text in options])
+            else rx.fragment(*[rx.select.item(t(text), value=key) for key, text in options])
         ),
         value=S.values[field],
         on_change=lambda value: S.set_choice(field, value),
@@ -47,15 +57,16 @@ def _choice(field: str, label: str, options: rx.Var | list[list[str]]) -> rx.Com
     return form_field(
         "settings",
         field,
-        label,
+        t(label),
         rx.box(picker, width="100%", custom_attrs={"data-testid": f"settings-{field}"}),
         S.errors[field],
     )
 
 
 def _section(title: str, *fields: rx.Component) -> rx.Component:
+    """A titled group of fields; `title` is a catalogue key."""
     return rx.vstack(
-        rx.heading(title, size="3", as_="h2"),
+        rx.heading(t(title), size="3", as_="h2"),
         rx.grid(
             *fields,
             grid_template_columns=rx.breakpoints(initial="1fr", sm="1fr 1fr"),
@@ -82,7 +93,7 @@ def _color() -> rx.Component:
             name="primary_color",
             default_value=S.values["primary_color"],
             max_length=7,
-            placeholder="#1e40af",
+            placeholder="#1e40af",  # i18n: not text
             width="100%",
             custom_attrs={"data-testid": "settings-primary_color"},
         ),
@@ -92,10 +103,10 @@ def _color() -> rx.Component:
     return form_field(
         "settings",
         "primary_color",
-        "Primary colour",
+        t("settings.field.primary_color"),
         control,
         S.errors["primary_color"],
-        hint="A hex colour such as #1e40af (buttons, links, highlights).",
+        hint=t("settings.field.primary_color_hint"),
     )
 
 
@@ -107,7 +118,7 @@ def _tls() -> rx.Component:
                     checked=S.values["smtp_use_tls"] == "yes",
                     on_change=lambda value: S.set_choice("smtp_use_tls", value),
                 ),
-                rx.text("Use TLS", size="2"),
+                rx.text(t("settings.field.smtp_use_tls"), size="2"),
                 align="center",
                 spacing="2",
             )
@@ -127,7 +138,12 @@ def _terms() -> rx.Component:
         width="100%",
     )
     return form_field(
-        "settings", "quote_terms", "Quote terms", control, S.errors["quote_terms"], full=True
+        "settings",
+        "quote_terms",
+        t("settings.field.quote_terms"),
+        control,
+        S.errors["quote_terms"],
+        full=True,
     )
 
 
@@ -136,7 +152,7 @@ def logo_card() -> rx.Component:
         rx.hstack(
             rx.cond(
                 S.logo_url != "",
-                rx.image(src=S.logo_url, height="56px", alt="Company logo"),
+                rx.image(src=S.logo_url, height="56px", alt=t("settings.logo.alt")),
                 rx.center(
                     rx.icon("image", size=22),
                     width="56px",
@@ -146,20 +162,20 @@ def logo_card() -> rx.Component:
                 ),
             ),
             rx.vstack(
-                rx.text("Logo", weight="medium"),
+                rx.text(t("settings.logo.title"), weight="medium"),
                 rx.text(
-                    "Shown in the app and on quote PDFs. JPEG, PNG or WebP, max 5 MB.",
+                    t("settings.logo.hint"),
                     size="1",
                     color_scheme="gray",
                 ),
-                field_error(S.logo_error, "logo-error"),
+                field_error(t(S.logo_error), "logo-error"),
                 spacing="1",
                 flex="1",
             ),
             rx.upload.root(
                 rx.button(
                     rx.cond(S.uploading, rx.spinner(size="1"), rx.icon("upload", size=14)),
-                    "Upload",
+                    t("settings.logo.upload"),
                     variant="soft",
                     type="button",
                 ),
@@ -175,7 +191,11 @@ def logo_card() -> rx.Component:
             rx.cond(
                 S.logo_url != "",
                 rx.button(
-                    "Remove", on_click=S.remove_logo, variant="ghost", color_scheme="red", size="1"
+                    t("common.action.remove"),
+                    on_click=S.remove_logo,
+                    variant="ghost",
+                    color_scheme="red",
+                    size="1",
                 ),
             ),
             align="center",
@@ -190,8 +210,8 @@ def logo_card() -> rx.Component:
 def settings_form() -> rx.Component:
     smtp_hint = rx.cond(
         S.smtp_password_set,
-        "A password is stored; leave blank to keep it.",
-        "No password stored.",
+        t("settings.smtp.password_stored"),
+        t("settings.smtp.no_password"),
     )
     return rx.card(
         *page_form(
@@ -199,40 +219,48 @@ def settings_form() -> rx.Component:
             "settings",
             rx.vstack(
                 _section(
-                    "Company",
-                    _input("company_name", "Company name", 100, required=True),
-                    _input("tagline", "Tagline", 200),
-                    _input("email", "Email", 254, mode="email"),
-                    _input("phone", "Phone", 30, kind="tel"),
-                    _input("website", "Website", 200, mode="url", hint="https://…"),
-                    _input("tax_id", "Tax id (NIF)", 20),
-                    _input("address", "Address", 200, full=True),
+                    "settings.section.company",
+                    _input("company_name", "settings.field.company_name", 100, required=True),
+                    _input("tagline", "settings.field.tagline", 200),
+                    _input("email", "clients.field.email", 254, mode="email"),
+                    _input("phone", "common.field.phone", 30, kind="tel"),
+                    _input(
+                        "website",
+                        "settings.field.website",
+                        200,
+                        mode="url",
+                        hint="https://…",  # i18n: not text
+                    ),
+                    _input("tax_id", "settings.field.tax_id", 20),
+                    _input("address", "common.field.address", 200, full=True),
                 ),
                 _section(
-                    "Money, language and branding",
-                    _choice("currency", "Currency", S.currencies),
+                    "settings.section.money",
+                    _choice("currency", "settings.field.currency", S.currencies),
                     _input(
                         "default_tax_rate",
-                        "Default tax rate (%)",
+                        "settings.field.default_tax_rate",
                         8,
                         mode="decimal",
-                        hint="For new quotes, e.g. 23.",
+                        hint=t("settings.field.default_tax_rate_hint"),
                     ),
                     _choice(
-                        "default_language", "Default language", list(map(list, LANGUAGES.items()))
+                        "default_language",
+                        "settings.field.default_language",
+                        list(map(list, LANGUAGES.items())),
                     ),
                     _color(),
                     _terms(),
                 ),
                 _section(
-                    "E-mail (SMTP)",
-                    _input("smtp_host", "SMTP host", 200),
-                    _input("smtp_port", "SMTP port", 5, mode="numeric"),
-                    _input("smtp_username", "SMTP user", 200),
+                    "settings.section.smtp",
+                    _input("smtp_host", "settings.field.smtp_host", 200),
+                    _input("smtp_port", "settings.field.smtp_port", 5, mode="numeric"),
+                    _input("smtp_username", "settings.field.smtp_username", 200),
                     form_field(
                         "settings",
                         "smtp_password",
-                        "SMTP password",
+                        t("settings.field.smtp_password"),
                         rx.input(
                             id="settings-smtp_password",
                             name="smtp_password",
@@ -244,13 +272,13 @@ def settings_form() -> rx.Component:
                         S.errors["smtp_password"],
                         hint=smtp_hint,
                     ),
-                    _input("smtp_from", "Sender address", 254, mode="email"),
+                    _input("smtp_from", "settings.field.smtp_from", 254, mode="email"),
                     _tls(),
                 ),
                 spacing="5",
                 width="100%",
             ),
-            save_label="Save settings",
+            save_label=t("settings.form.save"),
             save_testid="save-settings",
             form_testid="settings-form",
         ),
@@ -267,8 +295,8 @@ def settings_page() -> rx.Component:
                 S.forbidden,
                 message_box(
                     "lock",
-                    "Admins only",
-                    "Only Admins can change the company settings.",
+                    t("settings.forbidden.title"),
+                    t("settings.forbidden.text"),
                     testid="settings-forbidden",
                 ),
                 rx.vstack(

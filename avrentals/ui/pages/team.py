@@ -7,6 +7,7 @@ import reflex as rx
 from avrentals.ui import routes
 from avrentals.ui.components.listing import error_callout, loading_rows, message_box
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
 from avrentals.ui.state.team import TeamState
 
 S = TeamState
@@ -65,8 +66,8 @@ def team_page() -> rx.Component:
                     S.members.length() == 0,
                     message_box(
                         "contact",
-                        "No team members yet",
-                        "Admins choose who appears here (\u201cShow on the team page\u201d).",
+                        t("team.empty.title"),
+                        t("team.empty.text"),
                         testid="team-empty",
                     ),
                     rx.grid(

@@ -20,6 +20,8 @@ from avrentals.ui.components.listing import (
     search_box,
 )
 from avrentals.ui.components.shell import shell
+from avrentals.ui.i18n import t
+from avrentals.ui.pages.calendar import language_watch
 from avrentals.ui.state.timeline import ALL_CATEGORIES, TimelineState
 
 GRID_CSS = """
@@ -77,7 +79,7 @@ GRID_CSS = """
 def range_picker() -> rx.Component:
     size = {"size": rx.breakpoints(initial="1", sm="2"), "height": "32px"}
 
-    def step(icon: str, label: str, direction: int, testid: str) -> rx.Component:
+    def step(icon: str, label: rx.Var[str], direction: int, testid: str) -> rx.Component:
         return rx.icon_button(
             rx.icon(icon, size=16),
             on_click=TimelineState.shift(direction),
@@ -90,18 +92,26 @@ def range_picker() -> rx.Component:
         )
 
     return rx.hstack(
-        step("chevron-left", "Earlier", -1, "range-prev"),
-        date_input("From", TimelineState.start, TimelineState.set_start, "range-start", **size),
+        step("chevron-left", t("timeline.range.earlier"), -1, "range-prev"),
+        date_input(
+            t("timeline.range.from"),
+            TimelineState.start,
+            TimelineState.set_start,
+            "range-start",
+            **size,
+        ),
         rx.text("\u2013", color_scheme="gray", display=rx.breakpoints(initial="none", sm="block")),
-        date_input("To", TimelineState.end, TimelineState.set_end, "range-end", **size),
-        step("chevron-right", "Later", 1, "range-next"),
+        date_input(
+            t("timeline.range.to"), TimelineState.end, TimelineState.set_end, "range-end", **size
+        ),
+        step("chevron-right", t("timeline.range.later"), 1, "range-next"),
         rx.button(
-            "4 weeks",
+            t("timeline.range.four_weeks"),
             on_click=TimelineState.reset_range,
             variant="soft",
             color_scheme="gray",
             size="2",
-            title="This week and the next three",
+            title=t("timeline.range.four_weeks_title"),
             display=rx.breakpoints(initial="none", sm="inline-flex"),
             custom_attrs={"data-testid": "range-reset"},
         ),
@@ -115,9 +125,9 @@ def range_picker() -> rx.Component:
 
 def toolbar() -> rx.Component:
     category = rx.select.root(
-        rx.select.trigger(placeholder="All categories", width="100%"),
+        rx.select.trigger(placeholder=t("timeline.filter.all_categories"), width="100%"),
         rx.select.content(
-            rx.select.item("All categories", value=ALL_CATEGORIES),
+            rx.select.item(t("timeline.filter.all_categories"), value=ALL_CATEGORIES),
             rx.select.separator(),
             rx.foreach(
                 TimelineState.categories,
@@ -132,8 +142,8 @@ def toolbar() -> rx.Component:
         value=TimelineState.search,
         key=TimelineState.filters_key,
         on_change=TimelineState.set_search.debounce(300),
-        placeholder="Search items",
-        label="Search items",
+        placeholder=t("timeline.filter.search"),
+        label=t("timeline.filter.search"),
         testid="timeline-search",
     )
     return rx.vstack(
@@ -155,7 +165,7 @@ def toolbar() -> rx.Component:
     )
 
 
-def legend_item(cls: str, label: str, style: dict) -> rx.Component:
+def legend_item(cls: str, label: rx.Var[str], style: dict) -> rx.Component:
     return rx.hstack(
         rx.el.span(class_name=f"tl-swatch {cls}", style=style),
         rx.text(label, size="1", color_scheme="gray"),
@@ -177,7 +187,7 @@ def status_bar() -> rx.Component:
                 TimelineState.conflict_cells > 0,
                 rx.badge(
                     rx.icon("triangle-alert", size=12),
-                    TimelineState.conflict_cells.to_string() + " over",
+                    t("timeline.status.over", count=TimelineState.conflict_cells),
                     color_scheme="red",
                     variant="solid",
                     custom_attrs={"data-testid": "timeline-conflicts"},
@@ -189,10 +199,10 @@ def status_bar() -> rx.Component:
             wrap="wrap",
         ),
         rx.hstack(
-            legend_item("", "Free", {}),
-            legend_item("", "Partly booked", {"background": "var(--blue-a4)"}),
-            legend_item("", "Fully booked", {"background": "var(--amber-a6)"}),
-            legend_item("", "Over", {"background": "var(--red-9)"}),
+            legend_item("", t("timeline.legend.free"), {}),
+            legend_item("", t("timeline.legend.part"), {"background": "var(--blue-a4)"}),
+            legend_item("", t("timeline.legend.full"), {"background": "var(--amber-a6)"}),
+            legend_item("", t("timeline.legend.over"), {"background": "var(--red-9)"}),
             spacing="3",
             wrap="wrap",
         ),
@@ -222,7 +232,9 @@ def grid() -> rx.Component:
                     href=routes.EQUIPMENT + "/" + row["id"],
                     title=row["name"],
                 ),
-                rx.el.span(row["category"] + " · " + row["bookable"] + " bookable"),
+                rx.el.span(
+                    t("timeline.row.category", category=row["category"], count=row["bookable"])
+                ),
                 class_name="tl-name",
             ),
             rx.foreach(
@@ -242,7 +254,7 @@ def grid() -> rx.Component:
     return rx.el.div(
         rx.el.div(
             rx.el.div(
-                rx.el.div("Item", class_name="tl-corner"),
+                rx.el.div(t("timeline.grid.item"), class_name="tl-corner"),
                 rx.foreach(TimelineState.header, day_head),
                 class_name="tl-row tl-head",
             ),
@@ -252,7 +264,7 @@ def grid() -> rx.Component:
         ),
         class_name="tl-scroll",
         role="region",
-        aria_label="Availability by item and day",
+        aria_label=t("timeline.grid.label"),
         tab_index=0,
         custom_attrs={"data-testid": "timeline-grid"},
     )
@@ -260,11 +272,24 @@ def grid() -> rx.Component:
 
 def pager() -> rx.Component:
     return rx.flex(
-        rx.text(TimelineState.page_label, size="2", color_scheme="gray"),
+        rx.text(
+            rx.cond(
+                TimelineState.total > 0,
+                t(
+                    "timeline.page.items",
+                    first=TimelineState.first_shown,
+                    last=TimelineState.last_shown,
+                    total=TimelineState.total,
+                ),
+                t("timeline.page.none"),
+            ),
+            size="2",
+            color_scheme="gray",
+        ),
         rx.hstack(
             rx.button(
                 rx.icon("chevron-left", size=16),
-                "Previous",
+                t("common.list.previous"),
                 on_click=TimelineState.prev_page,
                 disabled=TimelineState.page <= 1,
                 variant="soft",
@@ -273,7 +298,7 @@ def pager() -> rx.Component:
                 custom_attrs={"data-testid": "timeline-prev-page"},
             ),
             rx.button(
-                "Next",
+                t("common.list.next"),
                 rx.icon("chevron-right", size=16),
                 on_click=TimelineState.next_page,
                 disabled=TimelineState.page >= TimelineState.total_pages,
@@ -301,7 +326,7 @@ def cell_dialog() -> rx.Component:
                 weight="medium",
                 custom_attrs={"data-testid": "cell-event"},
             ),
-            rx.text("Blocks " + e["blocked"], size="1", color_scheme="gray"),
+            rx.text(t("timeline.cell.blocks", period=e["blocked"]), size="1", color_scheme="gray"),
             spacing="0",
         ),
         rx.spacer(),
@@ -325,15 +350,17 @@ def cell_dialog() -> rx.Component:
             rx.cond(
                 TimelineState.cell_events.length() > 0,
                 rx.vstack(rx.foreach(TimelineState.cell_events, event_row), spacing="0"),
-                rx.text("No event uses this item on that day.", size="2", color_scheme="gray"),
+                rx.text(t("timeline.cell.empty"), size="2", color_scheme="gray"),
             ),
             rx.flex(
                 rx.link(
-                    "Open item",
+                    t("timeline.cell.open_item"),
                     href=routes.EQUIPMENT + "/" + TimelineState.cell_item["id"],
                     size="2",
                 ),
-                rx.dialog.close(rx.button("Close", variant="soft", color_scheme="gray")),
+                rx.dialog.close(
+                    rx.button(t("common.action.close"), variant="soft", color_scheme="gray")
+                ),
                 justify="between",
                 align="center",
                 margin_top="16px",
@@ -349,11 +376,13 @@ def cell_dialog() -> rx.Component:
 def body() -> rx.Component:
     empty = message_box(
         "chart-gantt",
-        "No items",
-        "No equipment matches these filters.",
+        t("timeline.page.none"),
+        t("timeline.empty.text"),
         rx.cond(
             TimelineState.has_filters,
-            rx.button("Clear filters", on_click=TimelineState.clear_filters, variant="soft"),
+            rx.button(
+                t("timeline.empty.clear"), on_click=TimelineState.clear_filters, variant="soft"
+            ),
         ),
         testid="timeline-empty",
     )
@@ -378,4 +407,5 @@ def timeline_page() -> rx.Component:
             width="100%",
         ),
         cell_dialog(),
+        language_watch(TimelineState.relabel),
     )

@@ -8,18 +8,19 @@ import reflex as rx
 
 from avrentals.ui.components.dialogs import form_dialog
 from avrentals.ui.components.forms import field_error, field_label, form_field, text_input
+from avrentals.ui.i18n import t
 from avrentals.ui.state.user_actions import UserActionState
 from avrentals.ui.state.user_form import UserFormState
 
 S = UserFormState
 X = UserActionState
-# (field, label, max length, input type, full row, only when creating)
+# (field, label key, max length, input type, full row, only when creating)
 TEXT_INPUTS = (
-    ("username", "Username", 50, "text", False, True),
-    ("name", "Name", 100, "text", False, False),
-    ("email", "Login e-mail", 254, "text", False, False),
-    ("phone", "Phone", 30, "tel", False, False),
-    ("job_title", "Job title", 100, "text", True, False),
+    ("username", "users.field.username", 50, "text", False, True),
+    ("name", "common.field.name", 100, "text", False, False),
+    ("email", "users.field.login_email", 254, "text", False, False),
+    ("phone", "common.field.phone", 30, "tel", False, False),
+    ("job_title", "users.field.job_title", 100, "text", True, False),
 )
 
 
@@ -28,7 +29,9 @@ def _input(field: str, label: str, max_len: int, kind: str, full: bool) -> rx.Co
         S, "user", field, max_len, kind=kind, auto_focus=field == "username", size="2"
     )
     required = field in ("username", "name")
-    return form_field("user", field, label, control, S.errors[field], required=required, full=full)
+    return form_field(
+        "user", field, t(label), control, S.errors[field], required=required, full=full
+    )
 
 
 def _text_input(spec: tuple) -> rx.Component:
@@ -53,22 +56,22 @@ def _password() -> rx.Component:
         form_field(
             "user",
             "password",
-            "Password",
+            t("users.field.password"),
             control,
             S.errors["password"],
             required=True,
             full=True,
-            hint="At least 8 characters; common passwords are refused.",
+            hint=t("users.form.password_hint"),
         ),
     )
 
 
 def _role_picker() -> rx.Component:
     def option(choice: rx.Var) -> rx.Component:
-        return rx.select.item(choice["label"], value=choice["value"])
+        return rx.select.item(t(choice["label"]), value=choice["value"])
 
     picker = rx.select.root(
-        rx.select.trigger(id="user-role", width="100%", aria_label="Role"),
+        rx.select.trigger(id="user-role", width="100%", aria_label=t("users.field.role")),
         rx.select.content(rx.foreach(S.roles, option)),
         value=S.values["role"],
         on_change=lambda value: S.set_choice("role", value),
@@ -76,17 +79,17 @@ def _role_picker() -> rx.Component:
         size="2",
     )
     return rx.vstack(
-        field_label("user-role", "Role", True),
+        field_label("user-role", t("users.field.role"), True),
         rx.box(picker, width="100%", custom_attrs={"data-testid": "user-role"}),
         rx.text(
-            S.role_description,
+            t(S.role_description),
             size="1",
             color_scheme="gray",
             custom_attrs={"data-testid": "role-description"},
         ),
         rx.cond(
             S.own_account,
-            rx.text("You can't change your own role.", size="1", color_scheme="amber"),
+            rx.text(t("users.form.own_role"), size="1", color_scheme="amber"),
         ),
         field_error(S.errors["role"], "error-role"),
         spacing="1",
@@ -104,7 +107,7 @@ def _team_switch() -> rx.Component:
                     on_change=lambda value: S.set_choice("is_team_member", value),
                     custom_attrs={"data-testid": "user-team"},
                 ),
-                rx.text("Show on the team page", size="2"),
+                rx.text(t("users.form.team_switch"), size="2"),
                 align="center",
                 spacing="2",
             ),
@@ -125,7 +128,7 @@ def _bio() -> rx.Component:
         width="100%",
         custom_attrs={"data-testid": "user-bio"},
     )
-    return form_field("user", "bio", "Bio (team page)", control, S.errors["bio"], full=True)
+    return form_field("user", "bio", t("users.form.bio"), control, S.errors["bio"], full=True)
 
 
 def user_form_dialog() -> rx.Component:
@@ -133,9 +136,9 @@ def user_form_dialog() -> rx.Component:
     return form_dialog(
         S,
         noun="user",
-        title_edit="Edit user",
-        title_new="New user",
-        hint_new="They sign in with the username and password you set here.",
+        title_edit=t("users.form.title_edit"),
+        title_new=t("users.list.new"),
+        hint_new=t("users.form.hint_new"),
         body=rx.grid(
             *[_text_input(spec) for spec in TEXT_INPUTS],
             _role_picker(),
@@ -158,7 +161,7 @@ def action_dialog() -> rx.Component:
     password = rx.cond(
         X.action == "reset_password",
         rx.vstack(
-            field_label("action-password", "New password", True),
+            field_label("action-password", t("users.field.new_password"), True),
             rx.input(
                 id="action-password",
                 name="password",
@@ -177,8 +180,10 @@ def action_dialog() -> rx.Component:
     )
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
-            rx.alert_dialog.title(X.title),
-            rx.alert_dialog.description(rx.text.strong(X.user_name), ": ", X.explanation, size="2"),
+            rx.alert_dialog.title(t(X.title)),
+            rx.alert_dialog.description(
+                rx.text.strong(X.user_name), ": ", t(X.explanation), size="2"
+            ),
             rx.form(
                 password,
                 rx.cond(
@@ -195,7 +200,7 @@ def action_dialog() -> rx.Component:
                 rx.flex(
                     rx.alert_dialog.cancel(
                         rx.button(
-                            rx.cond(X.blocked, "Close", "Cancel"),
+                            rx.cond(X.blocked, t("common.action.close"), t("common.action.cancel")),
                             variant="soft",
                             color_scheme="gray",
                             type="button",
@@ -204,7 +209,7 @@ def action_dialog() -> rx.Component:
                     rx.cond(
                         ~X.blocked,
                         rx.button(
-                            X.button,
+                            t(X.button),
                             type="submit",
                             loading=X.busy,
                             disabled=X.busy,

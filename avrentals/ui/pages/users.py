@@ -21,6 +21,7 @@ from avrentals.ui.components.listing import (
     search_box,
     status_pill,
 )
+from avrentals.ui.i18n import t
 from avrentals.ui.pages.user_dialogs import action_dialog, user_form_dialog
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.user_actions import UserActionState
@@ -40,11 +41,14 @@ ROLE_COLORS = {
 }
 
 
-def _select(options: dict[str, str], value: rx.Var, on_change, label: str, testid: str):
+def _select(options: dict[str, str], value: rx.Var, on_change, label: rx.Var, testid: str):
+    """A picker of `options` (value -> label key)."""
     return rx.box(
         rx.select.root(
             rx.select.trigger(width="100%", aria_label=label),
-            rx.select.content(*[rx.select.item(text, value=key) for key, text in options.items()]),
+            rx.select.content(
+                *[rx.select.item(t(text), value=key) for key, text in options.items()]
+            ),
             value=value,
             on_change=on_change,
             size="2",
@@ -60,19 +64,29 @@ def toolbar() -> rx.Component:
             value=S.search,
             key=S.filters_key,
             on_change=S.set_search.debounce(300),
-            placeholder="Search name, username, e-mail or job title",
-            label="Search users",
+            placeholder=t("users.list.search_placeholder"),
+            label=t("users.list.search_label"),
             testid="user-search",
         ),
-        _select(ROLE_FILTERS, S.role_filter, S.set_role_filter, "Role", "user-role-filter"),
         _select(
-            ACTIVE_FILTERS, S.active_filter, S.set_active_filter, "Status", "user-active-filter"
+            ROLE_FILTERS,
+            S.role_filter,
+            S.set_role_filter,
+            t("users.field.role"),
+            "user-role-filter",
+        ),
+        _select(
+            ACTIVE_FILTERS,
+            S.active_filter,
+            S.set_active_filter,
+            t("common.field.status"),
+            "user-active-filter",
         ),
         _select(
             {k: label for k, (_s, _d, label) in SORT_OPTIONS.items()},
             S.sort,
             S.set_sort,
-            "Sort",
+            t("clients.list.sort"),
             "user-sort",
         ),
         grid_template_columns=rx.breakpoints(initial="1fr 1fr", md="2fr 1fr 1fr 1fr"),
@@ -81,7 +95,7 @@ def toolbar() -> rx.Component:
     )
 
 
-def _item(icon: str, label: str, on_click, testid: str, color: str = "gray") -> rx.Component:
+def _item(icon: str, label: rx.Var, on_click, testid: str, color: str = "gray") -> rx.Component:
     return rx.menu.item(
         rx.hstack(rx.icon(icon, size=16), rx.text(label), spacing="2", align="center"),
         on_click=on_click,
@@ -103,23 +117,31 @@ def row_menu(row: rx.Var) -> rx.Component:
                     variant="ghost",
                     color_scheme="gray",
                     size="2",
-                    aria_label="Actions for " + row["name"],
+                    aria_label=t("users.list.actions_for", name=row["name"]),
                     custom_attrs={"data-testid": "user-actions"},
                 )
             ),
             rx.menu.content(
-                _item("pencil", "Edit", UserFormState.open_edit(row["id"]), "edit-user"),
+                _item(
+                    "pencil",
+                    t("common.action.edit"),
+                    UserFormState.open_edit(row["id"]),
+                    "edit-user",
+                ),
                 rx.cond(
                     ~own,
                     _item(
                         "key-round",
-                        "Reset password",
+                        t("users.action.reset_password"),
                         X.ask("reset_password", row["id"]),
                         "reset-password",
                     ),
                 ),
                 _item(
-                    "log-out", "Sign out everywhere", X.ask("sign_out", row["id"]), "sign-out-user"
+                    "log-out",
+                    t("users.action.sign_out"),
+                    X.ask("sign_out", row["id"]),
+                    "sign-out-user",
                 ),
                 rx.cond(
                     ~own,
@@ -127,14 +149,14 @@ def row_menu(row: rx.Var) -> rx.Component:
                         row["active"] == "yes",
                         _item(
                             "user-x",
-                            "Deactivate",
+                            t("common.action.deactivate"),
                             X.ask("deactivate", row["id"]),
                             "deactivate-user",
                             "red",
                         ),
                         _item(
                             "user-check",
-                            "Re-activate",
+                            t("users.action.activate"),
                             X.ask("activate", row["id"]),
                             "activate-user",
                             "green",
@@ -146,7 +168,11 @@ def row_menu(row: rx.Var) -> rx.Component:
                     rx.fragment(
                         rx.menu.separator(),
                         _item(
-                            "trash-2", "Delete", X.ask("delete", row["id"]), "delete-user", "red"
+                            "trash-2",
+                            t("common.action.delete"),
+                            X.ask("delete", row["id"]),
+                            "delete-user",
+                            "red",
                         ),
                     ),
                 ),
@@ -165,9 +191,9 @@ def _avatar(row: rx.Var) -> rx.Component:
 def _status(row: rx.Var) -> rx.Component:
     return rx.cond(
         row["active"] == "yes",
-        rx.badge("Active", color_scheme="green", variant="soft", radius="full"),
+        rx.badge(t("common.state.active"), color_scheme="green", variant="soft", radius="full"),
         rx.badge(
-            "Deactivated",
+            t("users.status.deactivated"),
             color_scheme="gray",
             variant="outline",
             radius="full",
@@ -193,7 +219,9 @@ def table_row(row: rx.Var) -> rx.Component:
         ),
         rx.table.cell(row["username"], custom_attrs={"data-field": "username"}),
         rx.table.cell(row["email"], class_name="avr-col-desktop"),
-        rx.table.cell(status_pill(row["role"], row["role_label"], ROLE_COLORS, "user-role-badge")),
+        rx.table.cell(
+            status_pill(row["role"], t(row["role_label"]), ROLE_COLORS, "user-role-badge")
+        ),
         rx.table.cell(_status(row), custom_attrs={"data-field": "status"}),
         rx.table.cell(row["last_login"], class_name="avr-col-desktop", white_space="nowrap"),
         rx.table.cell(row_menu(row)),
@@ -204,12 +232,12 @@ def table_row(row: rx.Var) -> rx.Component:
 
 def users_table() -> rx.Component:
     headers = [
-        header_cell("Name"),
-        header_cell("Username"),
-        header_cell("E-mail", desktop_only=True),
-        header_cell("Role"),
-        header_cell("Status"),
-        header_cell("Last sign-in", desktop_only=True),
+        header_cell(t("common.field.name")),
+        header_cell(t("users.field.username")),
+        header_cell(t("common.field.email"), desktop_only=True),
+        header_cell(t("users.field.role")),
+        header_cell(t("common.field.status")),
+        header_cell(t("users.sort.last_login"), desktop_only=True),
     ]
     return list_table(headers, S.rows, table_row, "user-table")
 
@@ -225,7 +253,7 @@ def user_card(row: rx.Var) -> rx.Component:
                 rx.text(row["name"], weight="bold"),
                 rx.text("@" + row["username"], size="1", color_scheme="gray"),
                 rx.hstack(
-                    status_pill(row["role"], row["role_label"], ROLE_COLORS),
+                    status_pill(row["role"], t(row["role_label"]), ROLE_COLORS),
                     _status(row),
                     spacing="2",
                     wrap="wrap",
@@ -243,7 +271,7 @@ def user_card(row: rx.Var) -> rx.Component:
 
 
 def new_user_button() -> rx.Component:
-    return new_button(CAN_WRITE, "New user", UserFormState.open_create, "new-user")
+    return new_button(CAN_WRITE, t("users.list.new"), UserFormState.open_create, "new-user")
 
 
 def list_body() -> rx.Component:
@@ -251,12 +279,15 @@ def list_body() -> rx.Component:
         S,
         loading_testid="user-loading",
         empty=message_box(
-            "users", "No users yet", "Accounts you add appear here.", testid="user-empty"
+            "users",
+            t("users.list.empty_title"),
+            t("users.list.empty_text"),
+            testid="user-empty",
         ),
         no_results=no_results_box(
-            "No users match",
-            "Try another search or clear the filters.",
-            "Clear filters",
+            t("users.list.no_results_title"),
+            t("users.list.no_results_text"),
+            t("users.list.clear_filters"),
             S.clear_filters,
             "user-no-results",
         ),

@@ -69,13 +69,14 @@ def display_entries(entries: list[dict[str, Any]]) -> tuple[list[dict[str, str]]
         {
             "id": e["id"],
             "at": display_time(e["at"]),
-            "user": e["username"] or "system",
+            "user": e["username"] or "",  # "" = the system (the page names it)
             "action": e["action"],
             "color": ACTION_COLORS.get(e["action"].split("_")[0], "gray"),
             "entity": e["entityType"],
             "entity_id": e["entityId"] or "",
             "ip": e["ip"] or "",
             "changes": plural_changes(len(e["changes"])),
+            "change_count": str(len(e["changes"])),
         }
         for e in entries
     ]
@@ -94,7 +95,12 @@ def display_entries(entries: list[dict[str, Any]]) -> tuple[list[dict[str, str]]
 
 
 def plural_changes(n: int) -> str:
-    return "no field changes" if n == 0 else ("1 field" if n == 1 else f"{n} fields")
+    """The catalogue key of "no field changes" / "1 field" / "{count} fields"."""
+    return (
+        "audit.entry.no_changes"
+        if n == 0
+        else ("audit.entry.one_field" if n == 1 else "audit.entry.fields")
+    )
 
 
 # --- blocking work, run with asyncio.to_thread ---------------------------------------------
@@ -161,12 +167,17 @@ class AuditState(PagingMixin, rx.State):
         )
 
     @rx.var
-    def page_label(self) -> str:
-        if not self.total:
-            return "No entries"
-        first = (self.page - 1) * PAGE_SIZE + 1
-        last = min(self.page * PAGE_SIZE, self.total)
-        return f"Entries {first}\u2013{last} of {self.total:,}"
+    def first_entry(self) -> int:
+        """Number of the first entry shown (the page shows "Entries 1-25 of 1,234")."""
+        return (self.page - 1) * PAGE_SIZE + 1 if self.total else 0
+
+    @rx.var
+    def last_entry(self) -> int:
+        return min(self.page * PAGE_SIZE, self.total)
+
+    @rx.var
+    def total_text(self) -> str:
+        return f"{self.total:,}"
 
     def _filters(self) -> AuditFilters:
         """The current filters (already validated by the handlers that set them)."""
@@ -256,7 +267,7 @@ class AuditState(PagingMixin, rx.State):
             return True
         day = parse_day(value)
         if day is None:
-            self.filter_error = "Pick a date (YYYY-MM-DD)."
+            self.filter_error = "audit.filter.bad_date"  # a key, shown through t()
             return False
         setattr(self, name, day.isoformat())
         return True

@@ -116,6 +116,7 @@ class AuthState(rx.State):
     user_name: str = ""
     user_initials: str = ""
     user_role: str = ""
+    user_role_key: str = ""  # the catalogue key of the role's name (users.role.<role>)
     permissions: list[str] = []
 
     company: str = "AV Rentals"
@@ -138,6 +139,7 @@ class AuthState(rx.State):
         self.user_name = actor.name
         self.user_initials = initials(actor.name)
         self.user_role = ROLE_LABELS.get(actor.role.value, actor.role.value.title())
+        self.user_role_key = f"users.role.{actor.role.value}"
         self.permissions = sorted(permissions_of(actor.role))
 
     def _forget(self) -> None:
@@ -147,7 +149,7 @@ class AuthState(rx.State):
         self.signed_in = False
         self.user_name = ""
         self.user_initials = ""
-        self.user_role = ""
+        self.user_role = self.user_role_key = ""
         self.permissions = []
 
     async def _current_actor(self) -> Actor | None:

@@ -27,17 +27,27 @@ from avrentals.domain.errors import DomainError, RentalConflict, VersionConflict
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import calendar as cal
 from avrentals.domain.services import ics_feed
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import verified_actor
 from avrentals.ui.state.listing import live_context, verified_reload
+from avrentals.ui.state.locale import LocaleState
 
 CALENDAR_PATH = routes.CALENDAR
 LIVE_ENTITIES = frozenset({"event", "rental", "availability", "equipment", "client"})
 MONTH_CHIPS = 3  # chips per day cell in the month grid; the rest is "+N more"
 ALL = "all"  # the "no filter" value of the filter selects (Radix items need a value)
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
-STATUS_LABELS = {"upcoming": "Upcoming", "ongoing": "Ongoing", "completed": "Completed"}
+# Day and month names are catalogue keys (`calendar.day_short.mon`, `calendar.month_long.jan`
+# ...), so every language names them itself; index 0 is Monday / January.
+DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+STATUS_LABELS = {
+    "upcoming": "calendar.status.upcoming",
+    "ongoing": "calendar.status.ongoing",
+    "completed": "calendar.status.completed",
+}
 
 
 @dataclass
@@ -60,7 +70,7 @@ class Chip:
 class DayCell:
     iso: str = ""
     number: str = ""
-    label: str = ""  # "Mon 3 Jun"
+    label: str = ""  # "Mon 3 Jun" (in the tab's language)
     in_range: bool = True  # inside the month shown (leading/trailing days are dimmed)
     today: bool = False
     conflicts: int = 0
@@ -95,18 +105,118 @@ def parse_uuid(value: Any) -> uuid.UUID | None:
         return None
 
 
-def short_period(start: str, end: str) -> str:
+# --- dates in the tab's language ---------------------------------------------------------------
+
+
+async def tab_language(state: rx.State) -> str:
+    """The language of the tab `state` belongs to (a key of LANGUAGES)."""
+    return (await state.get_state(LocaleState)).language
+
+
+def weekday_name(day: date, language: str, form: str = "short") -> str:
+    """`form`: "short" (Mon), "min" (Mo, the timeline header) or "long" (Monday)."""
+    return translate(f"calendar.day_{form}.{DAY_KEYS[day.weekday()]}", language)
+
+
+def month_name(day: date, language: str, form: str = "short") -> str:
+    """`form`: "short" (Jun) or "long" (June)."""
+    return translate(f"calendar.month_{form}.{MONTH_KEYS[day.month - 1]}", language)
+
+
+def day_month(day: date, language: str) -> str:
+    """ "3 Jun"."""
+    return translate(
+        "calendar.date.day_month", language, day=day.day, month=month_name(day, language)
+    )
+
+
+def day_month_year(day: date, language: str) -> str:
+    """ "3 Jun 2026"."""
+    return translate(
+        "calendar.date.day_month_year",
+        language,
+        day=day.day,
+        month=month_name(day, language),
+        year=day.year,
+    )
+
+
+def day_label(day: date, language: str, *, padded: bool = False) -> str:
+    """ "Mon 3 Jun" ("Mon 03 Jun" when `padded`)."""
+    return translate(
+        "calendar.date.day_label",
+        language,
+        weekday=weekday_name(day, language),
+        day=f"{day.day:02d}" if padded else day.day,
+        month=month_name(day, language),
+    )
+
+
+def long_day(day: date, language: str) -> str:
+    """ "Mon 3 Jun 2026"."""
+    return translate(
+        "calendar.date.long_day",
+        language,
+        weekday=weekday_name(day, language),
+        day=day.day,
+        month=month_name(day, language),
+        year=day.year,
+    )
+
+
+def full_day(day: date, language: str) -> str:
+    """ "Monday 03 June 2026"."""
+    return translate(
+        "calendar.date.full_day",
+        language,
+        weekday=weekday_name(day, language, "long"),
+        day=f"{day.day:02d}",
+        month=month_name(day, language, "long"),
+        year=day.year,
+    )
+
+
+def month_title(day: date, language: str) -> str:
+    """ "June 2026" (capitalised: a heading)."""
+    text = translate(
+        "calendar.date.month_year", language, month=month_name(day, language, "long"), year=day.year
+    )
+    return text[:1].upper() + text[1:]
+
+
+def period_text(start: str, end: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """ISO dates as "12-14 Mar 2026", "30 Mar - 2 Apr 2026" (en dashes) or with both years."""
+    dash = "\u2013"
+    try:
+        a, b = date.fromisoformat(start), date.fromisoformat(end)
+    except (TypeError, ValueError):
+        return f"{start} {dash} {end}"
+    if a == b:
+        return day_month_year(a, language)
+    if (a.year, a.month) == (b.year, b.month):
+        return f"{a.day}{dash}{day_month_year(b, language)}"
+    if a.year == b.year:
+        return f"{day_month(a, language)} {dash} {day_month_year(b, language)}"
+    return f"{day_month_year(a, language)} {dash} {day_month_year(b, language)}"
+
+
+def count_text(key: str, count: int, language: str) -> str:
+    """`key` + "_one" or "_other" by `count` ("1 day", "3 days")."""
+    return translate(f"{key}_one" if count == 1 else f"{key}_other", language, count=count)
+
+
+def short_period(start: str, end: str, language: str = DEFAULT_LANGUAGE) -> str:
     a, b = date.fromisoformat(start), date.fromisoformat(end)
     if a == b:
-        return f"{a.day} {a:%b}"
+        return day_month(a, language)
     if a.month == b.month and a.year == b.year:
-        return f"{a.day}\u2013{b.day} {b:%b}"
-    return f"{a.day} {a:%b} \u2013 {b.day} {b:%b}"
+        return f"{a.day}\u2013{day_month(b, language)}"
+    return f"{day_month(a, language)} \u2013 {day_month(b, language)}"
 
 
-def chip_for(event: dict[str, Any], day: date) -> Chip:
+def chip_for(event: dict[str, Any], day: date, language: str = DEFAULT_LANGUAGE) -> Chip:
     iso = day.isoformat()
-    period = short_period(event["start_date"], event["end_date"])
+    period = short_period(event["start_date"], event["end_date"], language)
     return Chip(
         id=event["id"],
         name=event["name"],
@@ -121,30 +231,44 @@ def chip_for(event: dict[str, Any], day: date) -> Chip:
     )
 
 
-def conflict_tip(entries: list[dict[str, Any]]) -> str:
-    parts = [f"{c['item']['name']}: {c['booked']} booked of {c['bookable']}" for c in entries]
-    return "Overbooked — " + "; ".join(parts)
+def conflict_tip(entries: list[dict[str, Any]], language: str = DEFAULT_LANGUAGE) -> str:
+    parts = [
+        translate(
+            "calendar.conflict.tip_item",
+            language,
+            item=c["item"]["name"],
+            booked=c["booked"],
+            bookable=c["bookable"],
+        )
+        for c in entries
+    ]
+    return translate("calendar.conflict.tip", language, items="; ".join(parts))
 
 
 def build_days(
-    view: dict[str, Any], window_start: date, window_end: date, month: int | None, today: date
+    view: dict[str, Any],
+    window_start: date,
+    window_end: date,
+    month: int | None,
+    today: date,
+    language: str = DEFAULT_LANGUAGE,
 ) -> list[DayCell]:
     """Every day of the range with its chips (events by start date) and conflict facts."""
     days: list[DayCell] = []
     day = window_start
     while day <= window_end:
         iso = day.isoformat()
-        chips = [chip_for(e, day) for e in cal.events_on(view, day)]
+        chips = [chip_for(e, day, language) for e in cal.events_on(view, day)]
         entries = view["conflicts"].get(iso, [])
         days.append(
             DayCell(
                 iso=iso,
                 number=str(day.day),
-                label=f"{WEEKDAYS[day.weekday()]} {day.day} {day:%b}",
+                label=day_label(day, language),
                 in_range=month is None or day.month == month,
                 today=day == today,
                 conflicts=len(entries),
-                conflict_tip=conflict_tip(entries) if entries else "",
+                conflict_tip=conflict_tip(entries, language) if entries else "",
                 chips=chips,
                 more=0,
             )
@@ -153,31 +277,37 @@ def build_days(
     return days
 
 
-def refusal_text(exc: DomainError) -> tuple[str, list[str]]:
+def refusal_text(exc: DomainError, language: str = DEFAULT_LANGUAGE) -> tuple[str, list[str]]:
     """A refused move as a headline and one line per reason (items, days, who holds them)."""
     if isinstance(exc, RentalConflict):
         lines = []
         for line in exc.details.get("lines", []):
             days = line.get("peakDays") or []
-            when = days[0] if len(days) == 1 else f"{days[0]} to {days[-1]}" if days else ""
+            when = (
+                days[0]
+                if len(days) == 1
+                else translate("calendar.refused.days", language, first=days[0], last=days[-1])
+                if days
+                else ""
+            )
             holders = ", ".join(sorted({b["eventName"] for b in line.get("consumedBy", [])}))
-            text = (
-                f"{line['equipmentName']}: needs {line['requested']}, "
-                f"only {line['available']} of {line['bookable']} free"
+            text = translate(
+                "calendar.refused.line",
+                language,
+                item=line["equipmentName"],
+                requested=line["requested"],
+                available=line["available"],
+                bookable=line["bookable"],
             )
             if when:
-                text += f" on {when}"
+                text = translate("calendar.refused.line_on", language, line=text, when=when)
             if holders:
-                text += f" (booked by {holders})"
+                text = translate("calendar.refused.line_by", language, line=text, holders=holders)
             lines.append(text)
-        return "Not moved: not enough equipment on the new dates.", lines
+        return translate("calendar.refused.equipment", language), lines
     if isinstance(exc, VersionConflict):
-        return (
-            "Not moved: someone else changed this event a moment ago. The calendar is "
-            "up to date now; try again.",
-            [],
-        )
-    return f"Not moved: {exc.message}", []
+        return translate("calendar.refused.version", language), []
+    return translate("calendar.refused.other", language, message=exc.message), []
 
 
 # --- blocking work (asyncio.to_thread) ---------------------------------------------------------
@@ -278,6 +408,7 @@ class CalendarState(rx.State):
 
     _events: dict[str, dict[str, Any]] = {}
     _conflicts: dict[str, list[dict[str, Any]]] = {}
+    _language: str = DEFAULT_LANGUAGE  # the language the shown labels were built in
 
     # --- computed ---------------------------------------------------------------------------------
 
@@ -313,11 +444,12 @@ class CalendarState(rx.State):
             category_id=parse_uuid(self.category_filter),
         )
 
-    def _apply(self, view: dict[str, Any]) -> None:
+    def _apply(self, view: dict[str, Any], language: str) -> None:
         anchor = self._anchor()
         window = self._window()
         month = anchor.month if self.view == "month" else None
-        days = build_days(view, window.start, window.end, month, date.today())
+        days = build_days(view, window.start, window.end, month, date.today(), language)
+        self._language = language
         if self.view == "month":
             for cell in days:
                 cell.more = max(len(cell.chips) - MONTH_CHIPS, 0)
@@ -325,11 +457,13 @@ class CalendarState(rx.State):
         self._events = {e["id"]: e for e in view["events"]}
         self._conflicts = view["conflicts"]
         if self.view == "month":
-            self.title = f"{anchor:%B %Y}"
+            self.title = month_title(anchor, language)
         else:
-            end = window.end
-            self.title = (
-                f"Week of {window.start.day} {window.start:%b} \u2013 {end.day} {end:%b %Y}"
+            self.title = translate(
+                "calendar.title.week",
+                language,
+                start=day_month(window.start, language),
+                end=day_month_year(window.end, language),
             )
         self.loaded = True
         if self.day_open:
@@ -367,12 +501,22 @@ class CalendarState(rx.State):
             self.error = exc.message
             return
         self.error = ""
+        language = await tab_language(self)
         if opts is not None:
             self.clients = [Option(**o) for o in opts["clients"]]
             self.items = [Option(**o) for o in opts["items"]]
             self.categories = [Option(**o) for o in opts["categories"]]
             self.feed_active = bool(has_feed)
-        self._apply(view)
+        self._apply(view, language)
+
+    @rx.event
+    async def relabel(self):
+        """The tab's language changed (or the page mounted): rebuild the labels in it when
+        they were built in another one. No arguments."""
+        if not self.loaded or await tab_language(self) == self._language:
+            return
+        async for update in self._reload():
+            yield update
 
     # --- navigation and filters -------------------------------------------------------------------
 
@@ -476,7 +620,7 @@ class CalendarState(rx.State):
                 _move, actor, uuid.UUID(event_id), int(event["version"]), start
             )
         except DomainError as exc:
-            headline, lines = refusal_text(exc)
+            headline, lines = refusal_text(exc, await tab_language(self))
             self.refused, self.refused_lines, self.moved_notice = headline, lines, ""
             self.move_error = headline if self.move_open else ""
             self.moving = False
@@ -486,7 +630,10 @@ class CalendarState(rx.State):
         self.moving = False
         self.move_open = False
         self.refused, self.refused_lines = "", []
-        self.moved_notice = f"{name} now starts on {start:%a %-d %b %Y}."
+        language = await tab_language(self)
+        self.moved_notice = translate(
+            "calendar.move.saved", language, name=name, date=long_day(start, language)
+        )
         async for update in self._reload():
             yield update
 
@@ -529,7 +676,7 @@ class CalendarState(rx.State):
         """Save the "Move…" dialog (the date typed must be a valid date)."""
         start = cal.parse_day(self.move_date)
         if start is None:
-            self.move_error = "Enter a valid start date."
+            self.move_error = await tr(self, "calendar.move.invalid_date")
             return
         async for update in self._do_move(self.move_id, start):
             yield update
@@ -598,7 +745,7 @@ class CalendarState(rx.State):
         self.feed_active = False
         self.feed_url = ""
         self.revoke_confirm = False
-        yield rx.toast.success("Calendar feed revoked: the old URL no longer works.")
+        yield rx.toast.success(await tr(self, "calendar.feed.revoked"))
 
     # --- live updates (avrentals.ui.live) ---------------------------------------------------------
 
@@ -619,13 +766,17 @@ class CalendarState(rx.State):
         except DomainError:
             return
         before = dict(self._events)
-        self._apply(view)
+        language = await tab_language(self)
+        self._apply(view, language)
         for change in reversed(relevant):
             if change.entity != "event" or (change.actor and change.actor == own):
                 continue
             event = self._events.get(change.id) or before.get(change.id)
-            who = change.actorName or change.actor or "Someone"
-            name = event["name"] if event else "An event"
+            who = change.actorName or change.actor or translate("calendar.live.someone", language)
             verb = {"create": "added", "delete": "deleted"}.get(change.action, "updated")
-            self.live_notice = f"{name} was {verb} by {who}."
+            if event:
+                key, params = f"calendar.live.{verb}", {"name": event["name"], "who": who}
+            else:
+                key, params = f"calendar.live.{verb}_unknown", {"who": who}
+            self.live_notice = translate(key, language, **params)
             break

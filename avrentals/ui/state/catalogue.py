@@ -30,38 +30,54 @@ from avrentals.domain.serialize import snapshot
 from avrentals.domain.services import catalogue as catalogue_service
 from avrentals.domain.services.fee_catalogue import FEES
 from avrentals.domain.services.service_catalogue import SERVICES
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import format_eur, live_page_load, parse_client_id, plural, text
+from avrentals.ui.state.clients import format_eur, live_page_load, parse_client_id, text
 from avrentals.ui.state.listing import ListStateMixin, live_context, page_or_last
+from avrentals.ui.state.locale import LocaleState
 
 CATALOGUE_PATH = routes.CATALOGUE
 CATALOGUES: dict[str, catalogue_service.Catalogue[Any]] = {"service": SERVICES, "fee": FEES}
 ALL_CATEGORIES = "__all__"  # the "All categories" item (a select item cannot be "")
-STATUS_OPTIONS: dict[str, str] = {"active": "Active", "inactive": "Inactive", "all": "All"}
-UNIT_LABELS: dict[str, str] = {
-    "day": "per day",
-    "hour": "per hour",
-    "unit": "per unit",
-    "event": "per event",
-    "km": "per km",
+# Choices -> catalogue keys of their labels.
+STATUS_OPTIONS: dict[str, str] = {
+    "active": "common.state.active",
+    "inactive": "common.state.inactive",
+    "all": "catalogue.filter.all",
 }
-FEE_TYPE_LABELS: dict[str, str] = {"fixed": "Fixed amount", "percentage": "Percentage"}
+UNIT_KEYS: dict[str, str] = {
+    "day": "catalogue.unit.day",
+    "hour": "catalogue.unit.hour",
+    "unit": "catalogue.unit.unit",
+    "event": "catalogue.unit.event",
+    "km": "catalogue.unit.km",
+}
+FEE_TYPE_KEYS: dict[str, str] = {
+    "fixed": "catalogue.fee_type.fixed",
+    "percentage": "catalogue.fee_type.percentage",
+}
+# The same labels in English (the reference language).
+UNIT_LABELS: dict[str, str] = {k: translate(v, DEFAULT_LANGUAGE) for k, v in UNIT_KEYS.items()}
+FEE_TYPE_LABELS: dict[str, str] = {
+    k: translate(v, DEFAULT_LANGUAGE) for k, v in FEE_TYPE_KEYS.items()
+}
 SERVICE_SORTS: dict[str, tuple[str, bool, str]] = {
-    "name": ("name", False, "Name (A-Z)"),
-    "name_desc": ("name", True, "Name (Z-A)"),
-    "price": ("unitPrice", False, "Price (low-high)"),
-    "price_desc": ("unitPrice", True, "Price (high-low)"),
-    "category": ("category", False, "Category"),
-    "updated": ("updatedAt", True, "Recently updated"),
+    "name": ("name", False, "catalogue.sort.name"),
+    "name_desc": ("name", True, "catalogue.sort.name_desc"),
+    "price": ("unitPrice", False, "catalogue.sort.price"),
+    "price_desc": ("unitPrice", True, "catalogue.sort.price_desc"),
+    "category": ("category", False, "catalogue.sort.category"),
+    "updated": ("updatedAt", True, "catalogue.sort.updated"),
 }
 FEE_SORTS: dict[str, tuple[str, bool, str]] = {
-    "name": ("name", False, "Name (A-Z)"),
-    "name_desc": ("name", True, "Name (Z-A)"),
-    "required": ("isRequired", True, "Required first"),
-    "type": ("feeType", False, "Type"),
-    "category": ("category", False, "Category"),
-    "updated": ("updatedAt", True, "Recently updated"),
+    "name": ("name", False, "catalogue.sort.name"),
+    "name_desc": ("name", True, "catalogue.sort.name_desc"),
+    "required": ("isRequired", True, "catalogue.sort.required"),
+    "type": ("feeType", False, "catalogue.sort.type"),
+    "category": ("category", False, "catalogue.sort.category"),
+    "updated": ("updatedAt", True, "catalogue.sort.updated"),
 }
 
 
@@ -77,7 +93,7 @@ def format_percent(value: Any) -> str:
     return f"{amount.normalize():f} %"
 
 
-def service_display(row: dict[str, Any]) -> dict[str, str]:
+def service_display(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     """A service row (snake_case, JSON-ready) as the strings the table shows."""
     unit = text(row.get("unit"))
     return {
@@ -86,13 +102,13 @@ def service_display(row: dict[str, Any]) -> dict[str, str]:
         "description": text(row.get("description")),
         "category": text(row.get("category")),
         "price": format_eur(row.get("unit_price")),
-        "unit": UNIT_LABELS.get(unit, unit),
+        "unit": translate(UNIT_KEYS[unit], language) if unit in UNIT_KEYS else unit,
         "active": "true" if row.get("is_active") else "false",
         "version": text(row.get("version")),
     }
 
 
-def fee_display(row: dict[str, Any]) -> dict[str, str]:
+def fee_display(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     """A fee row as the strings the table shows (a percentage as "3 %")."""
     fee_type = text(row.get("fee_type"))
     percentage = fee_type == "percentage"
@@ -103,8 +119,13 @@ def fee_display(row: dict[str, Any]) -> dict[str, str]:
         "description": text(row.get("description")),
         "category": text(row.get("category")),
         "amount": format_percent(amount) if percentage else format_eur(amount),
-        "type": FEE_TYPE_LABELS.get(fee_type, fee_type),
-        "basis": "of the discounted sub-total" if percentage else "per quote",
+        "type": (
+            translate(FEE_TYPE_KEYS[fee_type], language) if fee_type in FEE_TYPE_KEYS else fee_type
+        ),
+        "basis": translate(
+            "catalogue.fee.basis_percentage" if percentage else "catalogue.fee.basis_fixed",
+            language,
+        ),
         "required": "true" if row.get("is_required") else "false",
         "active": "true" if row.get("is_active") else "false",
         "version": text(row.get("version")),
@@ -202,10 +223,20 @@ class CatalogueListMixin(ListStateMixin, mixin=True):
     category: str = ALL_CATEGORIES
     categories: list[str] = []
     all_total: int = 0
+    _language: str = DEFAULT_LANGUAGE  # the tab's, as of the last load (rows are worded in it)
 
     @rx.var
-    def page_label(self) -> str:
-        return f"Page {self.page} of {self.total_pages} · {plural(self.total, self.NOUN)}"
+    async def page_label(self) -> str:
+        """ "Page 1 of 3 · 45 services" in the tab's language."""
+        locale = await self.get_state(LocaleState)
+        one = "_one" if self.total == 1 else ""
+        return translate(
+            f"catalogue.list.page_label_{self.KIND}{one}",
+            locale.language,
+            page=self.page,
+            pages=self.total_pages,
+            count=self.total,
+        )
 
     @rx.var
     def has_filters(self) -> bool:
@@ -214,6 +245,9 @@ class CatalogueListMixin(ListStateMixin, mixin=True):
 
     def _display(self, row: dict[str, Any]) -> dict[str, str]:
         raise NotImplementedError
+
+    async def _take_language(self) -> None:
+        self._language = (await self.get_state(LocaleState)).language
 
     def _query(self) -> ListQuery:
         options = type(self).SORT_OPTIONS
@@ -238,6 +272,7 @@ class CatalogueListMixin(ListStateMixin, mixin=True):
         self.loaded = True
 
     async def _reload(self, actor: Actor) -> None:
+        await self._take_language()
         try:
             page = await asyncio.to_thread(_load_list, actor, self.KIND, self._query())
         except DomainError as exc:
@@ -290,11 +325,12 @@ class CatalogueListMixin(ListStateMixin, mixin=True):
     async def _apply_changes(self, changes: list[Change]) -> None:
         """Re-query this tab's page after committed changes of this catalogue, if it has
         the page open, and name who changed which row (own changes are not announced)."""
+        await self._take_language()
         await self._apply_list_changes(
             [c for c in changes if c.entity == self.KIND],
             path=CATALOGUE_PATH,
             entity=self.KIND,
-            unnamed=f"A {self.NOUN}",
+            unnamed=await tr(self, f"catalogue.live.unnamed_{self.KIND}"),
             live_load=functools.partial(_live_load, kind=self.KIND, query=self._query()),
         )
 
@@ -308,7 +344,7 @@ class ServicesState(CatalogueListMixin, rx.State):
     SORT_OPTIONS: ClassVar[dict[str, tuple[str, bool, str]]] = SERVICE_SORTS
 
     def _display(self, row: dict[str, Any]) -> dict[str, str]:
-        return service_display(row)
+        return service_display(row, self._language)
 
 
 class FeesState(CatalogueListMixin, rx.State):
@@ -320,7 +356,7 @@ class FeesState(CatalogueListMixin, rx.State):
     SORT_OPTIONS: ClassVar[dict[str, tuple[str, bool, str]]] = FEE_SORTS
 
     def _display(self, row: dict[str, Any]) -> dict[str, str]:
-        return fee_display(row)
+        return fee_display(row, self._language)
 
 
 LIST_STATES: dict[str, type[CatalogueListMixin]] = {"service": ServicesState, "fee": FeesState}
@@ -379,11 +415,11 @@ class CatalogueToggleState(rx.State):
         if actor is None:
             return auth._login_redirect()
         if not actor.can(CATALOGUES[kind].write_permission):
-            return rx.toast.error(f"Your role cannot change {kind}s.")
+            return rx.toast.error(await tr(self, f"catalogue.{kind}.cannot_change"))
         try:
             row = await asyncio.to_thread(get_row, actor, kind, parsed)
         except NotFound:
-            return rx.toast.error(f"This {kind} no longer exists.")
+            return rx.toast.error(await tr(self, f"catalogue.{kind}.gone"))
         self.toggle_kind = kind
         self.toggle_id = str(parsed)
         self._take(row)
@@ -413,18 +449,18 @@ class CatalogueToggleState(rx.State):
             )
         except VersionConflict as exc:
             self._take(exc.current)
-            self.toggle_error = (
-                f"Someone changed this {kind} since you opened this; check it and confirm again."
-            )
+            self.toggle_error = await tr(self, f"catalogue.{kind}.changed_meanwhile")
         except NotFound:
             self.toggle_open = False
-            yield rx.toast.error(f"This {kind} no longer exists.")
+            yield rx.toast.error(await tr(self, f"catalogue.{kind}.gone"))
         except DomainError as exc:
             self.toggle_error = exc.message
         else:
             self.toggle_open = False
-            verb = "reactivated" if activate else "deactivated"
-            yield rx.toast.success(f"{self.toggle_name} {verb}.")
+            done = "reactivated" if activate else "deactivated"
+            yield rx.toast.success(
+                await tr(self, f"catalogue.{kind}.{done}", name=self.toggle_name)
+            )
             await refresh_list(self, actor, kind)
         finally:
             self.toggling = False
@@ -445,5 +481,7 @@ class CatalogueToggleState(rx.State):
             mine = change.actor and change.actor == own
             if change.entity != self.toggle_kind or change.id != self.toggle_id or mine:
                 continue
-            who = change.actorName or change.actor or "Someone else"
-            self.toggle_error = f"{who} just changed this {self.toggle_kind}; check it first."
+            who = change.actorName or change.actor or await tr(self, "catalogue.live.someone_else")
+            self.toggle_error = await tr(
+                self, f"catalogue.{self.toggle_kind}.changed_just_now", who=who
+            )

@@ -21,7 +21,9 @@ from avrentals.db import read_session, transaction
 from avrentals.domain.permissions import Actor
 from avrentals.domain.serialize import snapshot
 from avrentals.domain.services import catalogue as catalogue_service
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.catalogue import (
     CATALOGUES,
     FEE_TYPE_LABELS,
@@ -30,26 +32,35 @@ from avrentals.ui.state.catalogue import (
     refresh_list,
 )
 from avrentals.ui.state.clients import parse_client_id, text, user_name
+from avrentals.ui.state.locale import LocaleState
 from avrentals.ui.state.versioned_form import VersionedFormMixin, read_text_fields
 
 MAX_INPUT = 5000  # anything longer is refused here; the service's limits are far lower
 REQUIRED, OPTIONAL = "required", "optional"  # form values of a fee's `is_required`
 
+# (field, catalogue key of its label)
 SERVICE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"),
-    ("unit_price", "Price"),
-    ("unit", "Unit"),
-    ("category", "Category"),
-    ("description", "Description"),
+    ("name", "common.field.name"),
+    ("unit_price", "catalogue.field.price"),
+    ("unit", "catalogue.field.unit"),
+    ("category", "common.field.category"),
+    ("description", "common.field.description"),
 )
 FEE_FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"),
-    ("fee_type", "Type"),
-    ("amount", "Amount"),
-    ("is_required", "Required on every quote"),
-    ("category", "Category"),
-    ("description", "Description"),
+    ("name", "common.field.name"),
+    ("fee_type", "catalogue.field.type"),
+    ("amount", "catalogue.field.amount"),
+    ("is_required", "catalogue.field.is_required"),
+    ("category", "common.field.category"),
+    ("description", "common.field.description"),
 )
+
+
+def labelled(fields: tuple[tuple[str, str], ...], language: str) -> tuple[tuple[str, str], ...]:
+    """`fields` with their labels worded in `language`."""
+    return tuple((f, translate(key, language)) for f, key in fields)
+
+
 # Controlled fields: field -> the values it may take.
 SERVICE_CHOICES: dict[str, tuple[str, ...]] = {"unit": tuple(UNIT_LABELS)}
 FEE_CHOICES: dict[str, tuple[str, ...]] = {
@@ -74,7 +85,8 @@ def read_form(
     """(values, errors) from an untrusted form payload (a dict of strings of at most
     MAX_INPUT characters; unknown keys ignored), with the `controlled` choices merged in."""
     typed = tuple(f for f, _label in fields if f not in controlled)
-    values, errors = read_text_fields(form_data, typed, dict(fields), MAX_INPUT)
+    labels = dict(labelled(fields, DEFAULT_LANGUAGE))
+    values, errors = read_text_fields(form_data, typed, labels, MAX_INPUT)
     return values | controlled, errors | dict.fromkeys(controlled, "")
 
 
@@ -105,6 +117,8 @@ class CatalogueFormMixin(VersionedFormMixin, mixin=True):
     FIELDS: ClassVar[tuple[tuple[str, str], ...]] = ()
     CHOICES: ClassVar[dict[str, tuple[str, ...]]] = {}
     DEFAULTS: ClassVar[dict[str, str]] = {}
+
+    _language: str = DEFAULT_LANGUAGE  # the tab's, as of the dialog's opening
 
     def _blank(self) -> dict[str, str]:
         return dict.fromkeys(self.FIELD_NAMES, "") | self.DEFAULTS
@@ -137,7 +151,10 @@ class CatalogueFormMixin(VersionedFormMixin, mixin=True):
 
     def _conflict_rows_for(self, saved: dict[str, Any]) -> list[dict[str, str]]:
         return shared_conflict_rows(
-            self.FIELDS, self._mine, self._original, form_values(self.FIELDS, saved)
+            labelled(self.FIELDS, self._language),
+            self._mine,
+            self._original,
+            form_values(self.FIELDS, saved),
         )
 
     def _editor_name(self, actor: Actor, current: dict[str, Any]) -> str | None:
@@ -148,7 +165,8 @@ class CatalogueFormMixin(VersionedFormMixin, mixin=True):
 
     async def _open_kind(self, record_id: str | None) -> Any:
         permission = CATALOGUES[self.ENTITY].write_permission
-        refusal = f"Your role cannot change {self.NOUN}s."
+        self._language = (await self.get_state(LocaleState)).language
+        refusal = await tr(self, f"catalogue.{self.ENTITY}.cannot_change")
         if record_id is None:
             return await self._open_create(permission, refusal)
         return await self._open_edit(permission, refusal, record_id)

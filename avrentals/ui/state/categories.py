@@ -21,22 +21,26 @@ from avrentals.domain.changes import Change
 from avrentals.domain.errors import DomainError, NotFound, ValidationFailed, VersionConflict
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import categories as categories_service
+from avrentals.i18n import translate
 from avrentals.ui import routes
 from avrentals.ui.components.forms import conflict_rows
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import live_context, parse_client_id, plural, text, verified_actor
+from avrentals.ui.state.clients import live_context, parse_client_id, text, verified_actor
 from avrentals.ui.state.deleting import open_confirmation, run_delete
+from avrentals.ui.state.locale import LocaleState
 
 CATEGORIES_PATH = routes.CATEGORIES
 ICONS: tuple[str, ...] = categories_service.ICONS
 KINDS = ("category", "subcategory")
-FIELDS = (("name", "Name"), ("icon", "Icon"))
+FIELDS = (("name", "common.field.name"), ("icon", "categories.field.icon"))  # (field, key)
 MAX_NAME_INPUT = 200  # the service allows 50 and says so on the field
 LIVE_ENTITIES = frozenset({"category", "subcategory", "equipment"})
 
 
 def display_tree(tree: list[dict[str, Any]]) -> tuple[list[dict[str, str]], dict]:
-    """(categories, subcategories by category id) as display strings."""
+    """(categories, subcategories by category id) as display strings (`items`: how many
+    items, which the page words in the tab's language)."""
     cats, subs = [], {}
     for c in tree:
         cats.append(
@@ -44,7 +48,6 @@ def display_tree(tree: list[dict[str, Any]]) -> tuple[list[dict[str, str]], dict
                 "id": c["id"],
                 "name": text(c["name"]),
                 "icon": text(c["icon"]) or "package",
-                "count": plural(int(c["item_count"]), "item"),
                 "items": str(int(c["item_count"])),
                 "version": str(c["version"]),
             }
@@ -53,7 +56,7 @@ def display_tree(tree: list[dict[str, Any]]) -> tuple[list[dict[str, str]], dict
             {
                 "id": s["id"],
                 "name": text(s["name"]),
-                "count": plural(int(s["item_count"]), "item"),
+                "items": str(int(s["item_count"])),
                 "version": str(s["version"]),
             }
             for s in c["subcategories"]
@@ -186,7 +189,7 @@ class CategoriesState(rx.State):
         if actor is None:
             return auth._login_redirect()
         if not actor.can("categories:write"):
-            return rx.toast.error("Your role cannot change categories.")
+            return rx.toast.error(await tr(self, "categories.error.cannot_change"))
         self.editor_kind, self.editor_id = kind, item_id
         self.editor_parent = parent_id if parent else ""
         self.editor_parent_name = parent.get("name", "")
@@ -232,7 +235,7 @@ class CategoriesState(rx.State):
             return
         name = form_data.get("name") if isinstance(form_data, dict) else None
         if not isinstance(name, str) or len(name) > MAX_NAME_INPUT:
-            self.name_error = "Name must be at most 50 characters."
+            self.name_error = await tr(self, "categories.error.name_too_long")
             return
         async for event in self._submit(self._editor_values(name, self.editor_icon)):
             yield event
@@ -269,6 +272,7 @@ class CategoriesState(rx.State):
             yield auth._login_redirect()
             return
         target = parse_client_id(self.editor_id) if self.editor_id else None
+        language = (await self.get_state(LocaleState)).language
         self.editor_name = values["name"]
         self.editor_icon = values.get("icon", self.editor_icon)
         self.saving = True
@@ -290,29 +294,30 @@ class CategoriesState(rx.State):
             if not (self.name_error or self.icon_error):
                 self.editor_error = exc.message
         except VersionConflict as exc:
-            self._on_conflict(values, exc.current)
+            self._on_conflict(values, exc.current, language)
         except NotFound:
             self.editor_open = False
-            yield rx.toast.error(f"This {self.editor_kind} no longer exists.")
+            yield rx.toast.error(translate(f"categories.error.gone_{self.editor_kind}", language))
         except DomainError as exc:
             self.editor_error = exc.message
         else:
             self.editor_open = False
-            verb = "saved" if target else "added"
-            yield rx.toast.success(f"{values['name'].strip()} {verb}.")
+            key = "categories.toast.saved" if target else "categories.toast.added"
+            yield rx.toast.success(translate(key, language, name=values["name"].strip()))
             await self._reload(actor)
         finally:
             self.saving = False
 
-    def _on_conflict(self, mine: dict[str, str], current: dict[str, Any]) -> None:
-        """Keep what each side has, and compare them field by field."""
+    def _on_conflict(self, mine: dict[str, str], current: dict[str, Any], language: str) -> None:
+        """Keep what each side has, and compare them field by field (labels in `language`)."""
         self.editor_version = int(current.get("version") or self.editor_version)
         self._mine = dict(mine)
         self._saved = self._editor_values(
             text(current.get("name")), text(current.get("icon")) or "package"
         )
-        self.conflict_rows = conflict_rows(FIELDS, self._mine, self._original, self._saved)
-        self.conflict = f"Someone else changed this {self.editor_kind} while you were editing."
+        fields = tuple((field, translate(key, language)) for field, key in FIELDS)
+        self.conflict_rows = conflict_rows(fields, self._mine, self._original, self._saved)
+        self.conflict = translate(f"categories.conflict.{self.editor_kind}", language)
 
     @rx.event
     async def ask_delete(self, kind: str, item_id: str):
@@ -325,7 +330,7 @@ class CategoriesState(rx.State):
         if actor is None:
             return auth._login_redirect()
         if not actor.can("categories:delete"):
-            return rx.toast.error("Your role cannot delete categories.")
+            return rx.toast.error(await tr(self, "categories.error.cannot_delete"))
         self.delete_kind = kind
         open_confirmation(self, item_id, row["name"], int(row.get("version") or 0))
         return None
@@ -351,8 +356,8 @@ class CategoriesState(rx.State):
             self,
             functools.partial(_delete, actor, self.delete_kind, target, self.delete_version),
             in_use=lambda exc: exc.message,
-            stale="Someone changed this since you opened it; confirm again.",
-            gone="It was already deleted.",
+            stale=await tr(self, "categories.delete.stale"),
+            gone=await tr(self, "categories.delete.gone"),
             on_deleted=lambda: self._reload(actor),
             rename_on_conflict=False,
         ):
@@ -382,6 +387,6 @@ class CategoriesState(rx.State):
         for change in reversed(relevant):
             if change.entity == "equipment" or (change.actor and change.actor == own):
                 continue
-            who = change.actorName or change.actor or "Someone"
-            self.live_notice = f"Categories updated by {who}."
+            who = change.actorName or change.actor or await tr(self, "equipment.live.someone")
+            self.live_notice = await tr(self, "categories.live.updated", who=who)
             break

@@ -19,9 +19,17 @@ from avrentals.domain.changes import Change
 from avrentals.domain.errors import InUse, NotFound
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import clients as clients_service
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.client_detail import ClientDetailState, refresh_client_pages
-from avrentals.ui.state.clients import CLIENTS_PATH, parse_client_id, plural, text
+from avrentals.ui.state.clients import (
+    CLIENTS_PATH,
+    count_text,
+    parse_client_id,
+    tab_language,
+    text,
+)
 from avrentals.ui.state.deleting import (
     DeleteConfirmMixin,
     open_confirmation,
@@ -32,13 +40,16 @@ from avrentals.ui.state.deleting import (
 LIVE_ENTITIES = frozenset({"client"})
 
 
-def in_use_message(name: str, exc: InUse) -> str:
+def in_use_message(name: str, exc: InUse, language: str = DEFAULT_LANGUAGE) -> str:
     """ "Acme has 3 events and 2 quotes; it can't be deleted." from the service's counts."""
     events, quotes = exc.details.get("events"), exc.details.get("quotes")
     if isinstance(events, int) and isinstance(quotes, int):
-        return (
-            f"{name} has {plural(events, 'event')} and {plural(quotes, 'quote')}; "
-            "it can't be deleted."
+        return translate(
+            "clients.delete.in_use",
+            language,
+            name=name,
+            events=count_text(events, "clients.count.event", language),
+            quotes=count_text(quotes, "clients.count.quote", language),
         )
     return exc.message
 
@@ -75,11 +86,11 @@ class ClientDeleteState(DeleteConfirmMixin, rx.State):
         if actor is None:
             return auth._login_redirect()
         if not actor.can("clients:delete"):
-            return rx.toast.error("Your role cannot delete clients.")
+            return rx.toast.error(await tr(self, "clients.delete.cannot"))
         try:
             row = await asyncio.to_thread(_get, actor, cid)
         except NotFound:
-            return rx.toast.error("This client no longer exists.")
+            return rx.toast.error(await tr(self, "clients.delete.missing"))
         open_confirmation(self, str(cid), text(row.get("name")), int(row.get("version") or 0))
         return None
 
@@ -94,12 +105,13 @@ class ClientDeleteState(DeleteConfirmMixin, rx.State):
         if actor is None:
             yield auth._login_redirect()
             return
+        language = await tab_language(self)
         async for event in run_delete(
             self,
             functools.partial(_delete, actor, cid, self.delete_version),
-            in_use=lambda exc: in_use_message(self.delete_name, exc),
-            stale="Someone changed this client since you opened this; check it and confirm again.",
-            gone="This client was already deleted.",
+            in_use=lambda exc: in_use_message(self.delete_name, exc, language),
+            stale=translate("clients.delete.stale", language),
+            gone=translate("clients.delete.gone", language),
             on_deleted=lambda: self._after_delete(actor),
         ):
             yield event

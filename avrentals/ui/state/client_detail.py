@@ -18,6 +18,7 @@ from sqlmodel import Session
 from avrentals.domain.changes import Change
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import clients as clients_service
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import (
     CLIENTS_PATH,
@@ -36,7 +37,12 @@ from avrentals.ui.state.details import (
     refresh_pages,
 )
 
-EVENT_STATUS_LABELS = {"upcoming": "Upcoming", "ongoing": "On now", "completed": "Completed"}
+# Event status -> catalogue key of its label (the page translates it).
+EVENT_STATUS_LABELS = {
+    "upcoming": "clients.event_status.upcoming",
+    "ongoing": "clients.event_status.ongoing",
+    "completed": "clients.event_status.completed",
+}
 LIVE_ENTITIES = frozenset({"client", "event", "quote"})
 CLIENT_FIELDS = ("name", "contact_person", "email", "phone", "address", "tax_id", "notes")
 
@@ -159,7 +165,7 @@ class ClientDetailState(DetailStateMixin, rx.State):
             changes,
             live_entities=LIVE_ENTITIES,
             entity="client",
-            name=self.client.get("name") or "This client",
+            name=self.client.get("name") or await tr(self, "clients.live.this_client"),
             id_from_path=id_from_path,
             live_detail=_live_detail,
         )

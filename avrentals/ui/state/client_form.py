@@ -19,24 +19,25 @@ import reflex as rx
 from avrentals.db import read_session, transaction
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import clients as clients_service
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.components.forms import changed_fields as shared_changed_fields
 from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.client_detail import refresh_client_pages
-from avrentals.ui.state.clients import parse_client_id, text, user_name
+from avrentals.ui.state.clients import parse_client_id, tab_language, text, user_name
 from avrentals.ui.state.versioned_form import VersionedFormMixin, read_text_fields
 
-# (field, label) in form order; the service enforces the limits and names the field.
+# (field, label key) in form order; the service enforces the limits and names the field.
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"),
-    ("contact_person", "Contact person"),
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("address", "Address"),
-    ("tax_id", "Tax id"),
-    ("notes", "Notes"),
+    ("name", "common.field.name"),
+    ("contact_person", "clients.field.contact_person"),
+    ("email", "clients.field.email"),
+    ("phone", "common.field.phone"),
+    ("address", "common.field.address"),
+    ("tax_id", "clients.field.tax_id"),
+    ("notes", "common.field.notes"),
 )
 FIELD_NAMES = tuple(f for f, _label in FIELDS)
-LABELS = dict(FIELDS)
 MAX_INPUT = 5000  # anything longer is refused here; the service's limits are far lower
 LIVE_ENTITIES = frozenset({"client"})
 
@@ -50,10 +51,17 @@ def form_values(row: dict[str, Any]) -> dict[str, str]:
     return {f: text(row.get(f)) for f in FIELD_NAMES}
 
 
-def read_form(form_data: Any) -> tuple[dict[str, str], dict[str, str]]:
+def labels(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The fields' labels in `language`."""
+    return {f: translate(key, language) for f, key in FIELDS}
+
+
+def read_form(
+    form_data: Any, language: str = DEFAULT_LANGUAGE
+) -> tuple[dict[str, str], dict[str, str]]:
     """(values, errors) from an untrusted form payload: a dict whose known fields are
     strings of at most MAX_INPUT characters. Unknown keys are ignored; a missing field is ""."""
-    return read_text_fields(form_data, FIELD_NAMES, LABELS, MAX_INPUT)
+    return read_text_fields(form_data, FIELD_NAMES, labels(language), MAX_INPUT)
 
 
 def changed_fields(mine: dict[str, str], original: dict[str, str]) -> dict[str, str]:
@@ -62,10 +70,14 @@ def changed_fields(mine: dict[str, str], original: dict[str, str]) -> dict[str, 
 
 
 def conflict_rows(
-    mine: dict[str, str], original: dict[str, str], saved: dict[str, str]
+    mine: dict[str, str],
+    original: dict[str, str],
+    saved: dict[str, str],
+    language: str = DEFAULT_LANGUAGE,
 ) -> list[dict[str, str]]:
-    """Field-by-field comparison for the conflict callout (see `forms.conflict_rows`)."""
-    return shared_conflict_rows(FIELDS, mine, original, saved)
+    """Field-by-field comparison for the conflict callout (see `forms.conflict_rows`), the
+    fields named in `language`."""
+    return shared_conflict_rows(tuple(labels(language).items()), mine, original, saved)
 
 
 # --- blocking work, run with asyncio.to_thread ---------------------------------------------
@@ -110,6 +122,7 @@ class ClientFormState(VersionedFormMixin, rx.State):
 
     values: dict[str, str] = blank()
     errors: dict[str, str] = blank()
+    _language: str = DEFAULT_LANGUAGE  # of the tab, taken at each save (field labels)
 
     # --- hooks of VersionedFormMixin -----------------------------------------------------------
 
@@ -134,7 +147,7 @@ class ClientFormState(VersionedFormMixin, rx.State):
         return _update(actor, record_id, version, payload)
 
     def _conflict_rows_for(self, saved: dict[str, Any]) -> list[dict[str, str]]:
-        return conflict_rows(self._mine, self._original, form_values(saved))
+        return conflict_rows(self._mine, self._original, form_values(saved), self._language)
 
     def _editor_name(self, actor: Actor, current: dict[str, Any]) -> str | None:
         return _editor(current)
@@ -147,13 +160,15 @@ class ClientFormState(VersionedFormMixin, rx.State):
     @rx.event
     async def open_create(self):
         """Open an empty "New client" form. No arguments; needs `clients:write`."""
-        return await self._open_create("clients:write", "Your role cannot add clients.")
+        return await self._open_create("clients:write", await tr(self, "clients.form.cannot_add"))
 
     @rx.event
     async def open_edit(self, client_id: str):
         """Open the edit form of a client. `client_id` must be a UUID string; the client is
         read fresh (`clients.get_client`) and its version is the one the save carries."""
-        return await self._open_edit("clients:write", "Your role cannot change clients.", client_id)
+        return await self._open_edit(
+            "clients:write", await tr(self, "clients.form.cannot_change"), client_id
+        )
 
     @rx.event
     async def save(self, form_data: dict):
@@ -162,7 +177,8 @@ class ClientFormState(VersionedFormMixin, rx.State):
         `clients.update_client` with the loaded version and only the changed fields."""
         if self.saving or not self.form_open or self.conflict:
             return
-        values, errors = read_form(form_data)
+        self._language = await tab_language(self)
+        values, errors = read_form(form_data, self._language)
         if any(errors.values()):
             self.errors = errors
             return

@@ -29,22 +29,25 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import auth as auth_service
 from avrentals.domain.services import clients as clients_service
 from avrentals.domain.services import users as users_service
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.settings import get_settings
 from avrentals.ui import routes
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.listing import ListStateMixin, names_off_page, page_or_last
 from avrentals.ui.state.listing import live_context as live_context  # re-exported
+from avrentals.ui.state.locale import LocaleState
 
 CLIENTS_PATH = routes.CLIENTS
 MAX_ID_LENGTH = 64
-# UI sort choice -> (service sort key from its allow-list, descending, label).
+# UI sort choice -> (service sort key from its allow-list, descending, label key).
 SORT_OPTIONS: dict[str, tuple[str, bool, str]] = {
-    "name": ("name", False, "Name (A-Z)"),
-    "name_desc": ("name", True, "Name (Z-A)"),
-    "contact": ("contactPerson", False, "Contact person"),
-    "email": ("email", False, "Email"),
-    "newest": ("createdAt", True, "Newest first"),
-    "updated": ("updatedAt", True, "Recently updated"),
-    "value": ("value", True, "Highest value"),
+    "name": ("name", False, "clients.sort.name_asc"),
+    "name_desc": ("name", True, "clients.sort.name_desc"),
+    "contact": ("contactPerson", False, "clients.sort.contact"),
+    "email": ("email", False, "clients.sort.email"),
+    "newest": ("createdAt", True, "clients.sort.newest"),
+    "updated": ("updatedAt", True, "clients.sort.updated"),
+    "value": ("value", True, "clients.sort.value"),
 }
 # Events and quotes change a client's counts and value, so they refresh the list too.
 LIVE_ENTITIES = frozenset({"client", "event", "quote"})
@@ -63,6 +66,18 @@ def format_eur(value: Any) -> str:
 
 def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def count_text(n: int, key: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """`n` with its noun in `language`: catalogue keys `<key>_one` / `<key>_other` hold
+    "{count} client" / "{count} clients" (the language-aware `plural`)."""
+    return translate(f"{key}_one" if n == 1 else f"{key}_other", language, count=n)
+
+
+async def tab_language(state: rx.State) -> str:
+    """The language of the tab `state` belongs to (for texts built on the server)."""
+    locale = await state.get_state(LocaleState)
+    return locale.language
 
 
 def format_period(start: str, end: str) -> str:
@@ -203,11 +218,19 @@ class ClientsState(ListStateMixin, rx.State):
     LIVE_ENTITIES: ClassVar[frozenset[str]] = LIVE_ENTITIES  # for avrentals.ui.live
     SORT_OPTIONS: ClassVar[dict[str, tuple[str, bool, str]]] = SORT_OPTIONS
 
+    _language: str = DEFAULT_LANGUAGE  # of the tab, taken at each reload (labels below)
+
     # --- computed display ------------------------------------------------------------------
 
     @rx.var
     def page_label(self) -> str:
-        return f"Page {self.page} of {self.total_pages} · {plural(self.total, 'client')}"
+        return translate(
+            "clients.list.page_label",
+            self._language,
+            page=self.page,
+            pages=self.total_pages,
+            count=count_text(self.total, "clients.count.client", self._language),
+        )
 
     @rx.var
     def has_filters(self) -> bool:
@@ -233,6 +256,7 @@ class ClientsState(ListStateMixin, rx.State):
         self.loaded = True
 
     async def _reload(self, actor: Actor) -> None:
+        self._language = await tab_language(self)
         try:
             page = await asyncio.to_thread(_load_list, actor, self._query())
         except DomainError as exc:
@@ -269,6 +293,6 @@ class ClientsState(ListStateMixin, rx.State):
             [c for c in changes if c.entity in LIVE_ENTITIES],
             path=CLIENTS_PATH,
             entity="client",
-            unnamed="A client",
+            unnamed=await tr(self, "clients.live.unnamed"),
             live_load=functools.partial(_live_load, query=self._query()),
         )

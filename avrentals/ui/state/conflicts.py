@@ -21,33 +21,41 @@ from avrentals.domain.errors import DomainError
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import availability as avs
 from avrentals.domain.services import timeline as timeline_service
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
-from avrentals.ui.state.clients import format_period, plural, verified_actor
+from avrentals.ui.state.calendar import count_text, period_text, tab_language
+from avrentals.ui.state.clients import verified_actor
 from avrentals.ui.state.listing import live_context, verified_reload
 from avrentals.ui.state.timeline import parse_day, range_problem, read_range
 
 LIVE_ENTITIES = frozenset({"rental", "event", "equipment", "availability"})
 
 
-def display_groups(groups: list[dict[str, Any]]) -> dict[str, Any]:
-    """`conflict_groups` output as the strings the panel shows (pure): one entry per item,
-    its spans, and per span the events involved."""
+def display_groups(
+    groups: list[dict[str, Any]], language: str = DEFAULT_LANGUAGE
+) -> dict[str, Any]:
+    """`conflict_groups` output as the strings the panel shows (pure), in `language`: one
+    entry per item, its spans, and per span the events involved."""
     items, spans, events = [], [], []
     for group in groups:
         items.append(
             {
                 "id": group["item"]["id"],
                 "name": group["item"]["name"],
-                "summary": f"{plural(group['days'], 'day')} overbooked · "
-                f"up to {group['worst']} short",
+                "summary": translate(
+                    "conflicts.item.summary",
+                    language,
+                    days=count_text("conflicts.count.days", group["days"], language),
+                    worst=group["worst"],
+                ),
             }
         )
         spans.append(
             [
                 {
-                    "period": format_period(s["startDate"], s["endDate"]),
+                    "period": period_text(s["startDate"], s["endDate"], language),
                     "start": s["startDate"],
-                    "days": plural(s["days"], "day"),
+                    "days": count_text("conflicts.count.days", s["days"], language),
                     "booked": str(s["booked"]),
                     "bookable": str(s["bookable"]),
                     "short": str(s["short"]),
@@ -62,7 +70,7 @@ def display_groups(groups: list[dict[str, Any]]) -> dict[str, Any]:
                         "id": e["eventId"],
                         "name": e["eventName"],
                         "quantity": str(e["quantity"]),
-                        "blocked": format_period(e["blockedFrom"], e["blockedTo"]),
+                        "blocked": period_text(e["blockedFrom"], e["blockedTo"], language),
                     }
                     for e in s["events"]
                 ]
@@ -110,16 +118,8 @@ class ConflictsState(rx.State):
     error: str = ""
     range_error: str = ""
     live_notice: str = ""
-
-    @rx.var
-    def count_label(self) -> str:
-        if not self.items:
-            return "No conflicts"
-        return f"{plural(len(self.items), 'item')} overbooked on {plural(self.total_days, 'day')}"
-
-    @rx.var
-    def range_label(self) -> str:
-        return format_period(self.start, self.end) if self.start and self.end else ""
+    count_label: str = ""  # "2 items overbooked on 5 days", in the tab's language
+    _language: str = DEFAULT_LANGUAGE  # the language the shown labels were built in
 
     def _window(self) -> av.Window:
         first, last = parse_day(self.start), parse_day(self.end)
@@ -127,16 +127,27 @@ class ConflictsState(rx.State):
             return timeline_service.default_conflict_window()
         return av.Window(first, last)
 
-    def _apply(self, groups: list[dict[str, Any]]) -> None:
-        shown = display_groups(groups)
+    def _apply(self, groups: list[dict[str, Any]], language: str) -> None:
+        shown = display_groups(groups, language)
+        self._language = language
         self.items, self.spans, self.events = shown["items"], shown["spans"], shown["events"]
         self.total_days = sum(g["days"] for g in groups)
+        self.count_label = (
+            translate(
+                "conflicts.count.label",
+                language,
+                items=count_text("conflicts.count.items", len(self.items), language),
+                days=count_text("conflicts.count.days", self.total_days, language),
+            )
+            if self.items
+            else translate("conflicts.empty.title", language)
+        )
         self.loaded = True
 
     async def _reload(self, actor: Actor) -> None:
         groups = await read_range(self, _load, actor, self._window())
         if groups is not None:
-            self._apply(groups)
+            self._apply(groups, await tab_language(self))
 
     async def _reload_verified(self):
         async for update in verified_reload(self, self._reload):
@@ -153,8 +164,17 @@ class ConflictsState(rx.State):
         async for update in self._reload_verified():
             yield update
 
+    @rx.event
+    async def relabel(self):
+        """The tab's language changed (or the page mounted): rebuild the labels in it when
+        they were built in another one. No arguments."""
+        if not self.loaded or await tab_language(self) == self._language:
+            return
+        async for update in self._reload_verified():
+            yield update
+
     async def _show(self, start: Any, end: Any):
-        problem = range_problem(start, end, avs.read_window)
+        problem = range_problem(start, end, avs.read_window, await tab_language(self))
         if problem:
             self.range_error = problem
             return
@@ -201,9 +221,14 @@ class ConflictsState(rx.State):
             groups = await asyncio.to_thread(_live_load, token, ip, user_agent, self._window())
         except DomainError:
             return
-        self._apply(groups)
+        language = await tab_language(self)
+        self._apply(groups, language)
         after = len(self.items)
         if after > before:
-            self.live_notice = f"New conflict: {plural(after, 'item')} now overbooked."
+            self.live_notice = translate(
+                "conflicts.live.new",
+                language,
+                items=count_text("conflicts.count.items", after, language),
+            )
         elif after < before:
-            self.live_notice = "A conflict was resolved."
+            self.live_notice = translate("conflicts.live.resolved", language)

@@ -28,8 +28,9 @@ from avrentals.domain.pagination import PageRequest
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import dashboard as dashboard_service
 from avrentals.domain.services import utilisation as utilisation_service
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
-from avrentals.ui.state.clients import format_period, plural, verified_actor
+from avrentals.ui.state.clients import count_text, format_period, tab_language, verified_actor
 from avrentals.ui.state.listing import live_context, verified_reload
 from avrentals.ui.state.reports import (
     check_period,
@@ -54,35 +55,53 @@ LIVE_ENTITIES = frozenset(
         "maintenance",
     }
 )
-STATUS_LABELS = {"upcoming": "Upcoming", "ongoing": "Ongoing", "completed": "Completed"}
+# Event status -> catalogue key of its label (the page translates it).
+STATUS_LABELS = {
+    "upcoming": "dashboard.event_status.upcoming",
+    "ongoing": "dashboard.event_status.ongoing",
+    "completed": "dashboard.event_status.completed",
+}
 
 
-def greeting_for(hour: int) -> str:
-    """ "Good morning" (5-11), "Good afternoon" (12-17), "Good evening" (18-4); "Hello" when
-    the hour is unknown."""
+def greeting_key(hour: int) -> str:
+    """The catalogue key of the greeting: "Good morning" (5-11), "Good afternoon" (12-17),
+    "Good evening" (18-4); "Hello" when the hour is unknown."""
     if not 0 <= hour <= 23:
-        return "Hello"
+        return "dashboard.greeting.hello"
     if 5 <= hour < 12:
-        return "Good morning"
+        return "dashboard.greeting.morning"
     if 12 <= hour < 18:
-        return "Good afternoon"
-    return "Good evening"
+        return "dashboard.greeting.afternoon"
+    return "dashboard.greeting.evening"
 
 
-def display_cards(cards: dict[str, int]) -> dict[str, str]:
-    """The stat cards' numbers and captions (pure)."""
+def greeting_for(hour: int, language: str = DEFAULT_LANGUAGE) -> str:
+    """The greeting for `hour` in `language`."""
+    return translate(greeting_key(hour), language)
+
+
+def display_cards(cards: dict[str, int], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The stat cards' numbers and captions in `language` (pure)."""
+
+    def items(n: int) -> str:
+        return count_text(n, "reports.count.item", language)
+
     return {
         "equipment": f"{cards['equipmentUnits']:,}",
-        "equipment_note": f"units in {plural(cards['equipmentItems'], 'item')}",
+        "equipment_note": translate(
+            "dashboard.card.equipment_note", language, items=items(cards["equipmentItems"])
+        ),
         "clients": f"{cards['clients']:,}",
-        "clients_note": "on file",
+        "clients_note": translate("dashboard.card.clients_note", language),
         "upcoming": f"{cards['upcomingEvents']:,}",
-        "upcoming_note": "starting in the next 7 days",
+        "upcoming_note": translate("dashboard.card.upcoming_note", language),
         "maintenance": f"{cards['maintenanceUnits']:,}",
         "maintenance_note": (
-            f"damaged or in repair ({plural(cards['maintenanceItems'], 'item')})"
+            translate(
+                "dashboard.card.maintenance_note", language, items=items(cards["maintenanceItems"])
+            )
             if cards["maintenanceUnits"]
-            else "everything is in good shape"
+            else translate("dashboard.card.maintenance_ok", language)
         ),
     }
 
@@ -156,7 +175,13 @@ class DashboardState(rx.State):
     range_error: str = ""
 
     @rx.var
+    def greeting_key(self) -> str:
+        """The catalogue key of the greeting for the browser's hour (the page shows it)."""
+        return greeting_key(self.hour)
+
+    @rx.var
     def greeting(self) -> str:
+        """The greeting in English (the reference text; the page shows `greeting_key`)."""
         return greeting_for(self.hour)
 
     @rx.var
@@ -169,8 +194,8 @@ class DashboardState(rx.State):
             return default_period()
         return av.Window(first, last)
 
-    def _apply_utilisation(self, data: dict[str, Any]) -> None:
-        shown = utilisation_display(data)
+    def _apply_utilisation(self, data: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> None:
+        shown = utilisation_display(data, language)
         self.start, self.end = data["startDate"], data["endDate"]
         self.overall, self.categories, self.items = (
             shown["overall"],
@@ -178,8 +203,8 @@ class DashboardState(rx.State):
             shown["items"],
         )
 
-    def _apply(self, data: dict[str, Any]) -> None:
-        self.cards = display_cards(data["cards"])
+    def _apply(self, data: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> None:
+        self.cards = display_cards(data["cards"], language)
         self.my_events = display_events(data["myEvents"])
         panels = data["reports"]
         self.has_reports = panels is not None
@@ -188,17 +213,17 @@ class DashboardState(rx.State):
             self.top_clients, self.top_items = [], []
             self.overall, self.categories, self.items = {}, [], []
         else:
-            self.revenue = revenue_points(panels["revenue"])
+            self.revenue = revenue_points(panels["revenue"], language)
             self.revenue_sum = revenue_total(panels["revenue"])
-            self.top_clients = client_rows(panels["topClients"])
-            self.top_items = item_rows(panels["topItems"])
-            self._apply_utilisation(panels["utilisation"])
+            self.top_clients = client_rows(panels["topClients"], language)
+            self.top_items = item_rows(panels["topItems"], language)
+            self._apply_utilisation(panels["utilisation"], language)
         self.loaded = True
 
     async def _reload(self, actor: Actor) -> None:
         data = await read_range(self, _read_all, actor, self._window())
         if data is not None:
-            self._apply(data)
+            self._apply(data, await tab_language(self))
 
     async def _reload_verified(self):
         async for update in verified_reload(self, self._reload):
@@ -239,7 +264,7 @@ class DashboardState(rx.State):
         async def reload(actor: Actor) -> None:
             data = await read_range(self, _read_utilisation, actor, window)
             if data is not None:
-                self._apply_utilisation(data)
+                self._apply_utilisation(data, await tab_language(self))
 
         async for update in verified_reload(self, reload):
             yield update
@@ -279,4 +304,4 @@ class DashboardState(rx.State):
             data = await asyncio.to_thread(_live_read, token, ip, user_agent, self._window())
         except DomainError:  # Unauthorized included: their next event redirects
             return
-        self._apply(data)
+        self._apply(data, await tab_language(self))

@@ -16,7 +16,9 @@ import reflex as rx
 
 from avrentals.domain.changes import Change
 from avrentals.domain.errors import DomainError, InUse, NotFound, VersionConflict
+from avrentals.i18n import translate
 from avrentals.ui.state.clients import live_context, text
+from avrentals.ui.state.listing import language_of, noun_phrase, text_in
 
 
 class DeleteConfirmMixin(rx.State, mixin=True):
@@ -61,28 +63,30 @@ async def run_delete(
     """The body of `confirm_delete` once the caller has checked the dialog and the actor:
     run `delete` in a thread, explain InUse / a stale version / an error in the dialog, and
     on success close it, toast and yield what `on_deleted()` returns (if anything).
+    The messages (`in_use`'s, `stale`, `gone`) may be texts or catalogue keys.
     Re-yield everything from the handler (a bare `yield` sends the "deleting" delta)."""
+    language = await language_of(state)
     state.deleting = True
     state.delete_error = ""
     yield None
     try:
         await asyncio.to_thread(delete)
     except InUse as exc:
-        state.delete_error = in_use(exc)
+        state.delete_error = text_in(in_use(exc), language)
         state.delete_blocked = True
     except VersionConflict as exc:
         state.delete_version = int(exc.current.get("version") or state.delete_version)
         if rename_on_conflict:
             state.delete_name = text(exc.current.get("name")) or state.delete_name
-        state.delete_error = stale
+        state.delete_error = text_in(stale, language)
     except NotFound:
         state.delete_open = False
-        yield rx.toast.info(gone)
+        yield rx.toast.info(text_in(gone, language))
     except DomainError as exc:
         state.delete_error = exc.message
     else:
         state.delete_open = False
-        yield rx.toast.success(f"{state.delete_name} deleted.")
+        yield rx.toast.success(translate("ui.delete.deleted", language, name=state.delete_name))
         event = await on_deleted()
         if event is not None:
             yield event
@@ -95,12 +99,12 @@ async def warn_changed(state: Any, changes: list[Change], entity: str, noun: str
     if not state.delete_open or state.delete_blocked:
         return
     _token, _ip, _ua, own = await live_context(state)
+    language = await language_of(state)
+    subject = noun_phrase(noun, language)
     for change in changes:
         mine = change.actor and change.actor == own
         if change.entity != entity or change.id != state.delete_id or mine:
             continue
-        who = change.actorName or change.actor or "Someone else"
-        if change.action == "delete":
-            state.delete_error = f"{who} just deleted this {noun}."
-        else:
-            state.delete_error = f"{who} just changed this {noun}; check it before deleting."
+        who = change.actorName or change.actor or translate("ui.live.someone_else", language)
+        key = "ui.live.just_deleted" if change.action == "delete" else "ui.delete.changed"
+        state.delete_error = translate(key, language, who=who, subject=subject)

@@ -16,8 +16,10 @@ from avrentals.db import read_session
 from avrentals.domain.changes import Change
 from avrentals.domain.errors import DomainError, NotFound
 from avrentals.domain.permissions import Actor
+from avrentals.i18n import translate
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import live_context, parse_client_id, verified_actor
+from avrentals.ui.state.listing import language_of
 
 # Blocking: one record as its page shows it, read in `session` for `actor` (raises NotFound).
 Read = Callable[[Session, Actor, str], dict[str, Any]]
@@ -150,13 +152,14 @@ async def apply_detail_changes(
         state._gone()
     else:
         state._apply(shown)
+    language = await language_of(state)
     for change in reversed(relevant):
         mine = change.actor and change.actor == own
         if change.entity != entity or change.id != state.detail_id or mine:
             continue
-        who = change.actorName or change.actor or "Someone"
-        verb = "deleted" if change.action == "delete" else "updated"
-        state.live_notice = f"{name} was {verb} by {who}."
+        who = change.actorName or change.actor or translate("ui.live.someone", language)
+        key = "ui.live.deleted_by" if change.action == "delete" else "ui.live.updated_by"
+        state.live_notice = translate(key, language, name=name, who=who)
         break
 
 

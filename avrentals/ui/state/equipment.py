@@ -37,10 +37,13 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import auth as auth_service
 from avrentals.domain.services import categories as categories_service
 from avrentals.domain.services import equipment as equipment_service
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.settings import get_settings
 from avrentals.ui import routes
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.listing import MAX_SEARCH_LENGTH, ListStateMixin
+from avrentals.ui.state.locale import LocaleState
 
 ALL_CATEGORIES = "all"
 ALL = "all"  # "no filter" value of the subcategory / status / type selects
@@ -50,21 +53,28 @@ MAX_LOCATION_SUGGESTIONS = 300  # distinct locations offered under the location 
 VIEWS = ("table", "grid")
 VIEW_STORAGE_KEY = "avr-equipment-view"
 
-# UI sort choice -> (service sort key from its allow-list, descending, label).
+# UI sort choice -> (service sort key from its allow-list, descending, catalogue key of its label).
 SORT_OPTIONS: dict[str, tuple[str, bool, str]] = {
-    "name": ("name", False, "Name (A-Z)"),
-    "name_desc": ("name", True, "Name (Z-A)"),
-    "category": ("category", False, "Category"),
-    "location": ("location", False, "Location"),
-    "asset_code": ("assetCode", False, "Asset code"),
-    "rate_desc": ("dailyRate", True, "Daily rate (highest first)"),
-    "rate": ("dailyRate", False, "Daily rate (lowest first)"),
-    "quantity_desc": ("quantity", True, "Quantity (most first)"),
-    "status": ("status", False, "Status"),
-    "updated": ("updatedAt", True, "Recently updated"),
+    "name": ("name", False, "equipment.sort.name"),
+    "name_desc": ("name", True, "equipment.sort.name_desc"),
+    "category": ("category", False, "common.field.category"),
+    "location": ("location", False, "common.field.location"),
+    "asset_code": ("assetCode", False, "equipment.field.asset_code"),
+    "rate_desc": ("dailyRate", True, "equipment.sort.rate_desc"),
+    "rate": ("dailyRate", False, "equipment.sort.rate"),
+    "quantity_desc": ("quantity", True, "equipment.sort.quantity_desc"),
+    "status": ("status", False, "common.field.status"),
+    "updated": ("updatedAt", True, "equipment.sort.updated"),
 }
-STATUS_LABELS = {"good": "Good", "damaged": "Damaged", "maintenance": "Maintenance"}
-TYPE_LABELS = {"equipment": "Equipment", "consumable": "Consumables"}
+# Headline status -> catalogue key of its label (rendered with `t(...)`).
+STATUS_KEYS = {
+    "good": "equipment.status.good",
+    "damaged": "equipment.status.damaged",
+    "maintenance": "equipment.status.maintenance",
+}
+# English labels, still imported by the maintenance list (another area of the interface).
+STATUS_LABELS = {s: translate(k, DEFAULT_LANGUAGE) for s, k in STATUS_KEYS.items()}
+TYPE_KEYS = {"equipment": "equipment.type.equipment", "consumable": "equipment.type.consumables"}
 STATUSES = tuple(s.value for s in UnitStatus)
 TYPES = tuple(t.value for t in EquipmentType)
 LIVE_ENTITIES = frozenset({"equipment", "category", "subcategory"})
@@ -109,7 +119,7 @@ def display_row(row: dict[str, Any], icons: dict[str, str] | None = None) -> dic
         "category": str(row.get("category_name") or ""),
         "subcategory": str(row.get("subcategory_name") or ""),
         "status": status,
-        "status_label": STATUS_LABELS.get(status, status.title()),
+        "status_label": STATUS_KEYS.get(status, status.title()),  # a key, or shown as itself
         "qty": f"{row.get('qty_good', 0)}/{row.get('quantity', 0)}",
         "location": str(row.get("location") or ""),
         "rate": format_eur(row.get("daily_rate")),
@@ -277,13 +287,17 @@ class EquipmentState(ListStateMixin, rx.State):
     edit_conflict: str = ""
     edit_overwrite: bool = False  # after a conflict: the next save replaces the saved value
     saving: bool = False
+    # The tab's language at the last read: the shared paginator shows `page_label` as is.
+    _language: str = DEFAULT_LANGUAGE
 
     # --- computed display ------------------------------------------------------------------
 
     @rx.var
     def page_label(self) -> str:
-        items = "item" if self.total == 1 else "items"
-        return f"Page {self.page} of {self.total_pages} · {self.total} {items}"
+        language = self._language
+        count = "equipment.list.count_one" if self.total == 1 else "equipment.list.count_other"
+        page = translate("common.list.page_of", language, page=self.page, pages=self.total_pages)
+        return f"{page} · {translate(count, language, count=self.total)}"
 
     @rx.var
     def has_filters(self) -> bool:
@@ -435,6 +449,7 @@ class EquipmentState(ListStateMixin, rx.State):
         return await auth._current_actor(), auth
 
     async def _reload(self, actor: Actor) -> None:
+        self._language = (await self.get_state(LocaleState)).language
         try:
             page = await asyncio.to_thread(_load_list, actor, self._query())
         except ValidationFailed as exc:  # e.g. a location filter the service refuses
@@ -611,7 +626,7 @@ class EquipmentState(ListStateMixin, rx.State):
         if actor is None:
             return auth._login_redirect()
         if not actor.can("equipment:write"):
-            return rx.toast.error("Your role cannot change equipment.")
+            return rx.toast.error(await tr(self, "equipment.error.cannot_change"))
         self.edit_id = row["id"]
         self.edit_name = row["name"]
         self.edit_asset_code = row["asset_code"]
@@ -643,7 +658,7 @@ class EquipmentState(ListStateMixin, rx.State):
         data = form_data if isinstance(form_data, dict) else {}
         location = data.get("location")
         if not isinstance(location, str) or len(location) > MAX_LOCATION_INPUT:
-            self.edit_error = "Location is required (at most 100 characters)."
+            self.edit_error = await tr(self, "equipment.location.error_too_long")
             return
         actor, auth = await self._actor()
         if actor is None:
@@ -662,14 +677,14 @@ class EquipmentState(ListStateMixin, rx.State):
             self.edit_error = messages[0] if messages else exc.message
         except NotFound:
             self.edit_open = False
-            yield rx.toast.error("This item no longer exists.")
+            yield rx.toast.error(await tr(self, "equipment.error.gone"))
             await self._reload(actor)
         except DomainError as exc:  # Forbidden, rate limits, ...
             self.edit_error = exc.message
         else:
             self.edit_open = False
             self.edit_conflict = ""
-            yield rx.toast.success(f"Location of {self.edit_name} saved.")
+            yield rx.toast.success(await tr(self, "equipment.location.saved", name=self.edit_name))
             await self._reload(actor)
         finally:
             self.saving = False
@@ -680,9 +695,8 @@ class EquipmentState(ListStateMixin, rx.State):
         except DomainError:
             who = None
         saved = str(current.get("location") or "")
-        self.edit_conflict = (
-            f"{who or 'Someone else'} changed this item; the saved location is “{saved}”."
-        )
+        who = who or await tr(self, "equipment.live.someone_else")
+        self.edit_conflict = await tr(self, "equipment.location.conflict", who=who, saved=saved)
         with contextlib.suppress(TypeError, ValueError):
             self.edit_version = int(current.get("version") or self.edit_version)
         self.edit_overwrite = True
@@ -724,17 +738,24 @@ class EquipmentState(ListStateMixin, rx.State):
         self._apply_page(page)
         after = {r["id"]: r for r in self.rows}
         own = auth._actor.username if auth._actor is not None else None
+        language = (await self.get_state(LocaleState)).language
         for change in reversed(changed):
             if change.actor and change.actor == own:
                 continue
-            self.live_notice = _describe(change, before.get(change.id), after.get(change.id), names)
+            self.live_notice = _describe(
+                change, before.get(change.id), after.get(change.id), names, language
+            )
             self.live_item_id = change.id
             if self.edit_open and change.id == self.edit_id and change.version:
                 current = after.get(change.id)
                 if current is not None and str(change.version) != str(self.edit_version):
-                    who = change.actorName or change.actor or "Someone else"
-                    self.edit_conflict = (
-                        f"{who} changed this item; the saved location is “{current['location']}”."
+                    who = change.actorName or change.actor
+                    who = who or translate("equipment.live.someone_else", language)
+                    self.edit_conflict = translate(
+                        "equipment.location.conflict",
+                        language,
+                        who=who,
+                        saved=current["location"],
                     )
             break
 
@@ -744,15 +765,22 @@ def _describe(
     before: dict[str, str] | None,
     after: dict[str, str] | None,
     names: dict[str, str],
+    language: str = DEFAULT_LANGUAGE,
 ) -> str:
-    who = change.actorName or change.actor or "Someone"
+    """The live banner's sentence, in `language`."""
+
+    def say(key: str, **params: str) -> str:
+        return translate(key, language, **params)
+
+    who = change.actorName or change.actor or say("equipment.live.someone")
     if change.action == "import":
-        return f"Items were imported by {who}."
-    name = (after or before or {}).get("name") or names.get(change.id) or "An item"
+        return say("equipment.live.imported", who=who)
+    name = (after or before or {}).get("name") or names.get(change.id)
+    name = name or say("equipment.live.an_item")
     if change.action == "delete":
-        return f"{name} was removed by {who}."
+        return say("equipment.live.removed", name=name, who=who)
     if change.action == "create":
-        return f"{name} was added by {who}."
+        return say("equipment.live.added", name=name, who=who)
     if before is not None and after is not None and before["location"] != after["location"]:
-        return f"Location of {name} updated by {who}."
-    return f"{name} updated by {who}."
+        return say("equipment.live.location_updated", name=name, who=who)
+    return say("equipment.live.updated", name=name, who=who)

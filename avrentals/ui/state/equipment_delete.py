@@ -20,6 +20,7 @@ from avrentals.domain.errors import NotFound
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import equipment as equipment_service
 from avrentals.ui import routes
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import text
 from avrentals.ui.state.deleting import (
@@ -69,11 +70,11 @@ class EquipmentDeleteState(DeleteConfirmMixin, rx.State):
         if actor is None:
             return auth._login_redirect()
         if not actor.can("equipment:delete"):
-            return rx.toast.error("Your role cannot delete equipment.")
+            return rx.toast.error(await tr(self, "equipment.error.cannot_delete"))
         try:
             row = await asyncio.to_thread(_get, actor, iid)
         except NotFound:
-            return rx.toast.error("This item no longer exists.")
+            return rx.toast.error(await tr(self, "equipment.error.gone"))
         open_confirmation(self, str(iid), text(row.get("name")), int(row.get("version") or 0))
         self.delete_code = text(row.get("asset_code"))
         return None
@@ -94,8 +95,8 @@ class EquipmentDeleteState(DeleteConfirmMixin, rx.State):
             self,
             functools.partial(_delete, actor, iid, self.delete_version),
             in_use=lambda exc: exc.message,
-            stale="Someone changed this item since you opened this; check it and confirm again.",
-            gone="This item was already deleted.",
+            stale=await tr(self, "equipment.delete.stale"),
+            gone=await tr(self, "equipment.delete.gone"),
             on_deleted=lambda: self._after_delete(actor),
         ):
             yield event

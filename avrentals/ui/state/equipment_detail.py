@@ -24,7 +24,9 @@ from avrentals.domain.errors import DomainError, ValidationFailed, VersionConfli
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import equipment as equipment_service
 from avrentals.domain.services import equipment_images, labels
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import (
     format_eur,
@@ -40,29 +42,45 @@ from avrentals.ui.state.details import (
     read_detail_live,
     refresh_pages,
 )
-from avrentals.ui.state.equipment import STATUS_LABELS, EquipmentState
+from avrentals.ui.state.equipment import STATUS_KEYS, EquipmentState
+from avrentals.ui.state.image_upload import upload_began, upload_ended, upload_refused
+from avrentals.ui.state.locale import LocaleState
 
 LIVE_ENTITIES = frozenset({"equipment", "rental", "event", "category", "subcategory"})
-TYPE_LABELS = {"equipment": "Equipment", "consumable": "Consumable"}
-PREP_LABELS = {"pending": "Pending", "checked-out": "Out", "checked-in": "Returned"}
-# Audit column names as people read them.
-AUDIT_LABELS = {
-    "name": "Name",
-    "description": "Description",
-    "category_id": "Category",
-    "subcategory_id": "Subcategory",
-    "item_type": "Type",
-    "quantity": "Quantity",
-    "qty_good": "Good",
-    "qty_damaged": "Damaged",
-    "qty_maintenance": "Maintenance",
-    "status": "Status",
-    "location": "Location",
-    "daily_rate": "Daily rate",
-    "asset_code": "Asset code",
-    "low_stock_threshold": "Low-stock threshold",
+# Values -> catalogue keys of their labels (the page renders them with `t(...)`; a value
+# without a key is shown as itself).
+TYPE_KEYS = {"equipment": "equipment.type.equipment", "consumable": "equipment.type.consumable"}
+PREP_KEYS = {
+    "pending": "equipment.prep.pending",
+    "checked-out": "equipment.prep.out",
+    "checked-in": "equipment.prep.returned",
 }
-ACTION_LABELS = {"create": "Created", "update": "Changed", "delete": "Deleted"}
+MAINTENANCE_KEYS = {
+    "open": "equipment.maintenance.status_open",
+    "closed": "equipment.maintenance.status_closed",
+}
+# Audit column names as people read them (catalogue keys).
+AUDIT_LABELS = {
+    "name": "common.field.name",
+    "description": "common.field.description",
+    "category_id": "common.field.category",
+    "subcategory_id": "equipment.field.subcategory",
+    "item_type": "equipment.field.type",
+    "quantity": "common.field.quantity",
+    "qty_good": "equipment.status.good",
+    "qty_damaged": "equipment.status.damaged",
+    "qty_maintenance": "equipment.status.maintenance",
+    "status": "common.field.status",
+    "location": "common.field.location",
+    "daily_rate": "equipment.field.daily_rate",
+    "asset_code": "equipment.field.asset_code",
+    "low_stock_threshold": "equipment.field.low_stock",
+}
+ACTION_KEYS = {
+    "create": "equipment.history.created",
+    "update": "equipment.history.changed",
+    "delete": "equipment.history.deleted",
+}
 HIDDEN_AUDIT = {"id", "version", "created_at", "updated_at", "created_by", "updated_by"}
 
 
@@ -79,20 +97,23 @@ def _short(value: Any) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "…"
 
 
-def describe_audit(entry: dict[str, Any]) -> str:
+def describe_audit(entry: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
     """ "Location: Shelf A → Shelf B; Quantity: 4 → 5" for an update; the key fields for a
-    create/delete."""
+    create/delete (in `language`)."""
     old, new = entry.get("old") or {}, entry.get("new") or {}
     parts = []
     if entry.get("action") == "update" and old.get("image") != new.get("image"):
         # Stored names are long hashes: say what happened to the photo instead.
         if not new.get("image"):
-            parts.append("Photo removed")
+            parts.append(translate("equipment.history.photo_removed", language))
+        elif old.get("image"):
+            parts.append(translate("equipment.history.photo_replaced", language))
         else:
-            parts.append("Photo replaced" if old.get("image") else "Photo added")
-    for key, label in AUDIT_LABELS.items():
+            parts.append(translate("equipment.history.photo_added", language))
+    for key, label_key in AUDIT_LABELS.items():
         if key not in old and key not in new:
             continue
+        label = translate(label_key, language)
         before, after = old.get(key), new.get(key)
         if entry.get("action") == "update":
             if before != after:
@@ -102,8 +123,9 @@ def describe_audit(entry: dict[str, Any]) -> str:
     return "; ".join(parts)
 
 
-def display_detail(detail: dict[str, Any]) -> dict[str, Any]:
-    """`equipment_detail` output as the display-ready strings the page shows."""
+def display_detail(detail: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """`equipment_detail` output as the display-ready strings the page shows (labels as
+    catalogue keys; the audit summaries in `language`)."""
     row = detail["item"]
     status = text(row.get("status"))
     kind = text(row.get("item_type"))
@@ -114,9 +136,9 @@ def display_detail(detail: dict[str, Any]) -> dict[str, Any]:
         "asset_code": text(row.get("asset_code")),
         "category": text(row.get("category_name")),
         "subcategory": text(row.get("subcategory_name")),
-        "type": TYPE_LABELS.get(kind, kind),
+        "type": TYPE_KEYS.get(kind, kind),
         "status": status,
-        "status_label": STATUS_LABELS.get(status, status.title()),
+        "status_label": STATUS_KEYS.get(status, status.title()),
         "quantity": text(row.get("quantity")),
         "location": text(row.get("location")),
         "rate": format_eur(row.get("daily_rate")),
@@ -133,7 +155,7 @@ def display_detail(detail: dict[str, Any]) -> dict[str, Any]:
             "event_name": text(b.get("event_name")),
             "period": format_period(b.get("start_date", ""), b.get("end_date", "")),
             "quantity": text(b.get("quantity")),
-            "prep": PREP_LABELS.get(text(b.get("prep_status")), text(b.get("prep_status"))),
+            "prep": PREP_KEYS.get(text(b.get("prep_status")), text(b.get("prep_status"))),
         }
         for b in detail["upcoming_bookings"]
     ]
@@ -144,7 +166,7 @@ def display_detail(detail: dict[str, Any]) -> dict[str, Any]:
             "description": text(m.get("description")),
             "cost": format_eur(m.get("cost")) if m.get("cost") is not None else "—",
             "units": text(m.get("units")),
-            "status": text(m.get("status")),
+            "status": MAINTENANCE_KEYS.get(text(m.get("status")), text(m.get("status"))),
             "technician": text(m.get("technician_name")) or "—",
         }
         for m in detail["maintenance"]
@@ -152,9 +174,9 @@ def display_detail(detail: dict[str, Any]) -> dict[str, Any]:
     history = [
         {
             "at": format_when(h.get("at", "")),
-            "action": ACTION_LABELS.get(h.get("action"), text(h.get("action"))),
-            "actor": text(h.get("actor")) or "system",
-            "summary": describe_audit(h),
+            "action": ACTION_KEYS.get(h.get("action"), text(h.get("action"))),
+            "actor": text(h.get("actor")),  # "" = the system (the page says so)
+            "summary": describe_audit(h, language),
         }
         for h in detail["history"]
     ]
@@ -176,21 +198,29 @@ def _parse(raw: str) -> Any:
     return parse_or_not_found(raw, "Equipment item not found.")
 
 
-def _read(session: Session, actor: Actor, item_id: str) -> dict[str, Any]:
-    return display_detail(equipment_service.equipment_detail(session, actor, _parse(item_id)))
+def _reader(language: str) -> Any:
+    """The blocking read of one item's page, its audit summaries in `language`."""
+
+    def read(session: Session, actor: Actor, item_id: str) -> dict[str, Any]:
+        detail = equipment_service.equipment_detail(session, actor, _parse(item_id))
+        return display_detail(detail, language)
+
+    return read
 
 
-_load_detail = functools.partial(read_detail, _read)
-_live_detail = functools.partial(read_detail_live, _read)
+def _load_detail(actor: Actor, item_id: str, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    return read_detail(_reader(language), actor, item_id)
+
+
+def _live_detail(language: str) -> Any:
+    return functools.partial(read_detail_live, _reader(language))
 
 
 PHOTO_UPLOAD_ID = "equipment-photo"
 PHOTO_ACCEPT = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]}
-PHOTO_REJECTED = "Choose one JPEG, PNG or WebP photo of at most 5 MB."
-PHOTO_CONFLICT = (
-    "Someone else changed this item's photo a moment ago; the page now shows it. "
-    "Upload yours again to replace it."
-)
+# Catalogue keys put in `photo_error` (which may also hold a service's message, shown as is).
+PHOTO_REJECTED = "equipment.photo.rejected"
+PHOTO_CONFLICT = "equipment.photo.conflict"
 
 
 def _version_of(item: dict[str, str]) -> int | None:
@@ -241,8 +271,11 @@ class EquipmentDetailState(DetailStateMixin, rx.State):
     history: list[dict[str, str]] = []
     photo_error: str = ""
     uploading: bool = False
+    _upload_drops: int = 0  # see image_upload.upload_began
+    _upload_ends: int = 0
     remove_open: bool = False
     removing: bool = False
+    _language: str = DEFAULT_LANGUAGE  # the tab's language at the last read (audit summaries)
 
     def _apply(self, shown: dict[str, Any]) -> None:
         self.item = shown["item"]
@@ -257,7 +290,10 @@ class EquipmentDetailState(DetailStateMixin, rx.State):
         return id_from_path(path)
 
     def _load_detail(self, actor: Actor, detail_id: str) -> dict[str, Any]:
-        return _load_detail(actor, detail_id)
+        return _load_detail(actor, detail_id, self._language)
+
+    async def _remember_language(self) -> None:
+        self._language = (await self.get_state(LocaleState)).language
 
     def _forget(self) -> None:
         self.item = {}
@@ -274,6 +310,7 @@ class EquipmentDetailState(DetailStateMixin, rx.State):
         of at most 64 characters, else "not found") and read `equipment.equipment_detail`."""
         self.photo_error = ""
         self.remove_open = self.uploading = self.removing = False
+        await self._remember_language()
         async for update in self._open_from_url():
             yield update
 
@@ -287,14 +324,14 @@ class EquipmentDetailState(DetailStateMixin, rx.State):
     @rx.event
     def start_photo_upload(self):
         """Show the upload spinner and clear the last message. No arguments."""
+        upload_began(self)
         if self.detail_id:
-            self.uploading = True
             self.photo_error = ""
 
     @rx.event
     def photo_rejected(self, _rejections: list[dict[str, Any]]):
         """The browser refused the dropped file (type, size or count): say what fits."""
-        self.uploading = False
+        upload_refused(self)
         self.photo_error = PHOTO_REJECTED
 
     @rx.event
@@ -329,9 +366,9 @@ class EquipmentDetailState(DetailStateMixin, rx.State):
                 return
             self.photo_error = ""
             await refresh_equipment_pages(self, actor, self.detail_id)
-            yield rx.toast.success("Photo saved.")
+            yield rx.toast.success(await tr(self, "equipment.photo.saved"))
         finally:
-            self.uploading = False
+            upload_ended(self)
 
     @rx.event
     def ask_remove_photo(self):
@@ -369,7 +406,7 @@ class EquipmentDetailState(DetailStateMixin, rx.State):
             self.removing = False
             self.remove_open = False
         await refresh_equipment_pages(self, actor, self.detail_id)
-        yield rx.toast.success("Photo removed.")
+        yield rx.toast.success(await tr(self, "equipment.photo.removed"))
 
     @rx.event
     async def download_label(self):
@@ -415,14 +452,15 @@ class EquipmentDetailState(DetailStateMixin, rx.State):
     async def _apply_changes(self, changes: list[Change]) -> None:
         """Re-read the item after a committed change to it, its category or any rental or
         event (they may be its bookings), if this tab shows it; name who changed it."""
+        await self._remember_language()
         await apply_detail_changes(
             self,
             changes,
             live_entities=LIVE_ENTITIES,
             entity="equipment",
-            name=self.item.get("name") or "This item",
+            name=self.item.get("name") or await tr(self, "equipment.detail.this_item"),
             id_from_path=id_from_path,
-            live_detail=_live_detail,
+            live_detail=_live_detail(self._language),
         )
 
 

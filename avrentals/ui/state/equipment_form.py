@@ -23,7 +23,9 @@ from avrentals.db import read_session, transaction
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import categories as categories_service
 from avrentals.domain.services import equipment as equipment_service
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.components.forms import conflict_rows
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.equipment_detail import refresh_equipment_pages
 from avrentals.ui.state.equipment_form_values import (
     CONTROLLED,
@@ -32,12 +34,13 @@ from avrentals.ui.state.equipment_form_values import (
     NO_SUBCATEGORY,
     TYPES,
     blank,
-    count_check,
+    count_status,
     form_values,
     parse_item_id,
     read_form,
     service_input,
 )
+from avrentals.ui.state.locale import LocaleState
 from avrentals.ui.state.versioned_form import VersionedFormMixin
 
 LIVE_ENTITIES = frozenset({"equipment"})
@@ -100,6 +103,7 @@ class EquipmentFormState(VersionedFormMixin, rx.State):
     code_editor: bool = False  # Manager/Admin: the asset code field is shown
     categories: list[dict[str, str]] = []
     subcategories: list[dict[str, str]] = []
+    _language: str = DEFAULT_LANGUAGE  # the tab's language when the dialog opened / saved
 
     @rx.var
     def subcategory_options(self) -> list[dict[str, str]]:
@@ -111,12 +115,17 @@ class EquipmentFormState(VersionedFormMixin, rx.State):
         return self.values.get("subcategory_id") or NO_SUBCATEGORY
 
     @rx.var
-    def counts_message(self) -> str:
-        return count_check(self.values)[0]
+    def counts_key(self) -> str:
+        """Catalogue key of the live count check line (its parameters: `counts_params`)."""
+        return count_status(self.values)[0]
+
+    @rx.var
+    def counts_params(self) -> dict[str, str]:
+        return count_status(self.values)[1]
 
     @rx.var
     def counts_ok(self) -> bool:
-        return count_check(self.values)[1]
+        return count_status(self.values)[2]
 
     @rx.var
     def consumable(self) -> bool:
@@ -147,8 +156,9 @@ class EquipmentFormState(VersionedFormMixin, rx.State):
         return service_input(changes, create=create, code_editor=self.code_editor)
 
     def _conflict_rows_for(self, saved: dict[str, Any]) -> list[dict[str, str]]:
+        fields = tuple((f, translate(key, self._language)) for f, key in FIELDS)
         return conflict_rows(
-            FIELDS,
+            fields,
             self._display(self._mine),
             self._display(self._original),
             self._display(form_values(saved)),
@@ -168,10 +178,16 @@ class EquipmentFormState(VersionedFormMixin, rx.State):
         return values | {
             "category_id": cats.get(values.get("category_id", ""), ""),
             "subcategory_id": subs.get(values.get("subcategory_id", ""), ""),
-            "type": TYPES.get(values.get("type", ""), ""),
+            "type": translate(TYPES[values["type"]], self._language)
+            if values.get("type") in TYPES
+            else "",
         }
 
+    async def _remember_language(self) -> None:
+        self._language = (await self.get_state(LocaleState)).language
+
     async def _open(self, actor: Actor, row: dict[str, Any]) -> None:
+        await self._remember_language()
         self.categories, self.subcategories = await asyncio.to_thread(_choices, actor)
         self.code_editor = actor.role in equipment_service.ASSET_CODE_EDITORS
         self._reset_form()
@@ -184,15 +200,15 @@ class EquipmentFormState(VersionedFormMixin, rx.State):
     async def open_create(self):
         """Open an empty "New item" form (reads the category tree with
         `categories.list_category_tree`). No arguments; needs `equipment:write`."""
-        return await self._open_create("equipment:write", "Your role cannot add equipment.")
+        refusal = await tr(self, "equipment.error.cannot_add")
+        return await self._open_create("equipment:write", refusal)
 
     @rx.event
     async def open_edit(self, item_id: str):
         """Open the edit form of an item. `item_id` must be a UUID string; the item is read
         fresh (`equipment.get_equipment_row`) and its version is the one the save carries."""
-        return await self._open_edit(
-            "equipment:write", "Your role cannot change equipment.", item_id
-        )
+        refusal = await tr(self, "equipment.error.cannot_change")
+        return await self._open_edit("equipment:write", refusal, item_id)
 
     @rx.event
     def set_choice(self, field: str, value: str):
@@ -226,7 +242,9 @@ class EquipmentFormState(VersionedFormMixin, rx.State):
         calls `equipment.update_equipment` with the loaded version and the changed fields."""
         if self.saving or not self.form_open or self.conflict:
             return
-        values, errors = read_form(form_data, {f: self.values.get(f, "") for f in CONTROLLED})
+        await self._remember_language()
+        controlled = {f: self.values.get(f, "") for f in CONTROLLED}
+        values, errors = read_form(form_data, controlled, self._language)
         if any(errors.values()):
             self.errors = errors
             return

@@ -7,24 +7,25 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.components.forms import changed_fields as shared_changed_fields
 from avrentals.ui.state.clients import parse_client_id, text
 
-# (field, label) in form order: the service's input vocabulary.
+# (field, catalogue key of its label) in form order: the service's input vocabulary.
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"),
-    ("description", "Description"),
-    ("category_id", "Category"),
-    ("subcategory_id", "Subcategory"),
-    ("type", "Type"),
-    ("quantity", "Quantity"),
-    ("quantity_good", "Good units"),
-    ("quantity_damaged", "Damaged units"),
-    ("quantity_maintenance", "Units in maintenance"),
-    ("location", "Location"),
-    ("daily_rate", "Daily rate (EUR)"),
-    ("low_stock_threshold", "Low-stock threshold"),
-    ("asset_code", "Asset code"),
+    ("name", "common.field.name"),
+    ("description", "common.field.description"),
+    ("category_id", "common.field.category"),
+    ("subcategory_id", "equipment.field.subcategory"),
+    ("type", "equipment.field.type"),
+    ("quantity", "common.field.quantity"),
+    ("quantity_good", "equipment.field.quantity_good"),
+    ("quantity_damaged", "equipment.field.quantity_damaged"),
+    ("quantity_maintenance", "equipment.field.quantity_maintenance"),
+    ("location", "common.field.location"),
+    ("daily_rate", "equipment.field.daily_rate_eur"),
+    ("low_stock_threshold", "equipment.field.low_stock"),
+    ("asset_code", "equipment.field.asset_code"),
 )
 FIELD_NAMES = tuple(f for f, _label in FIELDS)
 LABELS = dict(FIELDS)
@@ -39,7 +40,8 @@ CONTROLLED = (
     "quantity_maintenance",
 )
 TEXT_FIELDS = tuple(f for f in FIELD_NAMES if f not in CONTROLLED)
-TYPES = {"equipment": "Equipment", "consumable": "Consumable"}
+# Item type -> catalogue key of its label.
+TYPES = {"equipment": "equipment.type.equipment", "consumable": "equipment.type.consumable"}
 NO_SUBCATEGORY = "none"  # a Radix select item cannot have "" as its value
 MAX_INPUT = 1000  # anything longer is refused here; the service's limits are lower
 
@@ -72,8 +74,9 @@ def form_values(row: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def count_check(values: dict[str, str]) -> tuple[str, bool]:
-    """(message, ok) for the live "counts must sum to quantity" line under the counts."""
+def count_status(values: dict[str, str]) -> tuple[str, dict[str, str], bool]:
+    """(catalogue key, its parameters, ok) for the live "counts must sum to quantity" line
+    under the counts (the page renders it with `t(key, **params)`)."""
 
     def num(field: str) -> int | None:
         raw = values.get(field, "").strip()
@@ -81,37 +84,48 @@ def count_check(values: dict[str, str]) -> tuple[str, bool]:
 
     quantity = num("quantity")
     if quantity is None:
-        return "Good + damaged + maintenance must sum to the quantity.", True
+        return "equipment.counts.hint", {}, True
     damaged = num("quantity_damaged") or 0
     maintenance = num("quantity_maintenance") or 0
     if values.get("quantity_good", "").strip() == "":
         rest = quantity - damaged - maintenance
         if rest < 0:
-            return f"Damaged + maintenance ({damaged + maintenance}) exceed {quantity}.", False
-        return f"{rest} of {quantity} will be good.", True
+            params = {"sum": str(damaged + maintenance), "quantity": str(quantity)}
+            return "equipment.counts.exceed", params, False
+        return "equipment.counts.rest_good", {"rest": str(rest), "quantity": str(quantity)}, True
     good = num("quantity_good")
     if good is None:
-        return "Good units must be a whole number.", False
+        return "equipment.counts.good_not_number", {}, False
     total = good + damaged + maintenance
     if total != quantity:
-        return f"Good + damaged + maintenance = {total}; must sum to quantity {quantity}.", False
-    return f"Good + damaged + maintenance = {quantity}.", True
+        params = {"total": str(total), "quantity": str(quantity)}
+        return "equipment.counts.mismatch", params, False
+    return "equipment.counts.ok", {"quantity": str(quantity)}, True
 
 
-def read_form(form_data: Any, controlled: dict[str, str]) -> tuple[dict[str, str], dict[str, str]]:
-    """(values, errors) from an untrusted payload: its known text fields must be strings of
-    at most MAX_INPUT characters (unknown keys ignored); the controlled fields come from
-    this state, never from the payload."""
+def count_check(values: dict[str, str], language: str = DEFAULT_LANGUAGE) -> tuple[str, bool]:
+    """(message in `language`, ok) for the live "counts must sum to quantity" line."""
+    key, params, ok = count_status(values)
+    return translate(key, language, **params), ok
+
+
+def read_form(
+    form_data: Any, controlled: dict[str, str], language: str = DEFAULT_LANGUAGE
+) -> tuple[dict[str, str], dict[str, str]]:
+    """(values, errors in `language`) from an untrusted payload: its known text fields must
+    be strings of at most MAX_INPUT characters (unknown keys ignored); the controlled fields
+    come from this state, never from the payload."""
     data = form_data if isinstance(form_data, dict) else {}
     values, errors = blank() | dict(controlled), dict.fromkeys(FIELD_NAMES, "")
     for field in TEXT_FIELDS:
         raw = data.get(field, "")
         if raw is None:
             raw = ""
+        label = translate(LABELS[field], language)
         if not isinstance(raw, str):
-            errors[field] = f"{LABELS[field]} must be text."
+            errors[field] = translate("equipment.form.must_be_text", language, label=label)
         elif len(raw) > MAX_INPUT:
-            errors[field] = f"{LABELS[field]} is far too long."
+            errors[field] = translate("equipment.form.too_long", language, label=label)
         else:
             values[field] = raw
     if values["type"] == "consumable":

@@ -26,15 +26,18 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import equipment_csv
 from avrentals.settings import get_settings
 from avrentals.ui import routes
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 
 UPLOAD_ID = "equipment-csv"
 STALE_UPLOAD_SECONDS = 24 * 3600
 MAX_ERROR_ROWS_SHOWN = 200  # the table lists this many row errors; the counts say the rest
 PROGRESS_POLL_SECONDS = 0.25
+# Error table's column: the file's own column names, or catalogue keys (the page renders
+# `t(column)`, which shows a name that is not a key as itself).
 COLUMN_LABELS = {key: label for key, label in equipment_csv.COLUMNS} | {
-    "row": "Row",
-    "file": "File",
+    "row": "equipment.import.col_row",
+    "file": "equipment.import.col_file",
 }
 SAMPLE_KEYS = ("asset_code", "name", "category", "subcategory", "quantity", "location")
 
@@ -125,9 +128,8 @@ class EquipmentImportState(rx.State):
         )
 
     @rx.var
-    def import_label(self) -> str:
-        items = "item" if self.valid_count == 1 else "items"
-        return f"Import {self.valid_count:,} {items}"
+    def valid_count_text(self) -> str:
+        return f"{self.valid_count:,}"
 
     @rx.var
     def progress_percent(self) -> int:
@@ -136,16 +138,12 @@ class EquipmentImportState(rx.State):
         return min(100, round(100 * self.progress_done / self.progress_total))
 
     @rx.var
-    def progress_label(self) -> str:
-        return (
-            f"{self.progress_percent}% · {self.progress_total:,} rows, imported all together "
-            "when finished. Keep this page open."
-        )
+    def progress_total_text(self) -> str:
+        return f"{self.progress_total:,}"
 
     @rx.var
-    def done_label(self) -> str:
-        items = "item" if self.created == 1 else "items"
-        return f"{self.created:,} {items} imported"
+    def created_text(self) -> str:
+        return f"{self.created:,}"
 
     def _reset_file(self) -> None:
         _discard_upload(self._upload_id)
@@ -185,7 +183,7 @@ class EquipmentImportState(rx.State):
         if actor is None:
             return None, auth._login_redirect()
         if not actor.can("equipment:write"):
-            return None, rx.toast.error("Your role cannot import equipment.")
+            return None, rx.toast.error(await tr(self, "equipment.import.cannot_import"))
         return actor, None
 
     @rx.event
@@ -199,7 +197,7 @@ class EquipmentImportState(rx.State):
             return
         if not actor.can("equipment:write"):
             yield rx.redirect(routes.EQUIPMENT)
-            yield rx.toast.error("Your role cannot import equipment.")
+            yield rx.toast.error(await tr(self, "equipment.import.cannot_import"))
             return
         if self.stage != "importing" and not self.checking:
             self._reset_file()
@@ -305,7 +303,8 @@ class EquipmentImportState(rx.State):
                 sample = self.sample
                 self._show_preview(preview)
                 self.sample = sample
-            yield rx.toast.error("Some rows are no longer valid; nothing was imported.")
+                message = await tr(self, "equipment.import.rows_invalid")
+            yield rx.toast.error(message)
             return
         except DomainError as exc:
             async with self:
@@ -314,12 +313,13 @@ class EquipmentImportState(rx.State):
                     (exc.fields.get("file") if isinstance(exc, ValidationFailed) else None)
                     or [exc.message]
                 )
-            yield rx.toast.error("Nothing was imported.")
+                message = await tr(self, "equipment.import.nothing_imported")
+            yield rx.toast.error(message)
             return
         except Exception:
             async with self:
                 self.stage = "preview"
-                self.file_error = "The import failed unexpectedly; nothing was imported."
+                self.file_error = "equipment.import.failed"  # a key: the page translates it
             raise
         async with self:
             _discard_upload(self._upload_id)
@@ -327,5 +327,6 @@ class EquipmentImportState(rx.State):
             self.created = created
             self.progress_done = self.progress_total
             self.stage = "done"
-        items = "item" if created == 1 else "items"
-        yield rx.toast.success(f"{created:,} {items} imported.")
+            key = "equipment.import.toast_one" if created == 1 else "equipment.import.toast_other"
+            message = await tr(self, key, count=f"{created:,}")
+        yield rx.toast.success(message)

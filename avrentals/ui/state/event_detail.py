@@ -22,10 +22,10 @@ from avrentals.domain.errors import DomainError, NotFound
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import events as events_service
 from avrentals.domain.services.prep_overdue import overdue_return
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.state.clients import (
     format_period,
     live_context,
-    plural,
     text,
 )
 from avrentals.ui.state.details import (
@@ -36,14 +36,28 @@ from avrentals.ui.state.details import (
     read_detail_live,
     refresh_pages,
 )
-from avrentals.ui.state.events import EVENTS_PATH, STATUS_LABELS, EventsState, overdue_text
+from avrentals.ui.state.events import (
+    EVENTS_PATH,
+    STATUS_LABELS,
+    EventsState,
+    buffer_parts,
+    overdue_text,
+)
+from avrentals.ui.state.locale import LocaleState
 
-PREP_LABELS = {"pending": "Pending", "checked-out": "Checked out", "checked-in": "Checked in"}
+# Prep status -> catalogue key of its label (rendered with `t(...)` in the browser).
+PREP_LABELS = {
+    "pending": "events.prep.pending",
+    "checked-out": "events.prep.checked_out",
+    "checked-in": "events.prep.checked_in",
+}
 # Rentals and items change what the page lists; clients change the client's name.
 LIVE_ENTITIES = frozenset({"event", "rental", "equipment", "client"})
 
 
-def blocked_text(start: str, end: str, prep: int, ret: int) -> str:
+def blocked_text(
+    start: str, end: str, prep: int, ret: int, language: str = DEFAULT_LANGUAGE
+) -> str:
     """ "Gear blocked 8-16 Jun 2030 (2 prep days, 1 return day)" or "" without buffers."""
     if not prep and not ret:
         return ""
@@ -52,14 +66,14 @@ def blocked_text(start: str, end: str, prep: int, ret: int) -> str:
         last = date.fromisoformat(end) + timedelta(days=ret)
     except (TypeError, ValueError):
         return ""
-    parts = [plural(n, label) for n, label in ((prep, "prep day"), (ret, "return day")) if n]
+    parts = buffer_parts(prep, ret, language)
     period = format_period(first.isoformat(), last.isoformat())
-    return f"Gear blocked {period} ({', '.join(parts)})"
+    return translate("events.detail.blocked", language, period=period, parts=", ".join(parts))
 
 
-def display_detail(row: dict[str, Any]) -> dict[str, Any]:
+def display_detail(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """`get_event_detail` output (plus `overdue_units`) as the display-ready strings the
-    page shows."""
+    page shows (in `language`; status and prep labels are catalogue keys)."""
     status = text(row.get("status"))
     prep, ret = int(row.get("prep_days") or 0), int(row.get("return_days") or 0)
     start, end = text(row.get("start_date")), text(row.get("end_date"))
@@ -72,14 +86,14 @@ def display_detail(row: dict[str, Any]) -> dict[str, Any]:
         "start_date": start,
         "end_date": end,
         "period": format_period(start, end),
-        "blocked": blocked_text(start, end, prep, ret),
+        "blocked": blocked_text(start, end, prep, ret, language),
         "prep_days": str(prep),
         "return_days": str(ret),
         "assigned": text(row.get("assigned_user_name")),
         "notes": text(row.get("notes")),
         "status": status,
         "status_label": STATUS_LABELS.get(status, status.title()),
-        "overdue": overdue_text(row.get("overdue_units")),
+        "overdue": overdue_text(row.get("overdue_units"), language),
         "version": text(row.get("version")),
     }
     rentals = [
@@ -91,7 +105,8 @@ def display_detail(row: dict[str, Any]) -> dict[str, Any]:
             "quantity": text(r.get("quantity")),
             "prep_status": text(r.get("prep_status")),
             "prep_label": PREP_LABELS.get(text(r.get("prep_status")), text(r.get("prep_status"))),
-            "scanned": f"{r.get('scanned_out') or 0} out · {r.get('scanned_in') or 0} in",
+            "scanned_out": text(r.get("scanned_out") or 0),
+            "scanned_in": text(r.get("scanned_in") or 0),
             "version": text(r.get("version")),
         }
         for r in row.get("rentals") or []
@@ -103,16 +118,28 @@ def parse_id(raw: str) -> Any:
     return parse_or_not_found(raw, "Event not found.")
 
 
-def _read(session: Session, actor: Actor, event_id: str) -> dict[str, Any]:
+def _read(
+    session: Session, actor: Actor, event_id: str, language: str = DEFAULT_LANGUAGE
+) -> dict[str, Any]:
     parsed = parse_id(event_id)
     detail = events_service.get_event_detail(session, actor, parsed)
     # Read after the permission-checked detail: units out past the return window.
     overdue = overdue_return(session, parsed, date.today())
-    return display_detail({**detail, "overdue_units": overdue})
+    return display_detail({**detail, "overdue_units": overdue}, language)
 
 
-_load_detail = functools.partial(read_detail, _read)
-_live_detail = functools.partial(read_detail_live, _read)
+def _reader(language: str) -> Any:
+    return functools.partial(_read, language=language)
+
+
+def _load_detail(actor: Actor, detail_id: str, language: str) -> dict[str, Any]:
+    return read_detail(_reader(language), actor, detail_id)
+
+
+def _live_detail(
+    token: str, ip: str | None, user_agent: str | None, detail_id: str, language: str
+) -> dict[str, Any]:
+    return read_detail_live(_reader(language), token, ip, user_agent, detail_id)
 
 
 def id_from_path(path: str) -> str:
@@ -128,6 +155,7 @@ class EventDetailState(DetailStateMixin, rx.State):
 
     event: dict[str, str] = {}
     rentals: list[dict[str, str]] = []
+    _language: str = DEFAULT_LANGUAGE  # of the tab, read before every (re)load
 
     @rx.var
     def line_count(self) -> int:
@@ -147,7 +175,15 @@ class EventDetailState(DetailStateMixin, rx.State):
         return id_from_path(path)
 
     def _load_detail(self, actor: Actor, detail_id: str) -> dict[str, Any]:
-        return _load_detail(actor, detail_id)
+        return _load_detail(actor, detail_id, self._language)
+
+    async def _follow_language(self) -> str:
+        self._language = (await self.get_state(LocaleState)).language
+        return self._language
+
+    async def _reload(self, actor: Actor) -> None:
+        await self._follow_language()
+        await super()._reload(actor)
 
     def _forget(self) -> None:
         self.event = {}
@@ -177,9 +213,12 @@ class EventDetailState(DetailStateMixin, rx.State):
         if not token:
             return
         before = {r["id"] for r in self.rentals}
-        name = self.event.get("name") or "This event"
+        lang = await self._follow_language()
+        name = self.event.get("name") or translate("events.live.this_event", lang)
         try:
-            shown = await asyncio.to_thread(_live_detail, token, ip, user_agent, self.detail_id)
+            shown = await asyncio.to_thread(
+                _live_detail, token, ip, user_agent, self.detail_id, lang
+            )
         except NotFound:
             shown = None
         except DomainError:
@@ -192,13 +231,15 @@ class EventDetailState(DetailStateMixin, rx.State):
         for change in reversed(relevant):
             if change.actor and change.actor == own:
                 continue
-            who = change.actorName or change.actor or "Someone"
+            who = change.actorName or change.actor or translate("events.live.someone", lang)
             if change.entity == "event" and change.id == self.detail_id:
-                verb = "deleted" if change.action == "delete" else "updated"
-                self.live_notice = f"{name} was {verb} by {who}."
+                key = "events.live.deleted" if change.action == "delete" else "events.live.updated"
+                self.live_notice = translate(key, lang, name=name, who=who)
                 break
             if change.entity == "rental" and change.id in lines:
-                self.live_notice = f"{who} changed the equipment on {name}."
+                self.live_notice = translate(
+                    "events.live.equipment_changed", lang, name=name, who=who
+                )
                 break
 
 

@@ -33,12 +33,13 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import clients as clients_service
 from avrentals.domain.services import events as events_service
 from avrentals.domain.services import users as users_service
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.components.forms import conflict_rows
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import (
     format_period,
     parse_client_id,
-    plural,
     text,
     user_name,
 )
@@ -49,23 +50,25 @@ from avrentals.ui.state.deleting import (
     warn_changed,
 )
 from avrentals.ui.state.event_detail import EventDetailState, refresh_event_pages
-from avrentals.ui.state.events import EVENTS_PATH, client_options, conflict_lines
+from avrentals.ui.state.events import EVENTS_PATH, client_options, conflict_lines, counted
+from avrentals.ui.state.locale import LocaleState
 from avrentals.ui.state.versioned_form import (
     VersionedFormMixin,
     field_errors,
     read_text_fields,
 )
 
+# (field, catalogue key of its label)
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"),
-    ("client_id", "Client"),
-    ("location", "Location"),
-    ("start_date", "Start date"),
-    ("end_date", "End date"),
-    ("prep_days", "Prep days"),
-    ("return_days", "Return days"),
-    ("assigned_user_id", "Assigned to"),
-    ("notes", "Notes"),
+    ("name", "common.field.name"),
+    ("client_id", "common.field.client"),
+    ("location", "common.field.location"),
+    ("start_date", "common.field.start_date"),
+    ("end_date", "common.field.end_date"),
+    ("prep_days", "events.field.prep_days"),
+    ("return_days", "events.field.return_days"),
+    ("assigned_user_id", "events.field.assigned_to"),
+    ("notes", "common.field.notes"),
 )
 FIELD_NAMES = tuple(f for f, _label in FIELDS)
 LABELS = dict(FIELDS)
@@ -85,10 +88,17 @@ def form_values(row: dict[str, Any]) -> dict[str, str]:
     return {f: text(row.get(f)) for f in FIELD_NAMES}
 
 
-def read_form(form_data: Any, controlled: dict[str, str]) -> tuple[dict, dict]:
+def labels(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The fields' labels in `language`."""
+    return {field: translate(key, language) for field, key in FIELDS}
+
+
+def read_form(
+    form_data: Any, controlled: dict[str, str], language: str = DEFAULT_LANGUAGE
+) -> tuple[dict, dict]:
     """(values, errors) from an untrusted payload: known text fields must be strings of at
     most MAX_INPUT characters (unknown keys ignored); the selects come from the state."""
-    texts, text_errors = read_text_fields(form_data, TEXT_FIELDS, LABELS, MAX_INPUT)
+    texts, text_errors = read_text_fields(form_data, TEXT_FIELDS, labels(language), MAX_INPUT)
     typed = {f: v for f, v in texts.items() if not text_errors[f]}
     return blank() | dict(controlled) | typed, dict.fromkeys(FIELD_NAMES, "") | text_errors
 
@@ -181,8 +191,8 @@ async def _read_event(
     state: rx.State, event_id: Any, permissions: tuple[str, ...], refusal: str
 ) -> tuple[Opened | None, Any]:
     """The checks before a dialog opens on an event: a UUID id, a signed-in actor holding
-    `permissions` (else the toast `refusal`), the event read fresh. Returns ((actor, id,
-    row), None), or (None, what the handler returns instead)."""
+    `permissions` (else the toast of catalogue key `refusal`), the event read fresh. Returns
+    ((actor, id, row), None), or (None, what the handler returns instead)."""
     eid = parse_client_id(event_id)
     if eid is None:
         return None, None
@@ -190,11 +200,11 @@ async def _read_event(
     if actor is None:
         return None, auth._login_redirect()
     if not all(actor.can(p) for p in permissions):
-        return None, rx.toast.error(refusal)
+        return None, rx.toast.error(await tr(state, refusal))
     try:
         row = await asyncio.to_thread(_get, actor, eid)
     except NotFound:
-        return None, rx.toast.error("This event no longer exists.")
+        return None, rx.toast.error(await tr(state, "events.form.gone"))
     return (actor, eid, row), None
 
 
@@ -220,6 +230,11 @@ class EventFormState(VersionedFormMixin, rx.State):
     clients: list[dict[str, str]] = []
     users: list[dict[str, str]] = []
     client_search_key: str = "0"
+    _language: str = DEFAULT_LANGUAGE  # of the tab, read by the handlers
+
+    async def _follow_language(self) -> str:
+        self._language = (await self.get_state(LocaleState)).language
+        return self._language
 
     @rx.var
     def user_value(self) -> str:
@@ -251,7 +266,7 @@ class EventFormState(VersionedFormMixin, rx.State):
 
     def _conflict_rows_for(self, saved: dict[str, Any]) -> list[dict[str, str]]:
         return conflict_rows(
-            FIELDS,
+            tuple(labels(self._language).items()),
             self._display(self._mine),
             self._display(self._original),
             self._display(form_values(saved)),
@@ -293,6 +308,7 @@ class EventFormState(VersionedFormMixin, rx.State):
         }
 
     async def _open(self, actor: Actor, row: dict[str, Any]) -> None:
+        await self._follow_language()
         self.clients, self.users = await asyncio.to_thread(
             _choices, actor, text(row.get("client_id")), text(row.get("assigned_user_id"))
         )
@@ -306,13 +322,15 @@ class EventFormState(VersionedFormMixin, rx.State):
     @rx.event
     async def open_create(self):
         """Open an empty "New event" form. No arguments; needs `events:write`."""
-        return await self._open_create("events:write", "Your role cannot add events.")
+        refusal = await tr(self, "events.form.refuse_add")
+        return await self._open_create("events:write", refusal)
 
     @rx.event
     async def open_edit(self, event_id: str):
         """Open the edit form of an event. `event_id` must be a UUID string; the event is
         read fresh and its version is the one the save carries."""
-        return await self._open_edit("events:write", "Your role cannot change events.", event_id)
+        refusal = await tr(self, "events.form.refuse_edit")
+        return await self._open_edit("events:write", refusal, event_id)
 
     @rx.event
     async def search_clients(self, term: str):
@@ -352,7 +370,9 @@ class EventFormState(VersionedFormMixin, rx.State):
         `events.update_event` with the loaded version and only the changed fields."""
         if self.saving or not self.form_open or self.conflict:
             return
-        values, errors = read_form(form_data, {f: self.values.get(f, "") for f in CONTROLLED})
+        language = await self._follow_language()
+        controlled = {f: self.values.get(f, "") for f in CONTROLLED}
+        values, errors = read_form(form_data, controlled, language)
         if any(errors.values()):
             self.errors = errors
             return
@@ -386,7 +406,7 @@ class EventDuplicateState(rx.State):
     async def open_duplicate(self, event_id: str):
         """Open the duplicate dialog for an event (UUID string); needs `events:write`."""
         opened, reply = await _read_event(
-            self, event_id, ("events:write", "rentals:write"), "Your role cannot duplicate events."
+            self, event_id, ("events:write", "rentals:write"), "events.form.refuse_duplicate"
         )
         if opened is None:
             return reply
@@ -394,7 +414,8 @@ class EventDuplicateState(rx.State):
         self.source_id = str(eid)
         self.source_name = text(row.get("name"))
         self.source_period = format_period(text(row.get("start_date")), text(row.get("end_date")))
-        self.values = {"name": f"{self.source_name} (copy)"[:100], "start_date": "", "end_date": ""}
+        copy_name = (await tr(self, "events.duplicate.copy_name", name=self.source_name))[:100]
+        self.values = {"name": copy_name, "start_date": "", "end_date": ""}
         self.errors = dict.fromkeys(DUP_FIELDS, "")
         self.form_error = ""
         self.rental_conflict = ""
@@ -421,7 +442,7 @@ class EventDuplicateState(rx.State):
         for field in DUP_FIELDS:
             raw = data.get(field, "")
             if not isinstance(raw, str) or len(raw) > 200:
-                self.form_error = "Please check the fields."
+                self.form_error = await tr(self, "events.duplicate.check_fields")
                 return
             values[field] = raw
         self.values = values
@@ -446,12 +467,12 @@ class EventDuplicateState(rx.State):
             self.rental_conflict_lines = conflict_lines(exc.details)
         except NotFound:
             self.dup_open = False
-            yield rx.toast.error("This event no longer exists.")
+            yield rx.toast.error(await tr(self, "events.form.gone"))
         except DomainError as exc:
             self.form_error = exc.message
         else:
             self.dup_open = False
-            yield rx.toast.success(f"{copy['name']} created with its equipment.")
+            yield rx.toast.success(await tr(self, "events.duplicate.created", name=copy["name"]))
             yield rx.redirect(f"{EVENTS_PATH}/{copy['id']}")
         finally:
             self.saving = False
@@ -469,17 +490,18 @@ class EventDeleteState(DeleteConfirmMixin, rx.State):
     async def ask_delete(self, event_id: str):
         """Open the confirmation for an event (UUID string); needs `events:delete`."""
         opened, reply = await _read_event(
-            self, event_id, ("events:delete",), "Your role cannot delete events."
+            self, event_id, ("events:delete",), "events.form.refuse_delete"
         )
         if opened is None:
             return reply
         _actor, eid, row = opened
         open_confirmation(self, str(eid), text(row.get("name")), int(row.get("version") or 0))
         lines = int(row.get("line_count") or 0)
+        language = (await self.get_state(LocaleState)).language
         self.delete_lines = (
-            f"Its {plural(lines, 'rental line')} will be removed with it, freeing the equipment."
+            counted("events.delete.lines", lines, language)
             if lines
-            else "It has no equipment booked."
+            else translate("events.delete.no_lines", language)
         )
         return None
 
@@ -493,20 +515,20 @@ class EventDeleteState(DeleteConfirmMixin, rx.State):
         if actor is None:
             yield auth._login_redirect()
             return
+        language = (await self.get_state(LocaleState)).language
+        stale = translate("events.delete.stale", language)
         async for event in run_delete(
             self,
             functools.partial(_delete, actor, eid, self.delete_version),
             in_use=lambda exc: exc.message,
-            stale="Someone changed this event since you opened this; check it and confirm again.",
-            gone="This event was already deleted.",
+            stale=stale,
+            gone=translate("events.delete.gone", language),
             on_deleted=lambda: self._after_delete(actor),
         ):
             yield event
-        if self.delete_error and "changed" in self.delete_error:
-            self.delete_lines = (
-                f"Its {plural(await asyncio.to_thread(_line_count, actor, eid), 'rental line')} "
-                "will be removed with it."
-            )
+        if self.delete_error and self.delete_error == stale:
+            count = await asyncio.to_thread(_line_count, actor, eid)
+            self.delete_lines = counted("events.delete.lines_now", count, language)
 
     async def _after_delete(self, actor: Actor) -> Any:
         detail = await self.get_state(EventDetailState)

@@ -38,6 +38,8 @@ from avrentals.domain.services import availability as avs
 from avrentals.domain.services import equipment as equipment_service
 from avrentals.domain.services import events as events_service
 from avrentals.domain.services import rentals as rentals_service
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import (
     format_period,
@@ -47,7 +49,8 @@ from avrentals.ui.state.clients import (
     verified_actor,
 )
 from avrentals.ui.state.event_detail import EventDetailState, refresh_event_pages
-from avrentals.ui.state.events import conflict_lines, short_day
+from avrentals.ui.state.events import conflict_lines, counted, short_day
+from avrentals.ui.state.locale import LocaleState
 
 SEARCH_RESULTS = 8
 MAX_LINES = 20
@@ -64,9 +67,11 @@ def parse_qty(raw: Any) -> int | None:
     return value if value >= 1 else None
 
 
-def ledger_rows(ledger: list[dict[str, Any]], on_event: int) -> tuple[list[dict], str]:
+def ledger_rows(
+    ledger: list[dict[str, Any]], on_event: int, language: str = DEFAULT_LANGUAGE
+) -> tuple[list[dict], str]:
     """The explain ledger as table rows (peak days flagged), and a one-line summary of the
-    peak: "Peak Wed 12 Jun: 6 of 8 held by Gala (4), Expo (2)"."""
+    peak: "Busiest on Wed 12 Jun: 6 held by Gala (4), Expo (2)." (in `language`)."""
     top = max((int(d.get("booked") or 0) for d in ledger), default=0)
     rows = []
     for day in ledger:
@@ -76,7 +81,7 @@ def ledger_rows(ledger: list[dict[str, Any]], on_event: int) -> tuple[list[dict]
         ]
         rows.append(
             {
-                "day": short_day(text(day.get("date"))),
+                "day": short_day(text(day.get("date")), language),
                 "booked": str(booked),
                 "free": str(max(int(day.get("available") or 0) - on_event, 0)),
                 "events": ", ".join(holders) or "—",
@@ -86,11 +91,17 @@ def ledger_rows(ledger: list[dict[str, Any]], on_event: int) -> tuple[list[dict]
     if len(rows) > MAX_LEDGER_ROWS:
         rows = [r for r in rows if r["peak"]][:MAX_LEDGER_ROWS]
     if not top:
-        return rows, "No other event holds this item on these dates."
+        return rows, translate("events.ledger.none", language)
     peak = next(r for r in rows if r["peak"])
     days = [r["day"] for r in rows if r["peak"]]
-    when = days[0] if len(days) == 1 else f"{days[0]} (and {len(days) - 1} more days)"
-    return rows, f"Busiest on {when}: {top} held by {peak['events']}."
+    when = (
+        days[0]
+        if len(days) == 1
+        else counted("events.ledger.more_days", len(days) - 1, language, day=days[0])
+    )
+    return rows, translate(
+        "events.ledger.busiest", language, when=when, top=top, holders=peak["events"]
+    )
 
 
 # --- blocking work, run with asyncio.to_thread ---------------------------------------------
@@ -118,7 +129,11 @@ def _search_items(actor: Actor, term: str) -> list[dict[str, str]]:
 
 
 def _availability(
-    actor: Actor, event_id: uuid.UUID, item_id: uuid.UUID, explain: bool
+    actor: Actor,
+    event_id: uuid.UUID,
+    item_id: uuid.UUID,
+    explain: bool,
+    language: str = DEFAULT_LANGUAGE,
 ) -> dict[str, Any]:
     """What the dialog shows for one item: free (X), bookable (Y), held by this event,
     the window, and with `explain` the ledger rows and peak summary."""
@@ -139,7 +154,9 @@ def _availability(
         "window": format_period(window.start.isoformat(), window.end.isoformat()),
     }
     if explain:
-        shown["ledger"], shown["summary"] = ledger_rows(info.get("ledger") or [], on_event)
+        shown["ledger"], shown["summary"] = ledger_rows(
+            info.get("ledger") or [], on_event, language
+        )
     return shown
 
 
@@ -164,8 +181,8 @@ def _remove(actor: Actor, rental_id: uuid.UUID, version: int) -> None:
         rentals_service.remove_rental(session, actor, rental_id, version)
 
 
-def availability_text(free: int, bookable: int) -> str:
-    return f"Available {free} of {bookable} for these dates"
+def availability_text(free: int, bookable: int, language: str = DEFAULT_LANGUAGE) -> str:
+    return translate("events.add.available", language, free=free, bookable=bookable)
 
 
 class EventRentalsState(rx.State):
@@ -217,22 +234,20 @@ class EventRentalsState(rx.State):
     remove_error: str = ""
     removing: bool = False
     _remove_version: int = 0
-
-    @rx.var
-    def availability_label(self) -> str:
-        return availability_text(self.free, self.bookable)
+    _language: str = DEFAULT_LANGUAGE  # of the tab, read by the handlers
 
     @rx.var
     def qty_warning(self) -> str:
-        """Live hint while typing (the service decides; this only warns)."""
+        """Live hint while typing (the service decides; this only warns): the catalogue key
+        of the hint (worded in the browser with `free`), "" for none."""
         if not self.picked_id or not self.qty_text.strip():
             return ""
         qty = parse_qty(self.qty_text)
         if qty is None:
-            return "Type a whole number of at least 1."
+            return "events.add.qty_invalid"
         queued = sum(int(r["qty"]) for r in self.lines if r["id"] == self.picked_id)
         if qty + queued > self.free:
-            return f"Only {self.free} can be added for these dates."
+            return "events.add.qty_over"
         return ""
 
     @rx.var
@@ -241,7 +256,12 @@ class EventRentalsState(rx.State):
 
     # --- helpers -----------------------------------------------------------------------------
 
+    async def _follow_language(self) -> str:
+        self._language = (await self.get_state(LocaleState)).language
+        return self._language
+
     async def _context(self) -> tuple[Actor | None, AuthState, uuid.UUID | None]:
+        await self._follow_language()
         auth = await self.get_state(AuthState)
         actor = await auth._current_actor()
         detail = await self.get_state(EventDetailState)
@@ -256,10 +276,10 @@ class EventRentalsState(rx.State):
             self.avail_loading = True
             try:
                 shown = await asyncio.to_thread(
-                    _availability, actor, event_id, item_id, self.explain_open
+                    _availability, actor, event_id, item_id, self.explain_open, self._language
                 )
             except NotFound:
-                self.add_error = "This item or event no longer exists."
+                self.add_error = translate("events.add.gone", self._language)
                 self.picked_id = ""
                 return
             finally:
@@ -276,11 +296,12 @@ class EventRentalsState(rx.State):
         for line in self.lines:
             try:
                 shown = await asyncio.to_thread(
-                    _availability, actor, event_id, uuid.UUID(line["id"]), False
+                    _availability, actor, event_id, uuid.UUID(line["id"]), False, self._language
                 )
             except NotFound:
                 continue
-            updated.append(line | {"label": availability_text(shown["free"], shown["bookable"])})
+            label = availability_text(shown["free"], shown["bookable"], self._language)
+            updated.append(line | {"label": label})
         self.lines = updated
 
     def _clear_pick(self) -> None:
@@ -304,7 +325,7 @@ class EventRentalsState(rx.State):
         if event_id is None:
             return None
         if not actor.can("rentals:write"):
-            return rx.toast.error("Your role cannot book equipment.")
+            return rx.toast.error(await tr(self, "events.add.refuse"))
         self._clear_pick()
         self.lines = []
         self.add_error = ""
@@ -397,12 +418,13 @@ class EventRentalsState(rx.State):
         await self._refresh_availability(actor, event_id)
 
     @rx.event
-    def queue_line(self):
+    async def queue_line(self):
         """Put the picked item and quantity on the list and pick another one. No arguments."""
+        language = await self._follow_language()
         qty = parse_qty(self.qty_text)
         if not self.picked_id or qty is None or len(self.lines) >= MAX_LINES:
             if self.picked_id and qty is None:
-                self.add_error = "Type a whole number of at least 1."
+                self.add_error = translate("events.add.qty_invalid", language)
             return
         merged, found = [], False
         for line in self.lines:
@@ -416,7 +438,7 @@ class EventRentalsState(rx.State):
                     "id": self.picked_id,
                     "name": self.picked_name,
                     "qty": str(qty),
-                    "label": self.availability_label,
+                    "label": availability_text(self.free, self.bookable, language),
                 }
             )
         self.lines = merged
@@ -441,14 +463,15 @@ class EventRentalsState(rx.State):
         if self.booking or not self.add_open:
             return
         wanted = [(r["id"], int(r["qty"])) for r in self.lines]
+        language = await self._follow_language()
         if self.picked_id and self.qty_text.strip():
             qty = parse_qty(self.qty_text)
             if qty is None:
-                self.add_error = "Type a whole number of at least 1."
+                self.add_error = translate("events.add.qty_invalid", language)
                 return
             wanted.append((self.picked_id, qty))
         if not wanted:
-            self.add_error = "Pick an item and type how many."
+            self.add_error = translate("events.add.nothing", language)
             return
         actor, auth, event_id = await self._context()
         if actor is None:
@@ -464,8 +487,8 @@ class EventRentalsState(rx.State):
         try:
             count = await asyncio.to_thread(_book, actor, event_id, wanted)
         except RentalConflict as exc:
-            self.add_conflict = "Not booked: not enough units for these dates. Nothing was saved."
-            self.add_conflict_lines = conflict_lines(exc.details)
+            self.add_conflict = translate("events.add.conflict", language)
+            self.add_conflict_lines = conflict_lines(exc.details, language)
             await self._refresh_availability(actor, event_id)
         except ValidationFailed as exc:
             self.add_error = " ".join(m for ms in exc.fields.values() for m in ms) or exc.message
@@ -475,8 +498,7 @@ class EventRentalsState(rx.State):
             self.add_error = exc.message
         else:
             self.add_open = False
-            noun = "line" if count == 1 else "lines"
-            yield rx.toast.success(f"Booked {count} {noun}.")
+            yield rx.toast.success(counted("events.add.booked", count, language))
             await refresh_event_pages(self, actor, str(event_id))
         finally:
             self.booking = False
@@ -518,7 +540,7 @@ class EventRentalsState(rx.State):
         raw = form_data.get("quantity") if isinstance(form_data, dict) else None
         qty = parse_qty(raw)
         if qty is None:
-            self.qty_error = "Quantity must be a whole number of at least 1."
+            self.qty_error = await tr(self, "events.qty.invalid")
             return
         actor, auth, event_id = await self._context()
         if actor is None:
@@ -534,13 +556,12 @@ class EventRentalsState(rx.State):
                 _change_qty, actor, uuid.UUID(self.qty_edit_id), self._qty_version, qty
             )
         except RentalConflict as exc:
-            self.qty_error = "Not enough units for these dates; the quantity was not changed."
-            self.qty_conflict_lines = conflict_lines(exc.details)
+            self.qty_error = translate("events.qty.conflict", self._language)
+            self.qty_conflict_lines = conflict_lines(exc.details, self._language)
         except VersionConflict as exc:
             self._qty_version = int(exc.current.get("version") or self._qty_version)
-            self.qty_error = (
-                f"Someone changed this line (now {exc.current.get('quantity')}); "
-                "check and save again."
+            self.qty_error = translate(
+                "events.qty.stale", self._language, quantity=exc.current.get("quantity")
             )
         except ValidationFailed as exc:
             self.qty_error = " ".join(m for ms in exc.fields.values() for m in ms) or exc.message
@@ -548,7 +569,7 @@ class EventRentalsState(rx.State):
             self.qty_error = exc.message
         else:
             self.qty_edit_id = ""
-            yield rx.toast.success("Quantity saved.")
+            yield rx.toast.success(translate("events.qty.saved", self._language))
             if event_id is not None:
                 await refresh_event_pages(self, actor, str(event_id))
         finally:
@@ -568,7 +589,7 @@ class EventRentalsState(rx.State):
         if actor is None:
             return auth._login_redirect()
         if not actor.can("rentals:delete"):
-            return rx.toast.error("Your role cannot remove equipment from events.")
+            return rx.toast.error(await tr(self, "events.remove.refuse"))
         self.remove_id = line["id"]
         self.remove_label = f"{line['quantity']} \u00d7 {line['name']}"
         self._remove_version = int(line["version"] or 0)
@@ -597,15 +618,17 @@ class EventRentalsState(rx.State):
         try:
             await asyncio.to_thread(_remove, actor, uuid.UUID(self.remove_id), self._remove_version)
         except VersionConflict:
-            self.remove_error = "Someone changed this line since you opened this; close and retry."
+            self.remove_error = translate("events.remove.stale", self._language)
         except NotFound:
             self.remove_open = False
-            yield rx.toast.info("This line was already removed.")
+            yield rx.toast.info(translate("events.remove.gone", self._language))
         except DomainError as exc:
             self.remove_error = exc.message
         else:
             self.remove_open = False
-            yield rx.toast.success(f"Removed {self.remove_label}.")
+            yield rx.toast.success(
+                translate("events.remove.done", self._language, label=self.remove_label)
+            )
         finally:
             self.removing = False
         if event_id is not None and not self.remove_open:
@@ -632,6 +655,7 @@ class EventRentalsState(rx.State):
         token, ip, user_agent, own = await live_context(self)
         if not token:
             return
+        language = await self._follow_language()
         try:
             actor = await asyncio.to_thread(_verify, token, ip, user_agent)
             await self._refresh_availability(actor, event_id)
@@ -639,5 +663,9 @@ class EventRentalsState(rx.State):
             return
         others = [c for c in hits if not (c.actor and c.actor == own)]
         if others:
-            who = others[-1].actorName or others[-1].actor or "Someone"
-            self.avail_notice = f"{who} just changed bookings for these dates; figures updated."
+            who = (
+                others[-1].actorName
+                or others[-1].actor
+                or translate("events.live.someone", language)
+            )
+            self.avail_notice = translate("events.add.live_notice", language, who=who)

@@ -18,6 +18,7 @@ from datetime import date
 from typing import Any, ClassVar
 
 import reflex as rx
+from babel.dates import format_date
 from sqlmodel import Session
 
 from avrentals.db import read_session
@@ -28,28 +29,34 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import clients as clients_service
 from avrentals.domain.services import events as events_service
 from avrentals.domain.services.prep_overdue import overdue_units
+from avrentals.i18n import DEFAULT_LANGUAGE, locale_of, translate
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import (
     format_period,
     live_page_load,
     parse_client_id,
-    plural,
     text,
 )
 from avrentals.ui.state.listing import ListStateMixin, page_or_last
+from avrentals.ui.state.locale import LocaleState
 
 EVENTS_PATH = routes.EVENTS
 ALL = "all"
-STATUS_LABELS = {"upcoming": "Upcoming", "ongoing": "On now", "completed": "Completed"}
-# UI sort choice -> (service sort key from its allow-list, descending, label).
+# Status -> catalogue key of its label (rendered with `t(...)` in the browser).
+STATUS_LABELS = {
+    "upcoming": "events.status.upcoming",
+    "ongoing": "events.status.ongoing",
+    "completed": "events.status.completed",
+}
+# UI sort choice -> (service sort key from its allow-list, descending, label key).
 SORT_OPTIONS: dict[str, tuple[str, bool, str]] = {
-    "start": ("startDate", False, "Earliest first"),
-    "start_desc": ("startDate", True, "Latest first"),
-    "name": ("name", False, "Name (A-Z)"),
-    "client": ("client", False, "Client"),
-    "location": ("location", False, "Location"),
-    "updated": ("updatedAt", True, "Recently updated"),
+    "start": ("startDate", False, "events.sort.start"),
+    "start_desc": ("startDate", True, "events.sort.start_desc"),
+    "name": ("name", False, "events.sort.name"),
+    "client": ("client", False, "events.sort.client"),
+    "location": ("location", False, "events.sort.location"),
+    "updated": ("updatedAt", True, "events.sort.updated"),
 }
 MAX_CLIENT_OPTIONS = 100
 LIVE_ENTITIES = frozenset({"event", "client"})
@@ -59,30 +66,45 @@ VIEWS = ("table", "cards")
 # --- formatting (pure) -----------------------------------------------------------------------
 
 
-def short_day(iso: str) -> str:
-    """ "2030-06-12" -> "Wed 12 Jun"."""
+def counted(key: str, count: int, language: str = DEFAULT_LANGUAGE, **params: Any) -> str:
+    """Catalogue text `key + "_one"` or `key + "_other"` for `count` in `language`."""
+    suffix = "_one" if count == 1 else "_other"
+    return translate(key + suffix, language, count=count, **params)
+
+
+def short_day(iso: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """ "2030-06-12" -> "Wed 12 Jun" (in `language`)."""
     try:
         d = date.fromisoformat(iso)
     except (TypeError, ValueError):
         return text(iso)
-    return f"{d:%a} {d.day} {d:%b}"
+    if language == DEFAULT_LANGUAGE:
+        return f"{d:%a} {d.day} {d:%b}"
+    return format_date(d, "EEE d MMM", locale=locale_of(language))
 
 
-def overdue_text(units: Any) -> str:
+def overdue_text(units: Any, language: str = DEFAULT_LANGUAGE) -> str:
     """ "Overdue return: 3 units not back" (the red flag of an overdue event), "" if none."""
     count = int(units or 0)
-    return f"Overdue return: {plural(count, 'unit')} not back" if count > 0 else ""
+    return counted("events.list.overdue", count, language) if count > 0 else ""
 
 
-def display_row(row: dict[str, Any]) -> dict[str, str]:
-    """A `list_events` row (plus `overdue_units`) as the strings the list shows."""
+def buffer_parts(prep: int, ret: int, language: str = DEFAULT_LANGUAGE) -> list[str]:
+    """["2 prep days", "1 return day"] (the non-zero buffers, in `language`)."""
+    parts = []
+    if prep:
+        parts.append(counted("events.buffers.prep", prep, language))
+    if ret:
+        parts.append(counted("events.buffers.return", ret, language))
+    return parts
+
+
+def display_row(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """A `list_events` row (plus `overdue_units`) as the strings the list shows; the
+    status label is a catalogue key (rendered with `t(...)`)."""
     status = text(row.get("status"))
     prep, ret = int(row.get("prep_days") or 0), int(row.get("return_days") or 0)
-    buffers = []
-    if prep:
-        buffers.append(f"{plural(prep, 'prep day')}")
-    if ret:
-        buffers.append(f"{plural(ret, 'return day')}")
+    buffers = buffer_parts(prep, ret, language)
     return {
         "id": text(row.get("id")),
         "name": text(row.get("name")),
@@ -93,20 +115,22 @@ def display_row(row: dict[str, Any]) -> dict[str, str]:
         "buffers": " + ".join(buffers),
         "status": status,
         "status_label": STATUS_LABELS.get(status, status.title()),
-        "overdue": overdue_text(row.get("overdue_units")),
+        "overdue": overdue_text(row.get("overdue_units"), language),
         "version": text(row.get("version")),
     }
 
 
-def conflict_lines(details: dict[str, Any]) -> list[dict[str, str]]:
-    """RENTAL_CONFLICT `details.lines` as readable strings: which item, requested vs
-    available of bookable, the peak days, and which events hold the stock on them."""
+def conflict_lines(
+    details: dict[str, Any], language: str = DEFAULT_LANGUAGE
+) -> list[dict[str, str]]:
+    """RENTAL_CONFLICT `details.lines` as the figures `rental_conflict_box` words in the
+    browser: which item, requested vs available of bookable, the peak days (`days`, the
+    first six, and `more`, how many others), and which events hold the stock on them."""
     out = []
     for line in details.get("lines") or []:
         if not isinstance(line, dict):
             continue
-        days = [short_day(d) for d in line.get("peakDays") or []]
-        shown_days = ", ".join(days[:6]) + (f" and {len(days) - 6} more" if len(days) > 6 else "")
+        days = [short_day(d, language) for d in line.get("peakDays") or []]
         holders = [
             f"{text(b.get('eventName'))} ({b.get('quantity')})"
             for b in line.get("consumedBy") or []
@@ -116,14 +140,13 @@ def conflict_lines(details: dict[str, Any]) -> list[dict[str, str]]:
             {
                 "item": text(line.get("equipmentName")),
                 "item_id": text(line.get("equipmentId")),
-                "summary": (
-                    f"Asked for {line.get('requested')}, only {line.get('available')} of "
-                    f"{line.get('bookable')} bookable units are free"
-                ),
-                "days": f"Fully used on {shown_days}" if shown_days else "",
-                "booked": (
-                    f"{line.get('peakUsage')} booked by: {', '.join(holders)}" if holders else ""
-                ),
+                "requested": text(line.get("requested")),
+                "available": text(line.get("available")),
+                "bookable": text(line.get("bookable")),
+                "days": ", ".join(days[:6]),
+                "more": str(len(days) - 6) if len(days) > 6 else "",
+                "usage": text(line.get("peakUsage")),
+                "holders": ", ".join(holders),
             }
         )
     return out
@@ -218,10 +241,8 @@ class EventsState(ListStateMixin, rx.State):
     client: str = ALL
     clients: list[dict[str, str]] = []
     view: str = "table"
-
-    @rx.var
-    def page_label(self) -> str:
-        return f"Page {self.page} of {self.total_pages} · {plural(self.total, 'event')}"
+    page_label: str = ""
+    _language: str = DEFAULT_LANGUAGE  # of the tab, read before every (re)load
 
     @rx.var
     def has_filters(self) -> bool:
@@ -241,13 +262,24 @@ class EventsState(ListStateMixin, rx.State):
         )
 
     def _apply_page(self, page: Page[dict[str, Any]]) -> None:
-        self.rows = [display_row(r) for r in page.items]
+        self.rows = [display_row(r, self._language) for r in page.items]
         self.total = page.total
         self.page = page.page
         self.total_pages = page.total_pages
+        self.page_label = counted(
+            "events.list.page_label",
+            page.total,
+            self._language,
+            page=page.page,
+            pages=page.total_pages,
+        )
         self.loaded = True
 
+    async def _follow_language(self) -> None:
+        self._language = (await self.get_state(LocaleState)).language
+
     async def _reload(self, actor: Actor, *, with_clients: bool = False) -> None:
+        await self._follow_language()
         try:
             page, clients = await asyncio.to_thread(_load_list, actor, self._query(), with_clients)
         except DomainError as exc:
@@ -319,10 +351,11 @@ class EventsState(ListStateMixin, rx.State):
     async def _apply_changes(self, changes: list[Change]) -> None:
         """Re-query this tab's page after committed event/client changes, if it has the list
         open, and name who changed which event (own changes are not announced)."""
+        await self._follow_language()
         await self._apply_list_changes(
             [c for c in changes if c.entity in LIVE_ENTITIES],
             path=EVENTS_PATH,
             entity="event",
-            unnamed="An event",
+            unnamed=translate("events.live.unnamed", self._language),
             live_load=functools.partial(_live_load, query=self._query()),
         )

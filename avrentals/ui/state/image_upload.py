@@ -19,8 +19,33 @@ import reflex as rx
 from avrentals.domain import media_store
 from avrentals.domain.errors import DomainError, ValidationFailed, VersionConflict
 from avrentals.domain.permissions import Actor
+from avrentals.ui.state.listing import say
 
 Show = Callable[[Actor], Awaitable[None]]
+
+
+def upload_began(state: Any, flag: str = "uploading") -> None:
+    """The drop's first event (over the socket): show the spinner in `state.<flag>`.
+
+    The upload itself goes over HTTP and its handler may finish before this event is
+    handled, so each side counts (`_upload_drops` / `_upload_ends` on the state) and the
+    spinner shows only while a drop has no end yet: it can never stay on after the upload."""
+    state._upload_drops += 1
+    setattr(state, flag, state._upload_drops > state._upload_ends)
+
+
+def upload_ended(state: Any, flag: str = "uploading") -> None:
+    """The upload handler is done, whatever happened (see `upload_began`)."""
+    state._upload_ends += 1
+    setattr(state, flag, state._upload_drops > state._upload_ends)
+
+
+def upload_refused(state: Any, flag: str = "uploading") -> None:
+    """The browser refused the dropped file: no upload follows the drop (see `upload_began`)."""
+    state._upload_ends = max(state._upload_ends, state._upload_drops)
+    setattr(state, flag, False)
+
+
 # What the upload pickers offer (the services accept these types, checked from the content).
 IMAGE_ACCEPT = {"image/jpeg": [".jpg", ".jpeg"], "image/png": [".png"], "image/webp": [".webp"]}
 
@@ -41,7 +66,8 @@ async def upload_image(
     toast `saved`. A refusal goes into `state.<error_var>`: the ValidationFailed messages of
     `field` (else its message), `unreadable` when the upload gave no bytes (if set), and
     `conflict` for a VersionConflict (if set; the page is shown again with the saved row).
-    `state.uploading` is cleared at the end, whatever happened."""
+    The messages may be texts or catalogue keys (shown in the tab's language).
+    `upload_ended(state)` runs at the end, whatever happened."""
     try:
         if not isinstance(files, list) or not files:
             return
@@ -52,7 +78,7 @@ async def upload_image(
         data = await files[0].read(media_store.MAX_UPLOAD_BYTES + 1)
         if not isinstance(data, bytes):
             if unreadable:
-                setattr(state, error_var, unreadable)
+                setattr(state, error_var, await say(state, unreadable))
             return
         try:
             await asyncio.to_thread(store, actor, data)
@@ -60,7 +86,7 @@ async def upload_image(
             setattr(state, error_var, " ".join(exc.fields.get(field) or [exc.message]))
             return
         except VersionConflict as exc:
-            setattr(state, error_var, conflict or exc.message)
+            setattr(state, error_var, await say(state, conflict) if conflict else exc.message)
             if conflict:
                 await show(actor)
             return
@@ -68,16 +94,16 @@ async def upload_image(
             setattr(state, error_var, exc.message)
             return
         await show(actor)
-        yield rx.toast.success(saved)
+        yield rx.toast.success(await say(state, saved))
     finally:
-        state.uploading = False
+        upload_ended(state)
 
 
 async def remove_image(
     state: Any, *, error_var: str, remove: Callable[[Actor], None], show: Show, removed: str
 ) -> AsyncIterator[Any]:
     """Take the image off with `remove(actor)` (blocking), then `show(actor)` and toast
-    `removed`; a refusal goes into `state.<error_var>`."""
+    `removed` (a text or a catalogue key); a refusal goes into `state.<error_var>`."""
     actor, auth = await state._actor()
     if actor is None:
         yield auth._login_redirect()
@@ -88,4 +114,4 @@ async def remove_image(
         setattr(state, error_var, exc.message)
         return
     await show(actor)
-    yield rx.toast.success(removed)
+    yield rx.toast.success(await say(state, removed))

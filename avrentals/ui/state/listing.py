@@ -20,7 +20,9 @@ from avrentals.domain.changes import Change
 from avrentals.domain.errors import DomainError
 from avrentals.domain.pagination import PAGE_SIZES, Page
 from avrentals.domain.permissions import Actor
+from avrentals.i18n import DEFAULT_LANGUAGE, catalogue, translate
 from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.locale import LocaleState
 
 MAX_SEARCH_LENGTH = 100
 
@@ -56,12 +58,50 @@ def names_off_page(
     return names
 
 
-def describe_change(change: Change, name: str | None, unnamed: str = "A client") -> str:
-    """The live notice for a change: "Gala was updated by Mia." (`unnamed` if no name)."""
-    who = change.actorName or change.actor or "Someone"
-    subject = name or unnamed
-    verb = {"delete": "deleted", "create": "added"}.get(change.action, "updated")
-    return f"{subject} was {verb} by {who}."
+async def language_of(state: rx.State) -> str:
+    """The language of the tab `state` belongs to."""
+    return (await state.get_state(LocaleState)).language
+
+
+def text_in(text: str, language: str, **params: Any) -> str:
+    """`text` in `language` when it is a catalogue key (a caller's own text otherwise, as
+    given): the shared helpers accept both from the states that use them."""
+    if text in catalogue(DEFAULT_LANGUAGE):
+        return translate(text, language, **params)
+    return text
+
+
+async def say(state: rx.State, text: str, **params: Any) -> str:
+    """`text_in` for the language of the tab `state` belongs to."""
+    return text_in(text, await language_of(state), **params)
+
+
+def noun_phrase(noun: str, language: str, *, capital: bool = False) -> str:
+    """ "this client" / "este cliente" for a form's NOUN (`ui.noun.<noun>.this`), "This
+    client" with `capital`; a noun the catalogue does not know stays English."""
+    key = f"ui.noun.{noun.strip().lower().replace(' ', '_')}.this"
+    phrase = translate(key, language) if key in catalogue(DEFAULT_LANGUAGE) else f"this {noun}"
+    return phrase[:1].upper() + phrase[1:] if capital else phrase
+
+
+CHANGE_KEYS = {
+    "delete": "ui.live.deleted_by",
+    "create": "ui.live.added_by",
+}
+
+
+def describe_change(
+    change: Change,
+    name: str | None,
+    unnamed: str = "ui.live.unnamed_client",
+    language: str = DEFAULT_LANGUAGE,
+) -> str:
+    """The live notice for a change: "Gala was updated by Mia." (`unnamed`, a text or a
+    catalogue key, if no name), in `language`."""
+    who = change.actorName or change.actor or translate("ui.live.someone", language)
+    subject = name or text_in(unnamed, language)
+    key = CHANGE_KEYS.get(change.action, "ui.live.updated_by")
+    return translate(key, language, name=subject, who=who)
 
 
 async def live_context(state: rx.State) -> tuple[str, str | None, str | None, str | None]:
@@ -172,12 +212,13 @@ class ListStateMixin(PagingMixin, mixin=True):
         except DomainError:  # Unauthorized included: their next event redirects
             return
         self._apply_page(page)
+        language = await language_of(self)
         after = {r["id"]: r["name"] for r in self.rows} | names
         for change in reversed(changes):
             if change.entity != entity or (change.actor and change.actor == own):
                 continue
             name = after.get(change.id) or before.get(change.id)
-            self.live_notice = describe_change(change, name, unnamed)
+            self.live_notice = describe_change(change, name, unnamed, language)
             self.live_item_id = change.id
             break
 

@@ -13,6 +13,7 @@ import asyncio
 from typing import Any
 
 import reflex as rx
+from reflex.state import OnLoadInternalState
 
 from avrentals.db import read_session, transaction
 from avrentals.domain.errors import DomainError
@@ -49,7 +50,7 @@ class LocaleState(rx.State):
             language = await asyncio.to_thread(_company_default_language)
         self.language = language
 
-    def text(self, key: str, **params: Any) -> str:
+    def _text(self, key: str, **params: Any) -> str:
         """A catalogue text in this tab's language, for messages built on the server."""
         return translate(key, self.language, **params)
 
@@ -74,3 +75,6 @@ class LocaleState(rx.State):
             preferred_language(self.router.headers.accept_language)
             or await asyncio.to_thread(_company_default_language)
         )
+        # Labels are Vars and follow at once; texts the page's handlers built on the server
+        # (counts, dates, summaries) are built again by running its on_load handlers.
+        return OnLoadInternalState.on_load_internal

@@ -28,6 +28,7 @@ from avrentals.domain.services import equipment as equipment_service
 from avrentals.domain.services import maintenance as maintenance_service
 from avrentals.domain.services import maintenance_queries as queries
 from avrentals.ui import routes
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import (
     format_eur,
@@ -37,14 +38,18 @@ from avrentals.ui.state.clients import (
     text,
     verified_actor,
 )
-from avrentals.ui.state.equipment import STATUS_LABELS
 from avrentals.ui.state.listing import ListStateMixin, live_context, page_or_last
 
 MAINTENANCE_PATH = routes.MAINTENANCE
 ALL_CATEGORIES = "all"
 LIVE_ENTITIES = frozenset({"maintenance", "equipment"})
 SORT_OPTIONS: dict[str, tuple[str, bool, str]] = {"name": ("name", False, "Name (A-Z)")}
-MOVE_LABELS = {"good": "Good", "damaged": "Damaged", "maintenance": "Maintenance"}
+# Catalogue keys of the unit statuses (item status pills, log moves), translated in the browser.
+MOVE_LABELS = {
+    "good": "maintenance.status.good",
+    "damaged": "maintenance.status.damaged",
+    "maintenance": "maintenance.status.maintenance",
+}
 
 
 # --- formatting (pure) ----------------------------------------------------------------------
@@ -58,30 +63,35 @@ def format_day(iso: Any) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def describe_move(log: dict[str, Any]) -> str:
-    """ "Good → Maintenance" for a move, "Damaged (no move)" for work on units that stay."""
+def describe_move(log: dict[str, Any]) -> tuple[str, str]:
+    """(source, target) catalogue keys of a log's move, target "" for work on units that stay
+    (the page shows "Good → Maintenance" / "Damaged (no move)"); an unknown status is kept
+    as is (shown as itself)."""
     source = MOVE_LABELS.get(text(log.get("from_status")), "—")
-    target = log.get("to_status")
-    if not target:
-        return f"{source} (no move)"
-    return f"{source} → {MOVE_LABELS.get(text(target), text(target))}"
+    target = text(log.get("to_status"))
+    return source, MOVE_LABELS.get(target, target)
 
 
 def display_log(log: dict[str, Any]) -> dict[str, str]:
     """A log row as the strings the page shows."""
     units = int(log.get("units") or 0)
+    move_from, move_to = describe_move(log)
     return {
         "id": text(log.get("id")),
         "item_id": text(log.get("equipment_id")),
         "item_name": text(log.get("equipment_name")),
         "date": format_day(log.get("log_date")),
         "description": text(log.get("description")),
-        "units": plural(units, "unit"),
-        "move": describe_move(log),
+        "units": str(units),
+        "units_key": "maintenance.log.units_one" if units == 1 else "maintenance.log.units_other",
+        "move_from": move_from,
+        "move_to": move_to,
         "technician": text(log.get("technician_name")) or "—",
         "cost": format_eur(log.get("cost")),
         "status": text(log.get("status")),
-        "status_label": "Open" if log.get("status") == "open" else "Closed",
+        "status_label": "maintenance.log.open"
+        if log.get("status") == "open"
+        else "maintenance.log.closed",
         "version": text(log.get("version")),
         "photo_url": text(log.get("photo_url")),
         "photo_thumb_url": text(log.get("photo_thumb_url")),
@@ -102,7 +112,7 @@ def display_item(row: dict[str, Any]) -> dict[str, str]:
         "damaged": text(row.get("qty_damaged")),
         "maintenance": text(row.get("qty_maintenance")),
         "status": status,
-        "status_label": STATUS_LABELS.get(status, status.title()),
+        "status_label": MOVE_LABELS.get(status, status.title()),
         "open_count": text(len(row.get("open_logs") or [])),
     }
 
@@ -245,7 +255,7 @@ class MaintenanceState(ListStateMixin, rx.State):
         try:
             found = await asyncio.to_thread(_history, actor, item_id)
         except NotFound:
-            self.history_error = "This item no longer exists."
+            self.history_error = await tr(self, "maintenance.error.item_gone")
             self.history = []
             return True
         item = found["item"]
@@ -324,12 +334,12 @@ class MaintenanceState(ListStateMixin, rx.State):
             yield auth._login_redirect()
             return
         if not actor.can("maintenance:write"):
-            yield rx.toast.error("Your role cannot close maintenance logs.")
+            yield rx.toast.error(await tr(self, "maintenance.error.cannot_close"))
             return
         try:
             log = await asyncio.to_thread(_log, actor, parsed)
         except NotFound:
-            yield rx.toast.error("This maintenance log no longer exists.")
+            yield rx.toast.error(await tr(self, "maintenance.error.log_gone"))
             return
         shown = display_log(log)
         self.close_id = shown["id"]
@@ -363,9 +373,7 @@ class MaintenanceState(ListStateMixin, rx.State):
             await asyncio.to_thread(_close, actor, log_id, self._close_version)
         except VersionConflict as exc:
             self._close_version = int(exc.current.get("version") or self._close_version)
-            self.close_error = (
-                "Someone else changed this log meanwhile; check it and confirm again."
-            )
+            self.close_error = await tr(self, "maintenance.close.conflict")
             return
         except DomainError as exc:  # already closed, forbidden, deleted
             self.close_error = exc.message
@@ -373,7 +381,7 @@ class MaintenanceState(ListStateMixin, rx.State):
         finally:
             self.closing = False
         self.close_open = False
-        yield rx.toast.success("Maintenance log closed.")
+        yield rx.toast.success(await tr(self, "maintenance.close.done"))
         await self._reload(actor)
 
     async def _auth(self) -> AuthState:

@@ -24,6 +24,7 @@ from avrentals.domain.pagination import PageRequest
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import equipment as equipment_service
 from avrentals.domain.services import maintenance as maintenance_service
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import parse_client_id, text
 from avrentals.ui.state.equipment_detail import refresh_equipment_pages
@@ -31,12 +32,12 @@ from avrentals.ui.state.maintenance import MaintenanceState
 from avrentals.ui.state.versioned_form import field_errors, read_text_fields
 
 MODES = ("request", "repair")
-# (field, label) of the typed inputs; the service enforces the rules and names the field.
+# (field, label key) of the typed inputs; the service enforces the rules and names the field.
 TEXT_FIELDS: tuple[tuple[str, str], ...] = (
-    ("log_date", "Date"),
-    ("description", "Description"),
-    ("cost", "Cost"),
-    ("units", "Units"),
+    ("log_date", "common.field.date"),
+    ("description", "common.field.description"),
+    ("cost", "maintenance.field.cost"),
+    ("units", "maintenance.field.units"),
 )
 TEXT_NAMES = tuple(f for f, _label in TEXT_FIELDS)
 ERROR_FIELDS = (*TEXT_NAMES, "from_status", "equipment_id")
@@ -131,14 +132,21 @@ class MaintenanceFormState(rx.State):
 
     @rx.var
     def units_hint(self) -> str:
+        """The catalogue key of the hint under "Units" ("" for none); its `{count}` is
+        `units_hint_count`."""
         if not self.item.get("id"):
             return ""
         if self.mode == "request":
-            return f"{self.item.get('good', '0')} good unit(s) available."
-        source = self.values.get("from_status", "damaged")
-        count = self.item.get(source, "0")
-        word = "damaged" if source == "damaged" else "in maintenance"
-        return f"{count} unit(s) {word}."
+            return "maintenance.form.units_good"
+        if self.values.get("from_status", "damaged") == "damaged":
+            return "maintenance.form.units_damaged"
+        return "maintenance.form.units_in_maintenance"
+
+    @rx.var
+    def units_hint_count(self) -> str:
+        if self.mode == "request":
+            return self.item.get("good", "0")
+        return self.item.get(self.values.get("from_status", "damaged"), "0")
 
     # --- helpers -------------------------------------------------------------------------------
 
@@ -161,7 +169,7 @@ class MaintenanceFormState(rx.State):
         if actor is None:
             return auth._login_redirect()
         if not actor.can("maintenance:write"):
-            return rx.toast.error("Your role cannot log maintenance.")
+            return rx.toast.error(await tr(self, "maintenance.error.cannot_log"))
         item: dict[str, str] = {}
         if raw_id not in (None, ""):
             item_id = parse_client_id(raw_id)
@@ -170,7 +178,7 @@ class MaintenanceFormState(rx.State):
             try:
                 item = await asyncio.to_thread(_item, actor, item_id)
             except NotFound:
-                return rx.toast.error("This item no longer exists.")
+                return rx.toast.error(await tr(self, "maintenance.error.item_gone"))
         self._reset(mode, item)
         if not item:
             self.item_options = await asyncio.to_thread(_search, actor, "")
@@ -218,7 +226,7 @@ class MaintenanceFormState(rx.State):
         try:
             item = await asyncio.to_thread(_item, actor, parsed)
         except NotFound:
-            yield rx.toast.error("This item no longer exists.")
+            yield rx.toast.error(await tr(self, "maintenance.error.item_gone"))
             return
         self.item = item
         self.errors = dict.fromkeys(ERROR_FIELDS, "")
@@ -253,9 +261,11 @@ class MaintenanceFormState(rx.State):
             return
         item_id = parse_client_id(self.item.get("id", ""))
         if item_id is None:
-            self.errors = {**dict.fromkeys(ERROR_FIELDS, ""), "equipment_id": "Choose an item."}
+            choose = await tr(self, "maintenance.form.choose_item")
+            self.errors = {**dict.fromkeys(ERROR_FIELDS, ""), "equipment_id": choose}
             return
-        typed, problems = read_text_fields(form_data, TEXT_NAMES, dict(TEXT_FIELDS), MAX_INPUT)
+        labels = {field: await tr(self, key) for field, key in TEXT_FIELDS}
+        typed, problems = read_text_fields(form_data, TEXT_NAMES, labels, MAX_INPUT)
         if any(problems.values()):
             self.errors = {**dict.fromkeys(ERROR_FIELDS, ""), **problems}
             return
@@ -280,8 +290,8 @@ class MaintenanceFormState(rx.State):
         finally:
             self.saving = False
         self.form_open = False
-        done = "Request raised" if self.mode == "request" else "Repair logged"
-        yield rx.toast.success(f"{done}: {self.item.get('name', '')}.")
+        done = "maintenance.form.raised" if self.mode == "request" else "maintenance.form.logged"
+        yield rx.toast.success(await tr(self, done, name=self.item.get("name", "")))
         listing = await self.get_state(MaintenanceState)
         if listing.loaded:
             await listing._reload(actor)

@@ -20,14 +20,16 @@ from avrentals.domain.services import maintenance as maintenance_service
 from avrentals.domain.services import maintenance_queries as queries
 from avrentals.domain.services.users import display_name
 from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.clients import parse_client_id, text
 from avrentals.ui.state.maintenance import MaintenanceState
 from avrentals.ui.state.versioned_form import VersionedFormMixin, read_text_fields
 
+# (field, label key); the labels are translated into the tab's language when the form saves.
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("log_date", "Date"),
-    ("description", "Description"),
-    ("cost", "Cost"),
+    ("log_date", "common.field.date"),
+    ("description", "common.field.description"),
+    ("cost", "maintenance.field.cost"),
 )
 FIELD_NAMES = tuple(f for f, _label in FIELDS)
 LABELS = dict(FIELDS)
@@ -69,6 +71,7 @@ class MaintenanceLogFormState(VersionedFormMixin, rx.State):
 
     values: dict[str, str] = dict.fromkeys(FIELD_NAMES, "")
     errors: dict[str, str] = dict.fromkeys(FIELD_NAMES, "")
+    _labels: dict[str, str] = {}  # field -> label in the tab's language (set on save)
 
     def _parse_id(self, value: Any) -> uuid.UUID | None:
         return parse_client_id(value)
@@ -90,7 +93,8 @@ class MaintenanceLogFormState(VersionedFormMixin, rx.State):
         return _update(actor, record_id, version, payload)
 
     def _conflict_rows_for(self, saved: dict[str, Any]) -> list[dict[str, str]]:
-        return shared_conflict_rows(FIELDS, self._mine, self._original, form_values(saved))
+        labels = tuple((f, self._labels.get(f) or LABELS[f]) for f in FIELD_NAMES)
+        return shared_conflict_rows(labels, self._mine, self._original, form_values(saved))
 
     def _editor_name(self, actor: Actor, current: dict[str, Any]) -> str | None:
         return _editor(current)
@@ -104,9 +108,8 @@ class MaintenanceLogFormState(VersionedFormMixin, rx.State):
     async def open_edit(self, log_id: str):
         """Open the edit form of a log. `log_id`: a UUID string; the log is read fresh and
         its version is the one the save carries. Needs `maintenance:write`."""
-        return await self._open_edit(
-            "maintenance:write", "Your role cannot change maintenance logs.", log_id
-        )
+        refusal = await tr(self, "maintenance.error.cannot_edit")
+        return await self._open_edit("maintenance:write", refusal, log_id)
 
     @rx.event
     async def save(self, form_data: dict):
@@ -114,7 +117,8 @@ class MaintenanceLogFormState(VersionedFormMixin, rx.State):
         `description`, `cost`); only the changed fields go to `maintenance.update_log`."""
         if self.saving or not self.form_open or self.conflict:
             return
-        values, errors = read_text_fields(form_data, FIELD_NAMES, LABELS, MAX_INPUT)
+        self._labels = {f: await tr(self, key) for f, key in FIELDS}
+        values, errors = read_text_fields(form_data, FIELD_NAMES, self._labels, MAX_INPUT)
         if any(errors.values()):
             self.errors = errors
             return

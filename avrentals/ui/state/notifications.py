@@ -30,6 +30,7 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import notification_feed as feed
 from avrentals.domain.services.notifications import NOTIFICATION_ENTITY
 from avrentals.ui import routes
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState, safe_next_path
 from avrentals.ui.state.clients import verified_actor
 from avrentals.ui.state.listing import PagingMixin, live_context, verified_reload
@@ -42,7 +43,8 @@ MAX_TOASTS = 3
 MAX_ID_LENGTH = 64
 PRIORITY_COLORS = {"high": "red", "medium": "amber", "low": "gray"}
 TYPE_CHOICES: list[dict[str, str]] = [
-    {"value": value, "label": label} for value, label in feed.TYPE_LABELS.items()
+    {"value": value, "label": label, "key": f"ui.notifications.type.{value}"}
+    for value, label in feed.TYPE_LABELS.items()
 ]
 SHOW_CHOICES = ("all", "unread")
 
@@ -66,13 +68,44 @@ def relative_time(when: datetime | None, now: datetime | None = None) -> str:
     return f"{when.day} {when:%b %Y}"
 
 
+def relative_parts(when: datetime | None, now: datetime | None = None) -> dict[str, str]:
+    """`relative_time` as catalogue parts the browser puts together in the tab's language:
+    `when_key` (a `ui.notifications.when.*` key), its count `when_n`, and for older
+    notifications the date's `when_day`, `when_month` (a month's key) and `when_year`."""
+    parts = dict.fromkeys(("when_key", "when_n", "when_day", "when_month", "when_year"), "")
+    if when is None:
+        return parts
+    seconds = int(((now or datetime.now(UTC)) - when).total_seconds())
+    days = seconds // 86_400
+    if seconds < 60:
+        parts["when_key"] = "ui.notifications.when.just_now"
+    elif seconds < 3600:
+        parts |= {"when_key": "ui.notifications.when.minutes", "when_n": str(seconds // 60)}
+    elif seconds < 86_400:
+        parts |= {"when_key": "ui.notifications.when.hours", "when_n": str(seconds // 3600)}
+    elif days == 1:
+        parts["when_key"] = "ui.notifications.when.yesterday"
+    elif days < 7:
+        parts |= {"when_key": "ui.notifications.when.days", "when_n": str(days)}
+    else:
+        parts |= {
+            "when_key": "ui.notifications.when.date",
+            "when_day": str(when.day),
+            "when_month": f"ui.notifications.month.m{when.month}",
+            "when_year": str(when.year),
+        }
+    return parts
+
+
 def display_row(row: dict[str, Any], now: datetime | None = None) -> dict[str, str]:
-    """A feed row as the strings the bell and the page show."""
+    """A feed row as the strings the bell and the page show (`type_key` and the `when_*`
+    parts are catalogue keys and parameters, shown in the tab's language)."""
     priority = str(row["priority"])
     return {
         "id": str(row["id"]),
         "type": str(row["type"]),
         "type_label": feed.TYPE_LABELS.get(str(row["type"]), str(row["type"])),
+        "type_key": f"ui.notifications.type.{row['type']!s}",
         "title": str(row["title"]),
         "message": str(row["message"]),
         "priority": priority,
@@ -81,6 +114,7 @@ def display_row(row: dict[str, Any], now: datetime | None = None) -> dict[str, s
         "read": "1" if row["is_read"] else "",
         "when": relative_time(row["created_at"], now),
         "at": row["created_at"].isoformat() if row["created_at"] else "",
+        **relative_parts(row["created_at"], now),
     }
 
 
@@ -340,10 +374,6 @@ class NotificationsState(PagingMixin, rx.State):
     def has_filters(self) -> bool:
         return self.show != "all" or bool(self.kind)
 
-    @rx.var
-    def page_label(self) -> str:
-        return f"Page {self.page} of {self.total_pages}"
-
     async def _reload(self, actor: Actor) -> None:
         self._user_id = str(actor.user_id)
         rows, total, pages, unread = await asyncio.to_thread(
@@ -428,7 +458,7 @@ class NotificationsState(PagingMixin, rx.State):
         if target is None:
             return None
         outcome = await self._write(_delete, target)
-        return outcome or rx.toast.success("Notification removed.")
+        return outcome or rx.toast.success(await tr(self, "ui.notifications.removed"))
 
     @rx.event
     async def mark_all_read(self):
@@ -472,8 +502,9 @@ class NotificationsState(PagingMixin, rx.State):
             return rx.toast.error(exc.message)
         finally:
             self.saving_prefs = False
-        label = feed.TYPE_LABELS[kind]
-        return rx.toast.success(f"{label}: {'muted' if muted else 'you will receive them'}.")
+        label = await tr(self, f"ui.notifications.type.{kind}")
+        key = "ui.notifications.muted" if muted else "ui.notifications.unmuted"
+        return rx.toast.success(await tr(self, key, label=label))
 
     async def _apply_changes(self, changes: list[Change]) -> None:
         """Live: re-read the page when this tab's user's notifications changed and the

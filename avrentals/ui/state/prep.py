@@ -36,10 +36,12 @@ from avrentals.domain.services.prep_checkin import (
     store_report_photo,
 )
 from avrentals.domain.services.prep_overdue import notify_overdue_returns
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import format_period, parse_client_id, plural, text
+from avrentals.ui.state.clients import format_period, parse_client_id, text
 from avrentals.ui.state.clients import verified_actor as _verified_actor
 from avrentals.ui.state.details import path_id
+from avrentals.ui.state.image_upload import upload_began, upload_ended, upload_refused
 from avrentals.ui.state.listing import live_context
 
 logger = logging.getLogger(__name__)
@@ -50,10 +52,20 @@ LIST_ENTITIES = frozenset({"rental", "scan", "event"})
 CHECKLIST_ENTITIES = frozenset({"rental", "scan", "event", "presence", "equipment"})
 MAX_NOTE = 500
 REPORT_PHOTO_UPLOAD_ID = "report-photo"
-REPORT_PHOTO_REJECTED = "Choose one JPEG, PNG or WebP photo of at most 5 MB."
+REPORT_PHOTO_REJECTED = "prep.report.photo_rejected"  # catalogue key
+STATUS_KEYS = {
+    "ongoing": "prep.status.ongoing",
+    "upcoming": "prep.status.upcoming",
+    "completed": "prep.status.completed",
+}
 
 
 # --- display helpers -------------------------------------------------------------------------
+
+
+def units_key(count: int) -> str:
+    """The catalogue key of "{count} unit(s)" for `count`."""
+    return "prep.units.one" if count == 1 else "prep.units.other"
 
 
 def percent(done: int, total: int) -> int:
@@ -72,10 +84,13 @@ def list_row(row: dict[str, Any]) -> dict[str, str]:
         "period": format_period(text(row["start_date"]), text(row["end_date"])),
         "status": text(row["status"]),
         "overdue": "1" if row["overdue"] else "",
-        "phase": "Check-out" if going else "Check-in",
+        # catalogue keys, translated in the browser
+        "status_label": STATUS_KEYS.get(text(row["status"]), text(row["status"])),
+        "phase": "prep.phase.checkout" if going else "prep.phase.checkin",
         "progress": f"{done} / {total}",
         "percent": str(percent(done, total)),
-        "lines": plural(int(row["lines"]), "line"),
+        "lines": str(int(row["lines"])),
+        "lines_key": "prep.list.lines_one" if int(row["lines"]) == 1 else "prep.list.lines_other",
         "missing": str(row["missing"]),
     }
 
@@ -277,6 +292,8 @@ class PrepChecklistState(rx.State):
     report_error: str = ""
     report_saving: bool = False
     report_uploading: bool = False
+    _upload_drops: int = 0  # see image_upload.upload_began
+    _upload_ends: int = 0
     report_photo_url: str = ""  # thumbnail of the photo waiting to go with the report
     _report_photo: str = ""  # its stored name (only ever set from store_report_photo)
 
@@ -473,7 +490,7 @@ class PrepChecklistState(rx.State):
         if not isinstance(code, str) or not code.strip():
             return
         if len(code.strip()) > prep_service.MAX_CODE_LENGTH:
-            self._outcome("error", "That code is too long to be an asset code.")
+            self._outcome("error", await tr(self, "prep.scan.too_long"))
             return
         event_id = self._event_uuid()
         if event_id is None:
@@ -537,7 +554,7 @@ class PrepChecklistState(rx.State):
         await self._reload(actor)
         self._show_outcome(out, self._add_code)
         if out["result"] == "OK":
-            self._outcome("ok", f"Added to the event. {out['message']}")
+            self._outcome("ok", await tr(self, "prep.scan.added", message=out["message"]))
 
     @rx.event
     async def adjust_line(self, line_id: str, delta: int):
@@ -556,7 +573,7 @@ class PrepChecklistState(rx.State):
             )
         except VersionConflict:
             await self._reload(actor)
-            self._outcome("error", f"{line['name']} was just changed on another device; try again.")
+            self._outcome("error", await tr(self, "prep.line.changed_elsewhere", name=line["name"]))
             return
         except ValidationFailed as exc:
             self._outcome("error", " ".join(m for msgs in exc.fields.values() for m in msgs))
@@ -568,15 +585,19 @@ class PrepChecklistState(rx.State):
             self._outcome("error", exc.message)
             return
         self._replace_line(row)
-        self._outcome("ok", f"{line['name']}: adjusted by {delta:+d}.")
+        self._outcome(
+            "ok", await tr(self, "prep.line.adjusted", name=line["name"], delta=f"{delta:+d}")
+        )
 
     @rx.event
-    def camera_failed(self, message: str):
+    async def camera_failed(self, message: str):
         """The camera could not start (no camera, permission refused): close it and say
         so; the scan field keeps working."""
         self.camera_open = False
         reason = message[:200] if isinstance(message, str) else ""
-        self._outcome("error", f"The camera is not available ({reason or 'unknown reason'}).")
+        if not reason:
+            reason = await tr(self, "prep.camera.unknown_reason")
+        self._outcome("error", await tr(self, "prep.camera.unavailable", reason=reason))
 
     @rx.event
     def toggle_camera(self):
@@ -609,15 +630,15 @@ class PrepChecklistState(rx.State):
     @rx.event
     def start_report_photo(self):
         """Show the photo spinner and clear the last message. No arguments."""
+        upload_began(self, "report_uploading")
         if self.report_open:
-            self.report_uploading = True
             self.report_error = ""
 
     @rx.event
-    def report_photo_rejected(self, _rejections: list[dict[str, Any]]):
+    async def report_photo_rejected(self, _rejections: list[dict[str, Any]]):
         """The browser refused the chosen file (type, size or count): say what fits."""
-        self.report_uploading = False
-        self.report_error = REPORT_PHOTO_REJECTED
+        upload_refused(self, "report_uploading")
+        self.report_error = await tr(self, REPORT_PHOTO_REJECTED)
 
     @rx.event
     async def upload_report_photo(self, files: list[rx.UploadFile]):
@@ -633,7 +654,7 @@ class PrepChecklistState(rx.State):
                 return
             data = await files[0].read(media_store.MAX_UPLOAD_BYTES + 1)
             if not isinstance(data, bytes):
-                self.report_error = REPORT_PHOTO_REJECTED
+                self.report_error = await tr(self, REPORT_PHOTO_REJECTED)
                 return
             try:
                 name = await asyncio.to_thread(store_report_photo, actor, data)
@@ -646,7 +667,7 @@ class PrepChecklistState(rx.State):
             self.report_error = ""
             self._set_report_photo(name)
         finally:
-            self.report_uploading = False
+            upload_ended(self, "report_uploading")
 
     @rx.event
     def remove_report_photo(self):
@@ -714,14 +735,13 @@ class PrepChecklistState(rx.State):
         self._replace_line(out["line"])
         self.report_open = False
         self._set_report_photo("")
-        what = plural(int(units), "unit")
-        with_photo = " with the photo" if out.get("photo") else ""
-        message = (
-            f"{line['name']}: {what} reported {self.report_condition}; "
-            f"maintenance log opened{with_photo}."
-        )
+        what = await tr(self, units_key(int(units)), count=int(units))
+        key = f"prep.report.done_{self.report_condition}"
+        if out.get("photo"):
+            key += "_photo"
+        message = await tr(self, key, name=line["name"], units=what)
         if out["conflict_alerts"]:
-            message += " Future bookings now exceed stock: managers were alerted."
+            message += " " + await tr(self, "prep.report.managers_alerted")
         self._outcome("ok", message)
 
     @rx.event
@@ -743,9 +763,14 @@ class PrepChecklistState(rx.State):
         await self._reload(actor)
         used = ", ".join(f"{c['units']} x {c['name']}" for c in out["consumed"])
         still = sum(s["units"] for s in out["still_out"])
-        parts = [f"Used up: {used}." if used else "No consumables to settle."]
+        parts = [
+            await tr(self, "prep.finish.used_up", used=used)
+            if used
+            else await tr(self, "prep.finish.nothing_to_settle")
+        ]
         if still:
-            parts.append(f"{plural(still, 'unit')} of equipment still missing.")
+            what = await tr(self, units_key(still), count=still)
+            parts.append(await tr(self, "prep.finish.still_missing", units=what))
         self._outcome("ok", " ".join(parts))
 
     # --- live ----------------------------------------------------------------------------------

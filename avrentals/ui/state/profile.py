@@ -23,38 +23,59 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import profile as profile_service
 from avrentals.domain.services.auth import issue_token
 from avrentals.domain.services.users import display_name
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.settings import get_settings
 from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import text
-from avrentals.ui.state.image_upload import remove_image, upload_image
-from avrentals.ui.state.users import parse_user_id
+from avrentals.ui.state.clients import tab_language, text
+from avrentals.ui.state.image_upload import (
+    remove_image,
+    upload_began,
+    upload_image,
+    upload_refused,
+)
+from avrentals.ui.state.users import parse_user_id, role_key
 from avrentals.ui.state.versioned_form import VersionedFormMixin, read_text_fields
 
+# (field, label key) in form order.
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("name", "Name"),
-    ("phone", "Phone"),
-    ("emergency_phone", "Emergency phone"),
-    ("contact_email", "Contact e-mail"),
-    ("nif", "NIF (tax number)"),
-    ("iban", "IBAN"),
-    ("language", "Language"),
-    ("bio", "About me"),
+    ("name", "common.field.name"),
+    ("phone", "common.field.phone"),
+    ("emergency_phone", "profile.field.emergency_phone"),
+    ("contact_email", "profile.field.contact_email"),
+    ("nif", "profile.field.nif"),
+    ("iban", "profile.field.iban"),
+    ("language", "profile.field.language"),
+    ("bio", "profile.field.bio"),
 )
 FIELD_NAMES = tuple(f for f, _label in FIELDS)
-LABELS = dict(FIELDS)
 TEXT_FIELDS = tuple(f for f in FIELD_NAMES if f != "language")
-LANGUAGES: dict[str, str] = {Language.EN.value: "English", Language.PT.value: "Português"}
+# The picker's value for "no choice: follow the browser's language" (stored as no language;
+# a select item cannot have "" as its value).
+FOLLOW_BROWSER = "browser"
+# Picker value -> label key.
+LANGUAGES: dict[str, str] = {
+    FOLLOW_BROWSER: "profile.language.browser",
+    Language.EN.value: "profile.language.en",
+    Language.PT.value: "profile.language.pt",
+}
 MAX_INPUT = 2000
 PASSWORD_FIELDS = ("current_password", "new_password", "confirm_password")
 PHOTO_UPLOAD_ID = "profile-photo"
-PHOTO_REJECTED = "Choose one JPEG, PNG or WebP photo of at most 5 MB."
+PHOTO_REJECTED = "profile.photo.rejected"  # a key: photo_error is shown through t()
+
+
+def labels(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The fields' labels in `language`."""
+    return {f: translate(key, language) for f, key in FIELDS}
 
 
 def form_values(row: dict[str, Any]) -> dict[str, str]:
+    """The form's strings; the language "" when the user follows the browser."""
     values = {f: text(row.get(f)) for f in FIELD_NAMES}
     values["iban"] = profile_service.format_iban(row.get("iban"))
-    values["language"] = values["language"] or Language.EN.value
+    values["language"] = values["language"] if values["language"] in LANGUAGES else ""
     return values
 
 
@@ -106,11 +127,14 @@ class ProfileState(VersionedFormMixin, rx.State):
     errors: dict[str, str] = dict.fromkeys(FIELD_NAMES, "")
     loaded: bool = False
     username: str = ""
-    role: str = ""
+    role: str = ""  # catalogue key of the role's name
+    _language: str = DEFAULT_LANGUAGE  # of the tab, taken at each save (field labels)
     job_title: str = ""
     photo_url: str = ""
     photo_error: str = ""
     uploading: bool = False
+    _upload_drops: int = 0  # see image_upload.upload_began
+    _upload_ends: int = 0
     password_errors: dict[str, str] = dict.fromkeys(PASSWORD_FIELDS, "")
     password_key: str = "0"  # noqa: S105 - a re-render key, not a secret
     changing_password: bool = False
@@ -126,7 +150,7 @@ class ProfileState(VersionedFormMixin, rx.State):
         self.edit_version = int(row.get("version") or 0)
         self.form_key = str(int(self.form_key) + 1)
         self.username = text(row.get("username"))
-        self.role = text(row.get("role")).title()
+        self.role = role_key(text(row.get("role"))) if row.get("role") else ""
         self.job_title = text(row.get("job_title"))
         self.photo_url = text(row.get("photo_thumb_url"))
         self.loaded = True
@@ -140,7 +164,9 @@ class ProfileState(VersionedFormMixin, rx.State):
         return _update(actor, version, payload)
 
     def _conflict_rows_for(self, saved: dict[str, Any]) -> list[dict[str, str]]:
-        return shared_conflict_rows(FIELDS, self._mine, self._original, form_values(saved))
+        return shared_conflict_rows(
+            tuple(labels(self._language).items()), self._mine, self._original, form_values(saved)
+        )
 
     def _editor_name(self, actor: Actor, current: dict[str, Any]) -> str | None:
         return _editor(current)
@@ -150,7 +176,7 @@ class ProfileState(VersionedFormMixin, rx.State):
         new name in the header."""
         await self._show_profile(actor)
         auth = await self.get_state(AuthState)
-        await auth._current_actor()
+        await auth._follow_language(await auth._current_actor())  # a new language applies
 
     async def _show_profile(self, actor: Actor) -> None:
         row = await asyncio.to_thread(_get, actor)
@@ -180,15 +206,20 @@ class ProfileState(VersionedFormMixin, rx.State):
 
     @rx.event
     def set_language(self, value: str):
-        """The language picker: `value` must be a key of LANGUAGES."""
+        """The language picker: `value` must be a key of LANGUAGES (FOLLOW_BROWSER: no
+        choice, stored as none)."""
         if isinstance(value, str) and value in LANGUAGES and not self.saving:
-            self.values = dict(self.values) | {"language": value}
+            chosen = "" if value == FOLLOW_BROWSER else value
+            self.values = dict(self.values) | {"language": chosen}
 
     @rx.event
     async def save(self, form_data: dict):
         """Submit of the details form: `form_data` a dict of strings; only the changed
         fields are sent (`profile.update_profile` with the loaded version)."""
-        async for update in self._save_text_form(form_data, TEXT_FIELDS, LABELS, MAX_INPUT):
+        self._language = await tab_language(self)
+        async for update in self._save_text_form(
+            form_data, TEXT_FIELDS, labels(self._language), MAX_INPUT
+        ):
             yield update
 
     @rx.event
@@ -198,14 +229,16 @@ class ProfileState(VersionedFormMixin, rx.State):
         token; every other session of the user is signed out."""
         if self.changing_password:
             return
-        labels = {
-            "current_password": "Current password",
-            "new_password": "New password",
-            "confirm_password": "Confirmation",
+        language = await tab_language(self)
+        names = {
+            "current_password": translate("profile.password.current", language),
+            "new_password": translate("users.field.new_password", language),
+            "confirm_password": translate("profile.password.confirmation", language),
         }
-        typed, errors = read_text_fields(form_data, PASSWORD_FIELDS, labels, 1024)
+        typed, errors = read_text_fields(form_data, PASSWORD_FIELDS, names, 1024)
         if not any(errors.values()) and typed["new_password"] != typed["confirm_password"]:
-            errors["confirm_password"] = "The two new passwords are not the same."  # noqa: S105
+            # a catalogue key, shown through t() (not a password)
+            errors["confirm_password"] = "profile.password.mismatch"  # noqa: S105
         if any(errors.values()):
             self.password_errors = errors
             return
@@ -231,20 +264,20 @@ class ProfileState(VersionedFormMixin, rx.State):
             await auth._current_actor()
             self.password_key = str(int(self.password_key) + 1)
             await self._show_profile(actor)
-            yield rx.toast.success("Password changed. Your other devices were signed out.")
+            yield rx.toast.success(translate("profile.password.changed", language))
         finally:
             self.changing_password = False
 
     @rx.event
     def start_photo_upload(self):
         """Show the upload spinner. No arguments."""
-        self.uploading = True
+        upload_began(self)
         self.photo_error = ""
 
     @rx.event
     def photo_rejected(self, _rejections: list[dict[str, Any]]):
         """The browser refused the file (type, size or count)."""
-        self.uploading = False
+        upload_refused(self)
         self.photo_error = PHOTO_REJECTED
 
     @rx.event
@@ -258,7 +291,7 @@ class ProfileState(VersionedFormMixin, rx.State):
             error_var="photo_error",
             store=_set_photo,
             show=self._show_profile,
-            saved="Photo saved.",
+            saved=await tr(self, "profile.photo.saved"),
             unreadable=PHOTO_REJECTED,
         ):
             yield update
@@ -271,6 +304,6 @@ class ProfileState(VersionedFormMixin, rx.State):
             error_var="photo_error",
             remove=_remove_photo,
             show=self._show_profile,
-            removed="Photo removed.",
+            removed=await tr(self, "profile.photo.removed"),
         ):
             yield update

@@ -29,6 +29,7 @@ from avrentals.domain.errors import (
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import quotes as quotes_service
 from avrentals.ui import routes
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.events import conflict_lines
 from avrentals.ui.state.quote_builder import QuoteBuilderState
@@ -41,10 +42,18 @@ PERMISSIONS = {
     "approve": ("quotes:write", "events:write"),
     "delete": ("quotes:delete",),
 }
+# kind -> catalogue key of the refusal
 REFUSALS = {
-    "archive": "Your role cannot archive quotes.",
-    "approve": "Your role cannot approve quotes into events.",
-    "delete": "Your role cannot delete quotes.",
+    "archive": "quotes.action.cannot_archive",
+    "approve": "quotes.action.cannot_approve",
+    "delete": "quotes.action.cannot_delete",
+}
+# What the browser's PDF request answers (see `pages/quote_dialogs.py`): a code and its
+# detail, worded here in the tab's language; anything else is the API's own message.
+PDF_FAILURES = {
+    "#status": ("quotes.file.failed_status", "status"),
+    "#popups": ("quotes.file.allow_popups", ""),
+    "#load": ("quotes.file.failed_load", "reason"),
 }
 MAX_MESSAGE = 300
 
@@ -128,11 +137,11 @@ class QuoteActionsState(rx.State):
         if actor is None:
             return auth._login_redirect()
         if not all(actor.can(p) for p in PERMISSIONS[kind]):
-            return rx.toast.error(REFUSALS[kind])
+            return rx.toast.error(await tr(self, REFUSALS[kind]))
         try:
             shown = await asyncio.to_thread(_read, actor, uuid.UUID(target))
         except NotFound:
-            return rx.toast.error("This quote no longer exists.")
+            return rx.toast.error(await tr(self, "quotes.action.gone"))
         except DomainError as exc:
             return rx.toast.error(exc.message)
         self.kind = kind
@@ -176,32 +185,24 @@ class QuoteActionsState(rx.State):
         try:
             done = await asyncio.to_thread(_act, actor, self.kind, uuid.UUID(target), self._version)
         except RentalConflict as exc:
-            self.conflict = (
-                "Not approved: some equipment is not available for these dates. "
-                "Nothing was changed."
-            )
+            self.conflict = await tr(self, "quotes.action.approve_conflict")
             self.conflict_lines = conflict_lines(exc.details)
         except VersionConflict as exc:
             self._version = int(exc.current.get("version") or self._version)
             self.target_status = str(exc.current.get("status") or self.target_status)
-            self.error = (
-                "Someone changed this quote since you opened this. Check and confirm again."
-            )
+            self.error = await tr(self, "quotes.action.changed_meanwhile")
         except NotFound:
             self.confirm_open = False
-            yield rx.toast.error("This quote no longer exists.")
+            yield rx.toast.error(await tr(self, "quotes.action.gone"))
         except ValidationFailed as exc:
             if "client_id" in exc.fields:
-                self.error = (
-                    "Approving needs a client from your client list: pick one in the quote "
-                    "(one-off clients cannot be booked)."
-                )
+                self.error = await tr(self, "quotes.action.approve_needs_client")
             else:
                 self.error = " ".join(m for ms in exc.fields.values() for m in ms) or exc.message
         except DomainError as exc:  # InvalidState, Forbidden, ...
             self.error = exc.message
         else:
-            yield self._done(done)
+            yield await self._done(done)
             if self.kind == "delete":
                 builder = await self.get_state(QuoteBuilderState)
                 if builder.quote_id == target:
@@ -210,15 +211,15 @@ class QuoteActionsState(rx.State):
         finally:
             self.working = False
 
-    def _done(self, done: dict[str, str]) -> Any:
+    async def _done(self, done: dict[str, str]) -> Any:
         if self.kind == "approve":
             # The dialog stays open on its success view, with the way to the new event.
             self.event_id = done.get("event_id", "")
             self.event_name = done.get("event_name", "")
-            return rx.toast.success(f"Approved: event {self.event_name} created.")
+            return rx.toast.success(await tr(self, "quotes.action.approved", event=self.event_name))
         self.confirm_open = False
-        verb = "archived" if self.kind == "archive" else "deleted"
-        return rx.toast.success(f"{self.target_label} {verb}.")
+        key = "quotes.action.archived" if self.kind == "archive" else "quotes.action.deleted"
+        return rx.toast.success(await tr(self, key, quote=self.target_label))
 
     @rx.event
     async def duplicate(self, quote_id: str):
@@ -239,13 +240,19 @@ class QuoteActionsState(rx.State):
             return
         finally:
             self.working = False
-        yield rx.toast.success(f"Copied as {copy['label']}.")
+        yield rx.toast.success(await tr(self, "quotes.action.copied", quote=copy["label"]))
         yield rx.redirect(f"{routes.QUOTES}/{copy['id']}")
 
     @rx.event
-    def file_result(self, message: Any):
+    async def file_result(self, message: Any):
         """Outcome of the browser's PDF request: "" when it opened, else why not (text of
-        at most 300 characters, shown as a toast)."""
-        if isinstance(message, str) and message.strip():
-            return rx.toast.error(message.strip()[:MAX_MESSAGE])
-        return None
+        at most 300 characters, shown as a toast): a code of PDF_FAILURES with its detail
+        ("#status 502"), or the API's message."""
+        if not isinstance(message, str) or not message.strip():
+            return None
+        text = message.strip()[:MAX_MESSAGE]
+        code, _, detail = text.partition(" ")
+        if code in PDF_FAILURES:
+            key, param = PDF_FAILURES[code]
+            text = await tr(self, key, **({param: detail} if param else {}))
+        return rx.toast.error(text)

@@ -38,6 +38,7 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import quotes as quotes_service
 from avrentals.ui import routes
 from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
+from avrentals.ui.i18n import tr
 from avrentals.ui.state import quote_reads as reads
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import live_context, text
@@ -72,12 +73,13 @@ TEXT_FIELDS = frozenset(HEADER_FIELDS) - {"client_id", "discount_type"}
 LINE_FIELDS = frozenset({"description", "quantity", "unit_price"})
 ZERO_TOTALS = {"sub_total": "0", "discount_amount": "0", "fees_total": "0"}
 ZERO_TOTALS |= {"tax_amount": "0", "total": "0"}
+# save status -> catalogue key of the indicator's text
 SAVE_LABELS = {
-    "new": "Not saved yet",
-    "unsaved": "Unsaved changes",
-    "saving": "Saving…",
-    "saved": "Saved",
-    "error": "Not saved",
+    "new": "quotes.save.new",
+    "unsaved": "common.state.unsaved",
+    "saving": "common.state.saving",
+    "saved": "common.state.saved",
+    "error": "quotes.save.error",
 }
 
 
@@ -94,15 +96,17 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
     version: int = 0
     event_id: str = ""
     event_name: str = ""
-    sent_info: str = ""
+    sent_to: str = ""
+    sent_on: str = ""
     header: dict[str, str] = dict.fromkeys(HEADER_FIELDS, "")
     lines: list[dict[str, str]] = []
     errors: dict[str, str] = dict.fromkeys(ERROR_FIELDS, "")
     form_error: str = ""
     totals: dict[str, str] = totals_view(ZERO_TOTALS, {})
-    totals_note: str = ""
+    totals_note: str = ""  # a catalogue key
     save_status: str = "new"
-    save_hint: str = ""
+    save_hint: str = ""  # a catalogue key ({fields}: the keys of `save_hint_fields`)
+    save_hint_fields: list[str] = []
     form_key: str = "0"
     loaded: bool = False
     not_found: bool = False
@@ -132,6 +136,7 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
 
     @rx.var
     def save_label(self) -> str:
+        """The catalogue key of the save indicator's text."""
         return SAVE_LABELS.get(self.save_status, "")
 
     @rx.var
@@ -141,7 +146,7 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
     @rx.var
     def page_title(self) -> str:
         if not self.quote_id:
-            return "New quote"
+            return ""  # the page says "New quote"
         return f"{self.number} · {self.header.get('name', '')}".strip(" ·")
 
     @rx.var
@@ -157,11 +162,12 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
     def _reset(self) -> None:
         self.quote_id = ""
         self.number = ""
-        self.status = "Draft"
+        self.status = "Draft"  # i18n: not text
         self.version = 0
         self.event_id = ""
         self.event_name = ""
-        self.sent_info = ""
+        self.sent_to = ""
+        self.sent_on = ""
         self.lines = []
         self.errors = dict.fromkeys(ERROR_FIELDS, "")
         self.form_error = ""
@@ -173,6 +179,7 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         self.not_found = False
         self.load_error = ""
         self.save_hint = ""
+        self.save_hint_fields = []
         self._seq = self._saved_seq = 0
         self._touched = []
         self._show_all = False
@@ -219,6 +226,7 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         self._saved_seq = self._seq
         self.save_status = "saved"
         self.save_hint = ""
+        self.save_hint_fields = []
 
     def _apply_meta(self, detail: dict[str, Any]) -> None:
         self.quote_id = text(detail.get("id"))
@@ -228,7 +236,8 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         self.event_id = text(detail.get("event_id"))
         self.event_name = text(detail.get("event_name"))
         sent_at, sent_to = text(detail.get("sent_at")), text(detail.get("sent_to"))
-        self.sent_info = f"Sent to {sent_to} on {sent_at[:10]}" if sent_at else ""
+        self.sent_to = sent_to
+        self.sent_on = sent_at[:10]  # "" while never sent
 
     def _values(self) -> tuple[dict[str, Any], dict[str, str]]:
         return service_values(self.header, self.lines)
@@ -243,10 +252,8 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         self.lines = with_line_errors(self.lines, line_errors)
         self.form_error = other
         missing = [LABELS.get(k, k) for k, v in header.items() if v and not self.errors.get(k)]
-        if missing:
-            self.save_hint = "To save the draft, fill in: " + ", ".join(missing) + "."
-        else:
-            self.save_hint = "Fix the highlighted fields to save."
+        self.save_hint_fields = missing
+        self.save_hint = "quotes.builder.hint_fill_in" if missing else "quotes.builder.hint_fix"
 
     def _preview(self) -> None:
         """Re-price the document with the service (pure; the rules that decide amounts)."""
@@ -256,7 +263,7 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         except ValidationFailed as exc:
             self._preview_ok = False
             self._show_errors(exc.fields, local)
-            self.totals_note = "Totals will update once the highlighted fields are fixed."
+            self.totals_note = "quotes.totals.note_fix"
             return
         if local:
             self._preview_ok = False
@@ -266,6 +273,7 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         self.errors = dict.fromkeys(ERROR_FIELDS, "")
         self.form_error = ""
         self.save_hint = ""
+        self.save_hint_fields = []
         self.totals_note = ""
         self.lines = with_line_totals(with_line_errors(self.lines, {}), list(priced["items"]))
         self.totals = totals_view(priced | {"tax_rate": values.get("tax_rate")}, self.header)
@@ -309,7 +317,7 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         try:
             if raw == "new":
                 if not self.can_write:
-                    yield rx.toast.error("Your role cannot create quotes.")
+                    yield rx.toast.error(await tr(self, "quotes.builder.cannot_create"))
                     yield rx.redirect(routes.QUOTES)
                     return
                 await self._open_new(actor)
@@ -495,7 +503,7 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
             return events
         if isinstance(result, NotFound):
             self.save_status = "error"
-            self.stale_notice = "This quote was deleted by someone else; nothing more is saved."
+            self.stale_notice = await tr(self, "quotes.builder.deleted_elsewhere")
             self.can_write = False
             return events
         if isinstance(result, InvalidState):
@@ -503,7 +511,9 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
             self.form_error = result.message
             actor = job["actor"]
             await self._reload_saved(actor)
-            self.stale_notice = "This quote can no longer be edited: " + result.message
+            self.stale_notice = await tr(
+                self, "quotes.builder.no_longer_editable", reason=result.message
+            )
             return events
         if isinstance(result, DomainError):
             self.save_status = "error"
@@ -537,9 +547,10 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
             "lines": lines_from_payload(list(current.get("items") or [])),
         }
         original = self._original or saved
-        self.conflict = f"{who or 'Someone else'} changed this quote while you were editing."
+        who = who or await tr(self, "quotes.builder.someone_else")
+        self.conflict = await tr(self, "quotes.builder.conflict", who=who)
         self.conflict_rows = shared_conflict_rows(
-            COMPARED,
+            tuple([(field, await tr(self, key)) for field, key in COMPARED]),
             compare_values(self.header, self.lines),
             compare_values(original["header"], original["lines"]),
             compare_values(saved["header"], saved["lines"]),
@@ -548,7 +559,8 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         self.version = int(current.get("version") or self.version)
         self.stale_notice = ""
         self.save_status = "unsaved"
-        self.save_hint = "Choose below how to continue; nothing was overwritten."
+        self.save_hint = "quotes.builder.hint_choose"
+        self.save_hint_fields = []
 
     @rx.event(background=True)
     async def autosave(self):
@@ -663,9 +675,12 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         known = change.version is not None and change.version <= self.version
         if change.action != "delete" and (known or (mine and self.saving)):
             return  # this tab's own save (or older news)
-        who = "You (on another device)" if mine else (change.actorName or change.actor or "Someone")
+        if mine:
+            who = await tr(self, "quotes.builder.you_elsewhere")
+        else:
+            who = change.actorName or change.actor or await tr(self, "quotes.builder.someone")
         if change.action == "delete":
-            self.stale_notice = f"{who} deleted this quote."
+            self.stale_notice = await tr(self, "quotes.builder.live_deleted", who=who)
             self.can_write = False
             return
         if self.save_status in ("saved", "new") and not self.conflict and not self.saving:
@@ -675,9 +690,6 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
             except DomainError:
                 return
             self._apply_detail(detail)
-            self.live_notice = f"{who} changed this quote; you are seeing the saved version."
+            self.live_notice = await tr(self, "quotes.builder.live_changed", who=who)
             return
-        self.stale_notice = (
-            f"{who} changed this quote. When your changes are saved you will see what "
-            "changed, field by field, before anything is overwritten."
-        )
+        self.stale_notice = await tr(self, "quotes.builder.live_changed_unsaved", who=who)

@@ -19,21 +19,21 @@ from typing import Any
 
 from avrentals.ui.state.clients import format_eur, text
 
-# (field, label) of the header in form order; "tax_percent" is the service's tax_rate x 100.
+# (field, label key) of the header in form order; "tax_percent" is the service's tax_rate x 100.
 HEADER: tuple[tuple[str, str], ...] = (
-    ("name", "Quote name"),
-    ("location", "Location"),
-    ("client_id", "Client"),
-    ("client_name", "Client name"),
-    ("client_email", "Client e-mail"),
-    ("client_phone", "Client phone"),
-    ("client_address", "Client address"),
-    ("start_date", "Start date"),
-    ("end_date", "End date"),
-    ("discount_value", "Discount"),
-    ("discount_type", "Discount type"),
-    ("tax_percent", "Tax %"),
-    ("notes", "Notes"),
+    ("name", "quotes.field.name"),
+    ("location", "quotes.field.location"),
+    ("client_id", "quotes.field.client"),
+    ("client_name", "quotes.field.client_name"),
+    ("client_email", "quotes.field.client_email"),
+    ("client_phone", "quotes.field.client_phone"),
+    ("client_address", "quotes.field.client_address"),
+    ("start_date", "quotes.field.start_date"),
+    ("end_date", "quotes.field.end_date"),
+    ("discount_value", "quotes.field.discount"),
+    ("discount_type", "quotes.field.discount_type"),
+    ("tax_percent", "quotes.field.tax_percent"),
+    ("notes", "quotes.field.notes"),
 )
 HEADER_FIELDS = tuple(f for f, _label in HEADER)
 # Error keys of the service that land on another input of the form.
@@ -67,7 +67,7 @@ LINE_ERROR_KEYS = {
     "unit_price": "err_unit_price",
 }
 READ_ONLY_STATUSES = frozenset({"Accepted", "Declined", "Archived"})
-COMPARED = (*HEADER, ("lines", "Lines"))
+COMPARED = (*HEADER, ("lines", "quotes.field.lines"))
 
 
 def new_key() -> str:
@@ -186,17 +186,22 @@ def lines_from_payload(items: list[Mapping[str, Any]]) -> list[dict[str, str]]:
     return out
 
 
+# The key of the message (the form shows it with `t()`).
+TAX_NUMBER = "quotes.error.tax_number"
+
+
 def tax_fraction(percent: str) -> tuple[str | None, str]:
-    """(the fraction to send, an error): "23" -> "0.23"; blank sends nothing (the default)."""
+    """(the fraction to send, an error key): "23" -> "0.23"; blank sends nothing (the
+    default)."""
     raw = percent.strip().replace(",", ".").rstrip("%").strip()
     if not raw:
         return None, ""
     try:
         value = Decimal(raw)
     except InvalidOperation:
-        return None, "Tax must be a number such as 23 (per cent)."
+        return None, TAX_NUMBER
     if not value.is_finite():
-        return None, "Tax must be a number such as 23 (per cent)."
+        return None, TAX_NUMBER
     return format((value / 100).normalize(), "f"), ""
 
 
@@ -291,6 +296,9 @@ def totals_view(totals: Mapping[str, Any], header: Mapping[str, str]) -> dict[st
         "sub_total": format_eur(totals.get("sub_total", "0")),
         "discount": format_eur(totals.get("discount_amount", "0")),
         "discount_label": f"Discount ({discount_value} %)" if pct else "Discount",
+        # what the labels above are made of, for the page to word them in the tab's language
+        "discount_rate": discount_value if pct else "",
+        "tax_rate": rate,
         "net": net,
         "fees": format_eur(totals.get("fees_total", "0")),
         "tax": format_eur(totals.get("tax_amount", "0")),

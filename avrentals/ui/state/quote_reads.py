@@ -138,8 +138,9 @@ def line_availability(
 
 
 def search_equipment(actor: Actor, term: str, start: str, end: str) -> list[dict[str, str]]:
-    """Up to 8 items by name / asset code, each with its daily rate and "available X of Y"
-    for the quote's dates (good units when the dates are not valid yet)."""
+    """Up to 8 items by name / asset code, each with its daily rate and the figures of
+    "available X of Y" for the quote's dates (`free` blank when the dates are not valid yet:
+    the page then shows the good units in stock)."""
     with read_session() as session:
         page = equipment_service.list_equipment(
             session,
@@ -163,9 +164,6 @@ def search_equipment(actor: Actor, term: str, start: str, end: str) -> list[dict
                 "rate": text(r.get("daily_rate")),
                 "free": "" if free is None else str(free),
                 "bookable": text(good),
-                "label": (
-                    f"available {free} of {good}" if free is not None else f"{text(good)} in stock"
-                ),
             }
         )
     return out

@@ -17,7 +17,9 @@ from avrentals.db import transaction
 from avrentals.domain.errors import DomainError, NotFound, ValidationFailed, VersionConflict
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import quote_email
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.locale import LocaleState
 from avrentals.ui.state.quote_builder import QuoteBuilderState
 from avrentals.ui.state.quote_document import parse_id
 
@@ -53,11 +55,13 @@ class QuoteSendState(rx.State):
         if actor is None:
             return auth._login_redirect()
         if not actor.can("quotes:write"):
-            return rx.toast.error("Your role cannot send quotes.")
+            return rx.toast.error(await tr(self, "quotes.send.cannot_send"))
         if not builder.quote_id or builder.save_status != "saved":
-            return rx.toast.info("Wait until the quote is saved, then send it.")
+            return rx.toast.info(await tr(self, "quotes.send.wait_saved"))
         self.recipient = builder.header.get("client_email", "")
-        self.language = "en"
+        locale = await self.get_state(LocaleState)
+        # The PDF and e-mail start in the language of the tab's interface.
+        self.language = locale.language if locale.language in LANGUAGES else "en"
         self.send_error = ""
         self.recipient_error = ""
         self.send_open = True
@@ -114,18 +118,15 @@ class QuoteSendState(rx.State):
             messages = [m for ms in exc.fields.values() for m in ms]
             self.recipient_error = " ".join(messages) or exc.message
         except VersionConflict:
-            self.send_error = (
-                "Someone changed this quote since it was saved here. Close this, check the "
-                "quote and send again."
-            )
+            self.send_error = await tr(self, "quotes.send.changed_meanwhile")
             await builder._reload_saved(actor)
         except NotFound:
-            self.send_error = "This quote no longer exists."
+            self.send_error = await tr(self, "quotes.action.gone")
         except DomainError as exc:  # EmailFailed (delivery), InvalidState, Forbidden, ...
             self.send_error = exc.message
         else:
             self.send_open = False
-            yield rx.toast.success(f"Quote sent to {sent_to}.")
+            yield rx.toast.success(await tr(self, "quotes.send.sent", to=sent_to))
             await builder._reload_saved(actor)
         finally:
             self.sending = False

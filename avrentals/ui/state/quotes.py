@@ -24,24 +24,29 @@ from avrentals.domain.errors import DomainError
 from avrentals.domain.pagination import PAGE_SIZES, Page, PageRequest
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import quotes as quotes_service
+from avrentals.i18n import translate
 from avrentals.ui import routes
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.clients import format_eur, format_period, live_page_load, plural, text
 from avrentals.ui.state.listing import ListStateMixin, page_or_last
+from avrentals.ui.state.locale import LocaleState
 from avrentals.ui.state.quote_document import parse_id
 
 QUOTES_PATH = routes.QUOTES
 ALL = "all"
 STATUSES = ("Draft", "Sent", "Accepted", "Declined", "Archived")
-# UI sort choice -> (service sort key from its allow-list, descending, label).
+# status -> catalogue key of how it is shown
+STATUS_KEYS = {s: f"quotes.status.{s.lower()}" for s in STATUSES}
+# UI sort choice -> (service sort key from its allow-list, descending, label key).
 SORT_OPTIONS: dict[str, tuple[str, bool, str]] = {
-    "newest": ("createdAt", True, "Newest first"),
-    "oldest": ("createdAt", False, "Oldest first"),
-    "number": ("number", True, "Number"),
-    "name": ("name", False, "Name (A-Z)"),
-    "client": ("clientName", False, "Client"),
-    "start": ("startDate", False, "Event date"),
-    "total": ("total", True, "Highest total"),
-    "updated": ("updatedAt", True, "Recently updated"),
+    "newest": ("createdAt", True, "quotes.sort.newest"),
+    "oldest": ("createdAt", False, "quotes.sort.oldest"),
+    "number": ("number", True, "quotes.sort.number"),
+    "name": ("name", False, "quotes.sort.name"),
+    "client": ("clientName", False, "quotes.sort.client"),
+    "start": ("startDate", False, "quotes.sort.start"),
+    "total": ("total", True, "quotes.sort.total"),
+    "updated": ("updatedAt", True, "quotes.sort.updated"),
 }
 LIVE_ENTITIES = frozenset({"quote"})
 
@@ -134,8 +139,13 @@ class QuotesState(ListStateMixin, rx.State):
     status: str = ALL
 
     @rx.var
-    def page_label(self) -> str:
-        return f"Page {self.page} of {self.total_pages} · {plural(self.total, 'quote')}"
+    async def page_label(self) -> str:
+        """ "Page 1 of 3 · 45 quotes" in the tab's language."""
+        locale = await self.get_state(LocaleState)
+        key = "quotes.list.page_label_one" if self.total == 1 else "quotes.list.page_label"
+        return translate(
+            key, locale.language, page=self.page, pages=self.total_pages, count=self.total
+        )
 
     @rx.var
     def has_filters(self) -> bool:
@@ -208,6 +218,6 @@ class QuotesState(ListStateMixin, rx.State):
             [c for c in changes if c.entity in LIVE_ENTITIES and parse_id(c.id)],
             path=QUOTES_PATH,
             entity="quote",
-            unnamed="A quote",
+            unnamed=await tr(self, "quotes.live.unnamed"),
             live_load=functools.partial(_live_load, query=self._query()),
         )

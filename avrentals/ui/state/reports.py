@@ -31,8 +31,15 @@ from avrentals.domain.pagination import PageRequest
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import reports as reports_service
 from avrentals.domain.services import utilisation as utilisation_service
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
-from avrentals.ui.state.clients import format_eur, format_period, plural, verified_actor
+from avrentals.ui.state.clients import (
+    count_text,
+    format_eur,
+    format_period,
+    tab_language,
+    verified_actor,
+)
 from avrentals.ui.state.listing import PagingMixin, live_context, verified_reload
 from avrentals.ui.state.timeline import parse_day, range_problem, read_range
 
@@ -68,7 +75,9 @@ def percent_number(value: str | None) -> float:
         return 0.0
 
 
-def revenue_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def revenue_points(
+    rows: list[dict[str, Any]], language: str = DEFAULT_LANGUAGE
+) -> list[dict[str, Any]]:
     """`monthly_revenue` rows as chart points: short label, amount (a number, for the bar's
     height only) and the formatted amount."""
     return [
@@ -78,7 +87,7 @@ def revenue_points(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
             "short": r["label"][:3],
             "revenue": float(r["revenue"]),
             "text": format_eur(r["revenue"]),
-            "quotes": plural(int(r["quotes"]), "quote"),
+            "quotes": count_text(int(r["quotes"]), "clients.count.quote", language),
         }
         for r in rows
     ]
@@ -91,44 +100,51 @@ def revenue_total(rows: list[dict[str, Any]]) -> str:
     return format_eur(total) if total else ""
 
 
-def client_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+def client_rows(
+    rows: list[dict[str, Any]], language: str = DEFAULT_LANGUAGE
+) -> list[dict[str, str]]:
     return [
         {
             "id": r["id"],
             "rank": str(n),
             "name": r["name"],
             "revenue": format_eur(r["revenue"]),
-            "quotes": plural(int(r["quotes"]), "accepted quote"),
+            "quotes": count_text(int(r["quotes"]), "reports.count.accepted_quote", language),
         }
         for n, r in enumerate(rows, start=1)
     ]
 
 
-def item_rows(rows: list[dict[str, Any]]) -> list[dict[str, str]]:
+def item_rows(rows: list[dict[str, Any]], language: str = DEFAULT_LANGUAGE) -> list[dict[str, str]]:
     return [
         {
             "id": r["id"],
             "rank": str(n),
             "name": r["name"],
             "category": r["categoryName"],
-            "unit_days": plural(int(r["unitDays"]), "unit-day"),
-            "rentals": plural(int(r["rentals"]), "rental"),
+            "unit_days": count_text(int(r["unitDays"]), "reports.count.unit_day", language),
+            "rentals": count_text(int(r["rentals"]), "reports.count.rental", language),
         }
         for n, r in enumerate(rows, start=1)
     ]
 
 
-def figure_text(figures: dict[str, Any]) -> str:
-    return f"{figures['bookedUnitDays']:,} of {figures['bookableUnitDays']:,} unit-days"
+def figure_text(figures: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> str:
+    return translate(
+        "reports.utilisation.figures",
+        language,
+        booked=f"{figures['bookedUnitDays']:,}",
+        bookable=f"{figures['bookableUnitDays']:,}",
+    )
 
 
-def utilisation_display(data: dict[str, Any]) -> dict[str, Any]:
+def utilisation_display(data: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """`utilisation.utilisation` output as chart points and table rows."""
     overall = data["overall"]
     return {
         "overall": {
             "percent": percent(overall["utilisation"]),
-            "detail": figure_text(overall),
+            "detail": figure_text(overall, language),
             "period": format_period(data["startDate"], data["endDate"]),
         },
         "categories": [
@@ -137,8 +153,8 @@ def utilisation_display(data: dict[str, Any]) -> dict[str, Any]:
                 "name": c["categoryName"],
                 "value": percent_number(c["utilisation"]),
                 "percent": percent(c["utilisation"]),
-                "detail": figure_text(c),
-                "items": plural(int(c["items"]), "item"),
+                "detail": figure_text(c, language),
+                "items": count_text(int(c["items"]), "reports.count.item", language),
             }
             for c in data["categories"]
         ],
@@ -151,7 +167,9 @@ def utilisation_display(data: dict[str, Any]) -> dict[str, Any]:
                 "value": percent_number(i["utilisation"]),
                 "booked": f"{i['bookedUnitDays']:,}",
                 "bookable": f"{i['bookableUnitDays']:,}",
-                "good": f"{i['good']} of {i['quantity']}",
+                "good": translate(
+                    "reports.utilisation.good_of", language, good=i["good"], quantity=i["quantity"]
+                ),
             }
             for i in data["items"]
         ],
@@ -259,12 +277,13 @@ class ReportsState(PagingMixin, rx.State):
         return format_period(self.start, self.end) if self.start and self.end else ""
 
     @rx.var
-    def page_label(self) -> str:
-        if not self.total_items:
-            return "No items"
-        first = (self.page - 1) * ITEMS_PAGE_SIZE + 1
-        last = min(self.page * ITEMS_PAGE_SIZE, self.total_items)
-        return f"Items {first}\u2013{last} of {self.total_items}"
+    def first_item(self) -> int:
+        """Number of the first item shown (the page shows "Items 1-20 of 45")."""
+        return (self.page - 1) * ITEMS_PAGE_SIZE + 1 if self.total_items else 0
+
+    @rx.var
+    def last_item(self) -> int:
+        return min(self.page * ITEMS_PAGE_SIZE, self.total_items)
 
     def _query(self) -> ReportQuery:
         fallback = default_report_period()
@@ -274,13 +293,13 @@ class ReportsState(PagingMixin, rx.State):
         months = int(self.months) if self.months in MONTH_CHOICES else 6
         return ReportQuery(months, window, category_uuid(self.category), max(1, self.page))
 
-    def _apply(self, data: dict[str, Any]) -> None:
+    def _apply(self, data: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> None:
         util = data["utilisation"]
-        shown = utilisation_display(util)
-        self.revenue = revenue_points(data["revenue"])
+        shown = utilisation_display(util, language)
+        self.revenue = revenue_points(data["revenue"], language)
         self.revenue_sum = revenue_total(data["revenue"])
-        self.top_clients = client_rows(data["topClients"])
-        self.top_items = item_rows(data["topItems"])
+        self.top_clients = client_rows(data["topClients"], language)
+        self.top_items = item_rows(data["topItems"], language)
         self.overall = shown["overall"]
         self.categories = shown["categories"]
         self.items = shown["items"]
@@ -296,7 +315,7 @@ class ReportsState(PagingMixin, rx.State):
     async def _reload(self, actor: Actor) -> None:
         data = await read_range(self, _fetch, actor, self._query())
         if data is not None:
-            self._apply(data)
+            self._apply(data, await tab_language(self))
 
     async def _reload_verified(self):
         async for update in verified_reload(self, self._reload):
@@ -376,4 +395,4 @@ class ReportsState(PagingMixin, rx.State):
             data = await asyncio.to_thread(_live_fetch, token, ip, user_agent, self._query())
         except DomainError:  # Unauthorized included: their next event redirects
             return
-        self._apply(data)
+        self._apply(data, await tab_language(self))

@@ -26,36 +26,44 @@ from avrentals.domain.changes import Change
 from avrentals.domain.errors import DomainError
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import settings_admin
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
-from avrentals.ui.state.clients import text
-from avrentals.ui.state.image_upload import remove_image, upload_image
+from avrentals.ui.i18n import tr
+from avrentals.ui.state.clients import tab_language, text
+from avrentals.ui.state.image_upload import (
+    remove_image,
+    upload_began,
+    upload_image,
+    upload_refused,
+)
 from avrentals.ui.state.versioned_form import VersionedFormMixin
 
+# (field, label key) in form order.
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("company_name", "Company name"),
-    ("tagline", "Tagline"),
-    ("email", "Email"),
-    ("phone", "Phone"),
-    ("website", "Website"),
-    ("address", "Address"),
-    ("tax_id", "Tax id (NIF)"),
-    ("currency", "Currency"),
-    ("default_tax_rate", "Default tax rate (%)"),
-    ("default_language", "Default language"),
-    ("primary_color", "Primary colour"),
-    ("quote_terms", "Quote terms"),
-    ("smtp_host", "SMTP host"),
-    ("smtp_port", "SMTP port"),
-    ("smtp_username", "SMTP user"),
-    ("smtp_password", "SMTP password"),
-    ("smtp_from", "Sender address"),
-    ("smtp_use_tls", "Use TLS"),
+    ("company_name", "settings.field.company_name"),
+    ("tagline", "settings.field.tagline"),
+    ("email", "clients.field.email"),
+    ("phone", "common.field.phone"),
+    ("website", "settings.field.website"),
+    ("address", "common.field.address"),
+    ("tax_id", "settings.field.tax_id"),
+    ("currency", "settings.field.currency"),
+    ("default_tax_rate", "settings.field.default_tax_rate"),
+    ("default_language", "settings.field.default_language"),
+    ("primary_color", "settings.field.primary_color"),
+    ("quote_terms", "settings.field.quote_terms"),
+    ("smtp_host", "settings.field.smtp_host"),
+    ("smtp_port", "settings.field.smtp_port"),
+    ("smtp_username", "settings.field.smtp_username"),
+    ("smtp_password", "settings.field.smtp_password"),
+    ("smtp_from", "settings.field.smtp_from"),
+    ("smtp_use_tls", "settings.field.smtp_use_tls"),
 )
 FIELD_NAMES = tuple(f for f, _label in FIELDS)
-LABELS = dict(FIELDS)
 CONTROLLED = ("currency", "default_language", "smtp_use_tls")
 TEXT_FIELDS = tuple(f for f in FIELD_NAMES if f not in CONTROLLED)
-LANGUAGES = {"en": "English", "pt": "Português"}
+# Language -> label key.
+LANGUAGES = {"en": "profile.language.en", "pt": "profile.language.pt"}
 MAX_INPUT = 5000
 YES = "yes"
 # The change bus names the row "1"; the mixin's hooks take a UUID, so "1" maps to this one.
@@ -64,6 +72,11 @@ SETTINGS_ROW_ID = uuid.UUID(int=settings_admin.SETTINGS_ID)
 LOGO_UPLOAD_ID = "company-logo"
 DEFAULT_BRAND = "AV Rentals"
 DEFAULT_COLOR = "#1e40af"
+
+
+def labels(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The fields' labels in `language`."""
+    return {f: translate(key, language) for f, key in FIELDS}
 
 
 def percent(rate: Any) -> str:
@@ -188,8 +201,11 @@ class SettingsState(VersionedFormMixin, rx.State):
     forbidden: bool = False
     smtp_password_set: bool = False
     logo_url: str = ""
-    logo_error: str = ""
+    logo_error: str = ""  # a catalogue key or a service message (shown through t())
     uploading: bool = False
+    _upload_drops: int = 0  # see image_upload.upload_began
+    _upload_ends: int = 0
+    _language: str = DEFAULT_LANGUAGE  # of the tab, taken at each save (field labels)
 
     # --- hooks of VersionedFormMixin -----------------------------------------------------------
 
@@ -212,13 +228,14 @@ class SettingsState(VersionedFormMixin, rx.State):
         self, actor: Actor, record_id: uuid.UUID | None, version: int, payload: dict[str, Any]
     ) -> dict[str, Any]:
         row = _update(actor, version, payload)
-        return row | {"name": "Settings", "id": SETTINGS_KEY}
+        return row | {"name": translate("settings.page.name", self._language), "id": SETTINGS_KEY}
 
     def _changes_payload(self, changes: dict[str, str], *, create: bool) -> dict[str, Any]:
         return service_input(changes)
 
     def _conflict_rows_for(self, saved: dict[str, Any]) -> list[dict[str, str]]:
-        fields = tuple((f, label) for f, label in FIELDS if f != "smtp_password")
+        shown = labels(self._language)
+        fields = tuple((f, shown[f]) for f in FIELD_NAMES if f != "smtp_password")
         return shared_conflict_rows(fields, self._mine, self._original, form_values(saved))
 
     def _editor_name(self, actor: Actor, current: dict[str, Any]) -> str | None:
@@ -276,20 +293,23 @@ class SettingsState(VersionedFormMixin, rx.State):
     async def save(self, form_data: dict):
         """Submit of the settings form: `form_data` a dict of strings; only the changed
         fields are sent (`settings_admin.update_settings` with the loaded version)."""
-        async for update in self._save_text_form(form_data, TEXT_FIELDS, LABELS, MAX_INPUT):
+        self._language = await tab_language(self)
+        async for update in self._save_text_form(
+            form_data, TEXT_FIELDS, labels(self._language), MAX_INPUT
+        ):
             yield update
 
     @rx.event
     def start_logo_upload(self):
         """Show the upload spinner. No arguments."""
-        self.uploading = True
+        upload_began(self)
         self.logo_error = ""
 
     @rx.event
     def logo_rejected(self, _rejections: list[dict[str, Any]]):
         """The browser refused the file (type, size or count)."""
-        self.uploading = False
-        self.logo_error = "Choose one JPEG, PNG or WebP image of at most 5 MB."
+        upload_refused(self)
+        self.logo_error = "settings.logo.rejected"  # a key, shown through t()
 
     @rx.event
     async def upload_logo(self, files: list[rx.UploadFile]):
@@ -302,8 +322,8 @@ class SettingsState(VersionedFormMixin, rx.State):
             error_var="logo_error",
             store=functools.partial(_set_logo, version=self.edit_version),
             show=self._show_settings,
-            saved="Logo saved.",
-            conflict="Someone saved the settings meanwhile; they are shown now.",
+            saved=await tr(self, "settings.logo.saved"),
+            conflict=await tr(self, "settings.logo.conflict"),
         ):
             yield update
 
@@ -315,6 +335,6 @@ class SettingsState(VersionedFormMixin, rx.State):
             error_var="logo_error",
             remove=functools.partial(_remove_logo, version=self.edit_version),
             show=self._show_settings,
-            removed="Logo removed.",
+            removed=await tr(self, "settings.logo.removed"),
         ):
             yield update

@@ -31,9 +31,19 @@ from avrentals.domain.pagination import PageRequest
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import equipment as equipment_service
 from avrentals.domain.services import timeline as timeline_service
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import format_period, plural, verified_actor
+from avrentals.ui.state.calendar import (
+    count_text,
+    day_label,
+    full_day,
+    month_name,
+    period_text,
+    tab_language,
+    weekday_name,
+)
+from avrentals.ui.state.clients import verified_actor
 from avrentals.ui.state.listing import PagingMixin, live_context, verified_reload
 
 ALL_CATEGORIES = "all"
@@ -42,7 +52,6 @@ MAX_SEARCH_LENGTH = 100
 LIVE_ENTITIES = frozenset(
     {"rental", "event", "equipment", "availability", "category", "subcategory"}
 )
-WEEKDAYS = ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")
 
 
 def default_range(today: date | None = None) -> av.Window:
@@ -84,12 +93,18 @@ async def read_range(state: Any, fetch: Callable[..., Any], *args: Any) -> Any:
     return result
 
 
-def range_problem(start: Any, end: Any, check: Callable[[date, date], object]) -> str:
-    """Why `start`..`end` (untrusted ISO dates) cannot be shown: not two dates, or refused
-    by `check(first, last)` (which raises ValidationFailed); "" when it can."""
+def range_problem(
+    start: Any,
+    end: Any,
+    check: Callable[[date, date], object],
+    language: str = DEFAULT_LANGUAGE,
+) -> str:
+    """Why `start`..`end` (untrusted ISO dates) cannot be shown: not two dates (in
+    `language`), or refused by `check(first, last)` (which raises ValidationFailed); ""
+    when it can."""
     first, last = parse_day(start), parse_day(end)
     if first is None or last is None:
-        return "Pick a start and an end date."
+        return translate("timeline.range.pick_dates", language)
     try:
         check(first, last)
     except ValidationFailed as exc:
@@ -106,22 +121,38 @@ def cell_class(booked: int, bookable: int) -> str:
     return "full" if booked == bookable else "part"
 
 
-def cell_title(name: str, day: str, booked: int, bookable: int, events: list[str]) -> str:
-    head = f"{name} · {date.fromisoformat(day):%a %d %b}: {booked} of {bookable} booked"
+def cell_title(
+    name: str,
+    day: str,
+    booked: int,
+    bookable: int,
+    events: list[str],
+    language: str = DEFAULT_LANGUAGE,
+) -> str:
+    head = translate(
+        "timeline.cell.title",
+        language,
+        name=name,
+        day=day_label(date.fromisoformat(day), language, padded=True),
+        booked=booked,
+        bookable=bookable,
+    )
     if booked > bookable:
-        head += f" — over by {booked - bookable}"
+        head = translate("timeline.cell.title_over", language, title=head, over=booked - bookable)
     return head + ("\n" + "\n".join(events) if events else "")
 
 
-def display_grid(data: dict[str, Any], today: date) -> dict[str, Any]:
-    """The service's page as the strings the grid shows (pure)."""
+def display_grid(
+    data: dict[str, Any], today: date, language: str = DEFAULT_LANGUAGE
+) -> dict[str, Any]:
+    """The service's page as the strings the grid shows (pure), in `language`."""
     days = [date.fromisoformat(d) for d in data["days"]]
     header = [
         {
             "iso": d.isoformat(),
-            "dow": WEEKDAYS[d.weekday()],
+            "dow": weekday_name(d, language, "min"),
             "num": str(d.day),
-            "month": f"{d:%b}" if d.day == 1 or n == 0 else "",
+            "month": month_name(d, language) if d.day == 1 or n == 0 else "",
             "cls": " ".join(
                 c for c in ("we" if d.weekday() >= 5 else "", "td" if d == today else "") if c
             ),
@@ -155,7 +186,9 @@ def display_grid(data: dict[str, Any], today: date) -> dict[str, Any]:
             label = f"{booked}/{bookable}"
             # Hover text only where something is booked: it is most of the grid's bytes.
             title = (
-                cell_title(item["name"], header[n]["iso"], booked, bookable, names_by_day[n])
+                cell_title(
+                    item["name"], header[n]["iso"], booked, bookable, names_by_day[n], language
+                )
                 if booked
                 else ""
             )
@@ -228,6 +261,7 @@ class TimelineState(PagingMixin, rx.State):
     total: int = 0
 
     header: list[dict[str, str]] = []
+    range_label: str = ""  # "3 Jun - 30 Jun 2026 · 28 days", in the tab's language
     rows: list[dict[str, str]] = []
     cells: list[list[list[str]]] = []
     conflict_cells: int = 0
@@ -246,6 +280,7 @@ class TimelineState(PagingMixin, rx.State):
     cell_events: list[dict[str, str]] = []
 
     _segments: list[list[dict[str, Any]]] = []
+    _language: str = DEFAULT_LANGUAGE  # the language the shown labels were built in
 
     # --- computed display ------------------------------------------------------------------
 
@@ -254,20 +289,13 @@ class TimelineState(PagingMixin, rx.State):
         return f"var(--tl-name-w) repeat({len(self.header)}, var(--tl-cell-w))"
 
     @rx.var
-    def range_label(self) -> str:
-        if not self.start or not self.end:
-            return ""
-        days = (date.fromisoformat(self.end) - date.fromisoformat(self.start)).days + 1
-        return f"{format_period(self.start, self.end)} · {plural(days, 'day')}"
+    def first_shown(self) -> int:
+        """Number of the page's first item (for "Items 1-100 of 240")."""
+        return (self.page - 1) * timeline_service.TIMELINE_PAGE_SIZE + 1
 
     @rx.var
-    def page_label(self) -> str:
-        if not self.total:
-            return "No items"
-        size = timeline_service.TIMELINE_PAGE_SIZE
-        first = (self.page - 1) * size + 1
-        last = min(self.page * size, self.total)
-        return f"Items {first}\u2013{last} of {self.total}"
+    def last_shown(self) -> int:
+        return min(self.page * timeline_service.TIMELINE_PAGE_SIZE, self.total)
 
     @rx.var
     def has_filters(self) -> bool:
@@ -287,9 +315,17 @@ class TimelineState(PagingMixin, rx.State):
                 category_id = None
         return GridQuery(start, end, category_id, self.search, max(1, self.page))
 
-    def _apply(self, data: dict[str, Any], categories: list | None) -> None:
-        shown = display_grid(data, date.today())
+    def _apply(self, data: dict[str, Any], categories: list | None, language: str) -> None:
+        shown = display_grid(data, date.today(), language)
+        self._language = language
         self.start, self.end = data["startDate"], data["endDate"]
+        days = (date.fromisoformat(self.end) - date.fromisoformat(self.start)).days + 1
+        self.range_label = translate(
+            "timeline.range.label",
+            language,
+            period=period_text(self.start, self.end, language),
+            days=count_text("timeline.range.days", days, language),
+        )
         self.header = shown["header"]
         self.rows = shown["rows"]
         self.cells = shown["cells"]
@@ -307,7 +343,7 @@ class TimelineState(PagingMixin, rx.State):
     async def _reload(self, actor: Actor, *, with_categories: bool = False) -> None:
         read = await read_range(self, _fetch, actor, self._query(), with_categories)
         if read is not None:
-            self._apply(*read)
+            self._apply(*read, await tab_language(self))
 
     async def _reload_verified(self, *, with_categories: bool = False):
         reload = functools.partial(self._reload, with_categories=with_categories)
@@ -315,6 +351,16 @@ class TimelineState(PagingMixin, rx.State):
             yield update
 
     # --- event handlers ----------------------------------------------------------------------
+
+    @rx.event
+    async def relabel(self):
+        """The tab's language changed (or the page mounted): rebuild the labels in it when
+        they were built in another one. No arguments."""
+        if not self.loaded or await tab_language(self) == self._language:
+            return
+        self.cell_open = False
+        async for update in self._reload_verified():
+            yield update
 
     @rx.event
     async def load(self):
@@ -329,7 +375,9 @@ class TimelineState(PagingMixin, rx.State):
             yield update
 
     async def _show_range(self, start: Any, end: Any):
-        problem = range_problem(start, end, timeline_service.timeline_window)
+        problem = range_problem(
+            start, end, timeline_service.timeline_window, await tab_language(self)
+        )
         if problem:
             self.range_error = problem
             return
@@ -428,6 +476,7 @@ class TimelineState(PagingMixin, rx.State):
         item = self.rows[row]
         label = self.cells[row][day][0]
         booked, _, bookable = label.partition("/")
+        language = await tab_language(self)
         events: list[dict[str, str]] = []
         for seg in self._segments[row] if row < len(self._segments) else []:
             if seg["startDate"] <= iso <= seg["endDate"]:
@@ -436,16 +485,20 @@ class TimelineState(PagingMixin, rx.State):
                         "id": e["eventId"],
                         "name": e["eventName"],
                         "quantity": str(e["quantity"]),
-                        "blocked": format_period(e["blockedFrom"], e["blockedTo"]),
+                        "blocked": period_text(e["blockedFrom"], e["blockedTo"], language),
                     }
                     for e in seg["events"]
                 ]
                 break
         self.cell_item = item
-        self.cell_day = f"{date.fromisoformat(iso):%A %d %B %Y}"
+        self.cell_day = full_day(date.fromisoformat(iso), language)
         over = int(booked) - int(bookable)
-        self.cell_summary = f"{booked} of {bookable} bookable units booked" + (
-            f" — over by {over}" if over > 0 else ""
+        self.cell_summary = translate(
+            "timeline.cell.summary_over" if over > 0 else "timeline.cell.summary",
+            language,
+            booked=booked,
+            bookable=bookable,
+            over=over,
         )
         self.cell_events = events
         self.cell_open = True
@@ -476,8 +529,13 @@ class TimelineState(PagingMixin, rx.State):
             data, _ = await asyncio.to_thread(_live_fetch, token, ip, user_agent, self._query())
         except DomainError:  # Unauthorized included: their next event redirects
             return
-        self._apply(data, None)
+        language = await tab_language(self)
+        self._apply(data, None, language)
         others = [c for c in relevant if not (c.actor and c.actor == own)]
         if others:
-            who = others[-1].actorName or others[-1].actor or "Someone"
-            self.live_notice = f"Bookings changed ({who}); the timeline is up to date."
+            who = (
+                others[-1].actorName
+                or others[-1].actor
+                or translate("calendar.live.someone", language)
+            )
+            self.live_notice = translate("timeline.live.changed", language, who=who)

@@ -28,59 +28,58 @@ from avrentals.domain.errors import (
 )
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import user_admin
+from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import live_context, text
 from avrentals.ui.state.users import parse_user_id, refresh_user_pages
 
 MAX_PASSWORD = 1024
-# action -> (title, what happens, button label, colour, needed permission)
+# action -> (title key, what-happens key, button key, colour, needed permission); the dialog
+# translates the keys.
 ACTIONS: dict[str, tuple[str, str, str, str, str]] = {
     "deactivate": (
-        "Deactivate user?",
-        "They can no longer sign in, and every open session of theirs ends on its next "
-        "action. Their history stays. You can re-activate them later.",
-        "Deactivate",
+        "users.action.deactivate_title",
+        "users.action.deactivate_text",
+        "common.action.deactivate",
         "red",
         "users:write",
     ),
     "activate": (
-        "Re-activate user?",
-        "They can sign in again with their password.",
-        "Re-activate",
+        "users.action.activate_title",
+        "users.action.activate_text",
+        "users.action.activate",
         "green",
         "users:write",
     ),
     "reset_password": (
-        "Reset password?",
-        "Type a new password for them (at least 8 characters, not a common one). Every open "
-        "session of theirs is signed out; tell them the new password in person.",
-        "Set new password",
+        "users.action.reset_password_title",
+        "users.action.reset_password_text",
+        "users.action.reset_password_button",
         "amber",
         "users:write",
     ),
     "sign_out": (
-        "Sign out everywhere?",
-        "Every browser and app where they are signed in is signed out on its next action. "
-        "Their password stays the same.",
-        "Sign out everywhere",
+        "users.action.sign_out_title",
+        "users.action.sign_out_text",
+        "users.action.sign_out",
         "amber",
         "users:write",
     ),
     "delete": (
-        "Delete user?",
-        "The account is removed permanently. Only accounts that never did anything can be "
-        "deleted; deactivate the others.",
-        "Delete",
+        "users.action.delete_title",
+        "users.action.delete_text",
+        "common.action.delete",
         "red",
         "users:delete",
     ),
 }
+# action -> key of the toast once done ({name}: the user).
 DONE: dict[str, str] = {
-    "deactivate": "{name} was deactivated.",
-    "activate": "{name} was re-activated.",
-    "reset_password": "New password set for {name}.",
-    "sign_out": "{name} was signed out everywhere.",
-    "delete": "{name} was deleted.",
+    "deactivate": "users.action.deactivate_done",
+    "activate": "users.action.activate_done",
+    "reset_password": "users.action.reset_password_done",
+    "sign_out": "users.action.sign_out_done",
+    "delete": "users.action.delete_done",
 }
 
 
@@ -115,7 +114,7 @@ class UserActionState(rx.State):
     action: str = ""
     user_id: str = ""
     user_name: str = ""
-    title: str = ""
+    title: str = ""  # catalogue keys (ACTIONS), translated by the dialog
     explanation: str = ""
     button: str = ""
     color: str = "red"
@@ -142,11 +141,11 @@ class UserActionState(rx.State):
             return auth._login_redirect()
         title, explanation, button, color, permission = ACTIONS[action]
         if not actor.can(permission):
-            return rx.toast.error("Only Admins can manage user accounts.")
+            return rx.toast.error(await tr(self, "users.action.forbidden"))
         try:
             row = await asyncio.to_thread(_get, actor, uid)
         except NotFound:
-            return rx.toast.error("This user no longer exists.")
+            return rx.toast.error(await tr(self, "users.action.missing"))
         self.action, self.user_id, self.user_name = action, str(uid), text(row.get("name"))
         self.title, self.explanation, self.button, self.color = title, explanation, button, color
         self._version = int(row.get("version") or 0)
@@ -173,7 +172,7 @@ class UserActionState(rx.State):
         data = form_data if isinstance(form_data, dict) else {}
         password = data.get("password", "")
         if not isinstance(password, str) or len(password) > MAX_PASSWORD:
-            self.password_error = "Password must be text of at most 1024 characters."  # noqa: S105
+            self.password_error = await tr(self, "users.action.password_invalid")
             return
         actor, auth = await self._actor()
         if actor is None:
@@ -188,19 +187,19 @@ class UserActionState(rx.State):
             self.password_error = " ".join(exc.fields.get("password") or [exc.message])
         except VersionConflict as exc:
             self._version = int(exc.current.get("version") or self._version)
-            self.error = "Someone changed this user since you opened this; check and confirm again."
+            self.error = await tr(self, "users.action.stale")
         except InUse as exc:
             self.error = exc.message
             self.blocked = True
         except NotFound:
             self.open = False
-            yield rx.toast.info("This user no longer exists.")
+            yield rx.toast.info(await tr(self, "users.action.missing"))
         except DomainError as exc:  # own account, Forbidden, ...
             self.error = exc.message
             self.blocked = True
         else:
             self.open = False
-            yield rx.toast.success(DONE[self.action].format(name=self.user_name))
+            yield rx.toast.success(await tr(self, DONE[self.action], name=self.user_name))
             if uid == actor.user_id and self.action == "sign_out":
                 yield AuthState.require_login  # one's own session ended too
                 return
@@ -218,9 +217,9 @@ class UserActionState(rx.State):
                 continue
             if change.actor and change.actor == own:
                 continue
-            who = change.actorName or change.actor or "Someone else"
-            self.error = (
-                f"{who} just deleted this user."
-                if change.action == "delete"
-                else f"{who} just changed this user; check before you confirm."
+            who = change.actorName or change.actor or await tr(self, "users.live.someone")
+            self.error = await tr(
+                self,
+                "users.live.deleted" if change.action == "delete" else "users.live.changed",
+                who=who,
             )

@@ -20,29 +20,49 @@ from avrentals.domain.errors import DomainError, InvalidState
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import user_admin
 from avrentals.domain.services.users import display_name
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
-from avrentals.ui.state.clients import text
-from avrentals.ui.state.users import parse_user_id, refresh_user_pages
+from avrentals.ui.i18n import tr
+from avrentals.ui.state.clients import tab_language, text
+from avrentals.ui.state.users import parse_user_id, refresh_user_pages, role_key
 from avrentals.ui.state.versioned_form import VersionedFormMixin
 
+# (field, label key) in form order.
 FIELDS: tuple[tuple[str, str], ...] = (
-    ("username", "Username"),
-    ("name", "Name"),
-    ("email", "Login e-mail"),
-    ("role", "Role"),
-    ("job_title", "Job title"),
-    ("phone", "Phone"),
-    ("bio", "Bio"),
-    ("is_team_member", "Team page"),
-    ("password", "Password"),
+    ("username", "users.field.username"),
+    ("name", "common.field.name"),
+    ("email", "users.field.login_email"),
+    ("role", "users.field.role"),
+    ("job_title", "users.field.job_title"),
+    ("phone", "common.field.phone"),
+    ("bio", "users.field.bio"),
+    ("is_team_member", "users.field.team"),
+    ("password", "users.field.password"),
 )
 FIELD_NAMES = tuple(f for f, _label in FIELDS)
-LABELS = dict(FIELDS)
 TEXT_FIELDS = ("username", "name", "email", "job_title", "phone", "bio", "password")
 CONTROLLED = ("role", "is_team_member")
 EDITABLE = ("name", "email", "role", "job_title", "phone", "bio", "is_team_member")
 MAX_INPUT = 2000
 YES = "yes"
+
+
+def labels(language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """The fields' labels in `language`."""
+    return {f: translate(key, language) for f, key in FIELDS}
+
+
+def role_choices() -> list[dict[str, str]]:
+    """The role picker, most powerful first: `{value, label, description}` where label and
+    description are catalogue keys (the page translates them)."""
+    return [
+        {
+            "value": r.value,
+            "label": role_key(r.value),
+            "description": f"users.role_description.{r.value}",
+        }
+        for r in Role
+    ]
 
 
 def blank() -> dict[str, str]:
@@ -104,11 +124,13 @@ class UserFormState(VersionedFormMixin, rx.State):
 
     values: dict[str, str] = blank()
     errors: dict[str, str] = dict.fromkeys(FIELD_NAMES, "")
-    roles: list[dict[str, str]] = user_admin.role_choices()
+    roles: list[dict[str, str]] = role_choices()
+    _language: str = DEFAULT_LANGUAGE  # of the tab, taken at each save (field labels)
     own_account: bool = False  # editing oneself: the role is locked
 
     @rx.var
     def role_description(self) -> str:
+        """The catalogue key of the chosen role's description ("" for none)."""
         for choice in self.roles:
             if choice["value"] == self.values.get("role"):
                 return choice["description"]
@@ -141,7 +163,9 @@ class UserFormState(VersionedFormMixin, rx.State):
         return service_input(changes, create=create)
 
     def _conflict_rows_for(self, saved: dict[str, Any]) -> list[dict[str, str]]:
-        return shared_conflict_rows(FIELDS, self._mine, self._original, form_values(saved))
+        return shared_conflict_rows(
+            tuple(labels(self._language).items()), self._mine, self._original, form_values(saved)
+        )
 
     def _editor_name(self, actor: Actor, current: dict[str, Any]) -> str | None:
         return _editor(current)
@@ -160,13 +184,15 @@ class UserFormState(VersionedFormMixin, rx.State):
     @rx.event
     async def open_create(self):
         """Open an empty "New user" form. No arguments; needs `users:write`."""
-        return await self._open_create("users:write", "Only Admins can add users.")
+        return await self._open_create("users:write", await tr(self, "users.form.cannot_add"))
 
     @rx.event
     async def open_edit(self, user_id: str):
         """Open the edit form of a user. `user_id` must be a UUID string; the user is read
         fresh and its version is the one the save carries."""
-        return await self._open_edit("users:write", "Only Admins can change users.", user_id)
+        return await self._open_edit(
+            "users:write", await tr(self, "users.form.cannot_change"), user_id
+        )
 
     @rx.event
     def set_choice(self, field: str, value: Any):
@@ -193,7 +219,12 @@ class UserFormState(VersionedFormMixin, rx.State):
         edit `user_admin.update_user` with the loaded version and the changed fields."""
         # Editing never changes the username or sets a password (reset-password does that).
         keep = {"username": self._original.get("username", ""), "password": ""}
+        self._language = await tab_language(self)
         async for update in self._save_text_form(
-            form_data, TEXT_FIELDS, LABELS, MAX_INPUT, keep=keep if self.mode == "edit" else None
+            form_data,
+            TEXT_FIELDS,
+            labels(self._language),
+            MAX_INPUT,
+            keep=keep if self.mode == "edit" else None,
         ):
             yield update

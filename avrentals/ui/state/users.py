@@ -27,32 +27,52 @@ from avrentals.domain.errors import DomainError
 from avrentals.domain.pagination import PAGE_SIZES, Page, PageRequest
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import user_admin
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.state.auth import initials
-from avrentals.ui.state.clients import live_page_load, parse_client_id, plural, text
+from avrentals.ui.state.clients import (
+    count_text,
+    live_page_load,
+    parse_client_id,
+    tab_language,
+    text,
+)
 from avrentals.ui.state.listing import ListStateMixin, page_or_last
 
 USERS_PATH = routes.USERS
 LIVE_ENTITIES = frozenset({"user"})
+# UI sort choice -> (service sort key, descending, label key).
 SORT_OPTIONS: dict[str, tuple[str, bool, str]] = {
-    "name": ("name", False, "Name (A-Z)"),
-    "username": ("username", False, "Username"),
-    "role": ("role", False, "Role"),
-    "last_login": ("lastLogin", True, "Last sign-in"),
-    "newest": ("createdAt", True, "Newest first"),
+    "name": ("name", False, "users.sort.name"),
+    "username": ("username", False, "users.sort.username"),
+    "role": ("role", False, "users.sort.role"),
+    "last_login": ("lastLogin", True, "users.sort.last_login"),
+    "newest": ("createdAt", True, "users.sort.newest"),
 }
 ALL = "all"
-ROLE_FILTERS: dict[str, str] = {ALL: "All roles"} | {
-    r.value: user_admin.ROLE_LABELS[r] for r in Role
+
+
+def role_key(role: str) -> str:
+    """The catalogue key of a role's name ("admin" -> "users.role.admin")."""
+    return f"users.role.{role}"
+
+
+# Filter value -> label key.
+ROLE_FILTERS: dict[str, str] = {ALL: "users.filter.all_roles"} | {
+    r.value: role_key(r.value) for r in Role
 }
-ACTIVE_FILTERS: dict[str, str] = {ALL: "Everyone", "active": "Active", "inactive": "Deactivated"}
+ACTIVE_FILTERS: dict[str, str] = {
+    ALL: "users.filter.everyone",
+    "active": "common.state.active",
+    "inactive": "users.status.deactivated",
+}
 
 parse_user_id = parse_client_id
 
 
-def format_login(value: Any) -> str:
+def format_login(value: Any, language: str = DEFAULT_LANGUAGE) -> str:
     if not value:
-        return "Never"
+        return translate("users.list.never", language)
     try:
         at = datetime.fromisoformat(str(value))
     except ValueError:
@@ -60,8 +80,9 @@ def format_login(value: Any) -> str:
     return f"{at:%d %b %Y %H:%M} UTC"
 
 
-def display_row(row: dict[str, Any]) -> dict[str, str]:
-    """A `user_view` row as the strings the table shows (no private fields)."""
+def display_row(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """A `user_view` row as the strings the table shows (no private fields); `role_label`
+    is the catalogue key of the role's name."""
     role = text(row.get("role"))
     return {
         "id": str(row["id"]),
@@ -70,11 +91,11 @@ def display_row(row: dict[str, Any]) -> dict[str, str]:
         "username": text(row.get("username")),
         "email": text(row.get("email")),
         "role": role,
-        "role_label": user_admin.ROLE_LABELS.get(Role(role), role) if role else "",
+        "role_label": role_key(role) if role in {r.value for r in Role} else role,
         "job_title": text(row.get("job_title")),
         "active": "yes" if row.get("is_active") else "",
         "team": "yes" if row.get("is_team_member") else "",
-        "last_login": format_login(row.get("last_login_at")),
+        "last_login": format_login(row.get("last_login_at"), language),
         "photo": text(row.get("photo_thumb_url")),
         "version": text(row.get("version")),
     }
@@ -141,9 +162,17 @@ class UsersState(ListStateMixin, rx.State):
     active_filter: str = ALL
     own_id: str = ""  # the signed-in user's id: their own row offers no self-destructive action
 
+    _language: str = DEFAULT_LANGUAGE  # of the tab, taken at each reload (labels below)
+
     @rx.var
     def page_label(self) -> str:
-        return f"Page {self.page} of {self.total_pages} · {plural(self.total, 'user')}"
+        return translate(
+            "clients.list.page_label",
+            self._language,
+            page=self.page,
+            pages=self.total_pages,
+            count=count_text(self.total, "users.count.user", self._language),
+        )
 
     @rx.var
     def has_filters(self) -> bool:
@@ -162,13 +191,14 @@ class UsersState(ListStateMixin, rx.State):
         )
 
     def _apply_page(self, page: Page[dict[str, Any]]) -> None:
-        self.rows = [display_row(r) for r in page.items]
+        self.rows = [display_row(r, self._language) for r in page.items]
         self.total = page.total
         self.page = page.page
         self.total_pages = page.total_pages
         self.loaded = True
 
     async def _reload(self, actor: Actor) -> None:
+        self._language = await tab_language(self)
         self.own_id = str(actor.user_id)
         try:
             page = await asyncio.to_thread(_load_list, actor, self._query())
@@ -224,7 +254,7 @@ class UsersState(ListStateMixin, rx.State):
             [c for c in changes if c.entity in LIVE_ENTITIES],
             path=USERS_PATH,
             entity="user",
-            unnamed="A user",
+            unnamed=translate("users.live.unnamed", await tab_language(self)),
             live_load=functools.partial(_live_load, query=self._query()),
         )
 

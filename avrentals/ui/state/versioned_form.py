@@ -28,26 +28,32 @@ import reflex as rx
 from avrentals.domain.changes import Change
 from avrentals.domain.errors import DomainError, NotFound, ValidationFailed, VersionConflict
 from avrentals.domain.permissions import Actor
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.components.forms import changed_fields
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import live_context
+from avrentals.ui.state.listing import language_of, noun_phrase, say
 
 
 def read_text_fields(
-    form_data: Any, fields: tuple[str, ...], labels: dict[str, str], max_len: int
+    form_data: Any,
+    fields: tuple[str, ...],
+    labels: dict[str, str],
+    max_len: int,
+    language: str = DEFAULT_LANGUAGE,
 ) -> tuple[dict[str, str], dict[str, str]]:
     """(values, errors) of `fields` from an untrusted form payload: each must be a string of
     at most `max_len` characters (None counts as ""). Unknown keys are ignored; a missing or
-    refused field is ""."""
+    refused field is "". The errors are in `language` (`labels` name the fields as given)."""
     data = form_data if isinstance(form_data, dict) else {}
     values, errors = dict.fromkeys(fields, ""), dict.fromkeys(fields, "")
     for field in fields:
         raw = data.get(field, "")
         raw = "" if raw is None else raw
         if not isinstance(raw, str):
-            errors[field] = f"{labels[field]} must be text."
+            errors[field] = translate("ui.form.not_text", language, label=labels[field])
         elif len(raw) > max_len:
-            errors[field] = f"{labels[field]} is far too long."
+            errors[field] = translate("ui.form.too_long", language, label=labels[field])
         else:
             values[field] = raw
     return values, errors
@@ -155,14 +161,18 @@ class VersionedFormMixin(rx.State, mixin=True):
         self._show(row)
         self.form_open = True
 
+    async def _subject(self, *, capital: bool = False) -> str:
+        """ "this client" (NOUN) in the tab's language."""
+        return noun_phrase(self.NOUN, await language_of(self), capital=capital)
+
     async def _open_create(self, permission: str, refusal: str) -> Any:
         """Body of `open_create`: a signed-in actor holding `permission` (else the toast
-        `refusal`) gets an empty form."""
+        `refusal`, a text or a catalogue key) gets an empty form."""
         actor, auth = await self._actor()
         if actor is None:
             return auth._login_redirect()
         if not actor.can(permission):
-            return rx.toast.error(refusal)
+            return rx.toast.error(await say(self, refusal))
         self.mode = "create"
         self.edit_id = ""
         await self._open(actor, {})
@@ -178,11 +188,12 @@ class VersionedFormMixin(rx.State, mixin=True):
         if actor is None:
             return auth._login_redirect()
         if not actor.can(permission):
-            return rx.toast.error(refusal)
+            return rx.toast.error(await say(self, refusal))
         try:
             row = await asyncio.to_thread(self._fetch, actor, record_id)
         except NotFound:
-            return rx.toast.error(f"This {self.NOUN} no longer exists.")
+            subject = await self._subject(capital=True)
+            return rx.toast.error(await say(self, "ui.form.gone", subject=subject))
         self.mode = "edit"
         self.edit_id = str(record_id)
         await self._open(actor, row)
@@ -235,7 +246,8 @@ class VersionedFormMixin(rx.State, mixin=True):
             row = await asyncio.to_thread(self._fetch, actor, record_id)
         except NotFound:
             self.form_open = False
-            yield rx.toast.error(f"This {self.NOUN} was deleted.")
+            subject = await self._subject(capital=True)
+            yield rx.toast.error(await say(self, "ui.form.deleted", subject=subject))
             return
         await self._show_saved(actor, row)
 
@@ -255,7 +267,9 @@ class VersionedFormMixin(rx.State, mixin=True):
         conflict."""
         if self.saving or not self.form_open or self.conflict:
             return
-        typed, errors = read_text_fields(form_data, text_fields, labels, max_len)
+        typed, errors = read_text_fields(
+            form_data, text_fields, labels, max_len, await language_of(self)
+        )
         if any(errors.values()):
             self.errors = dict.fromkeys(type(self).FIELD_NAMES, "") | errors
             return
@@ -274,7 +288,7 @@ class VersionedFormMixin(rx.State, mixin=True):
         if record_id and not changes:
             self.form_open = False
             self._reset_form()
-            yield rx.toast.info("No changes to save.")
+            yield rx.toast.info(await say(self, "ui.form.no_changes"))
             return
         payload = self._changes_payload(changes, create=record_id is None)
         self.saving = True
@@ -288,15 +302,16 @@ class VersionedFormMixin(rx.State, mixin=True):
             self._on_invalid(exc)
         except NotFound:
             self.form_open = False
-            yield rx.toast.error(f"This {self.NOUN} was deleted by someone else.")
+            subject = await self._subject(capital=True)
+            yield rx.toast.error(await say(self, "ui.form.deleted_by_other", subject=subject))
         except DomainError as exc:  # Forbidden, rate limits, ...
             if not self._on_refused(exc):
                 self.form_error = exc.message
         else:
             self.form_open = False
             self._reset_form()
-            verb = "added" if record_id is None else "saved"
-            yield rx.toast.success(f"{row.get('name', '')} {verb}.")
+            key = "ui.form.added" if record_id is None else "ui.form.saved"
+            yield rx.toast.success(await say(self, key, name=row.get("name", "")))
             await self._refresh(actor, str(row.get("id")))
             follow = self._after_save(str(row.get("id")), created=record_id is None)
             if follow is not None:
@@ -312,7 +327,9 @@ class VersionedFormMixin(rx.State, mixin=True):
             who = await asyncio.to_thread(self._editor_name, actor, current)
         except DomainError:
             who = None
-        self.conflict = f"{who or 'Someone else'} changed this {self.NOUN} while you were editing."
+        who = who or await say(self, "ui.live.someone_else")
+        subject = await self._subject()
+        self.conflict = await say(self, "ui.form.conflict", who=who, subject=subject)
         self.conflict_rows = self._conflict_rows_for(current)
         self.stale_notice = ""
         self.edit_version = int(current.get("version") or self.edit_version)
@@ -325,16 +342,19 @@ class VersionedFormMixin(rx.State, mixin=True):
         if not (self.form_open and self.edit_id) or self.conflict:
             return
         _token, _ip, _ua, own = await live_context(self)
+        language = await language_of(self)
+        subject = noun_phrase(self.NOUN, language)
         for change in changes:
             if change.entity != self.ENTITY or change.id != self.edit_id:
                 continue
             if change.actor and change.actor == own:
                 continue
-            who = change.actorName or change.actor or "Someone else"
+            who = change.actorName or change.actor or translate("ui.live.someone_else", language)
             if change.action == "delete":
-                self.stale_notice = f"{who} just deleted this {self.NOUN}."
+                self.stale_notice = translate(
+                    "ui.live.just_deleted", language, who=who, subject=subject
+                )
             elif change.version != self.edit_version:
-                self.stale_notice = (
-                    f"{who} just saved changes to this {self.NOUN}. If you save, you'll see "
-                    "what changed, field by field, before anything is overwritten."
+                self.stale_notice = translate(
+                    "ui.form.stale_saved", language, who=who, subject=subject
                 )
