@@ -31,9 +31,14 @@ from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import verified_actor
+from avrentals.ui.state.clients import (
+    day_month,
+    day_month_year,
+    month_name,
+    tab_language,
+    verified_actor,
+)
 from avrentals.ui.state.listing import live_context, verified_reload
-from avrentals.ui.state.locale import LocaleState
 
 CALENDAR_PATH = routes.CALENDAR
 LIVE_ENTITIES = frozenset({"event", "rental", "availability", "equipment", "client"})
@@ -42,7 +47,6 @@ ALL = "all"  # the "no filter" value of the filter selects (Radix items need a v
 # Day and month names are catalogue keys (`calendar.day_short.mon`, `calendar.month_long.jan`
 # ...), so every language names them itself; index 0 is Monday / January.
 DAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 STATUS_LABELS = {
     "upcoming": "calendar.status.upcoming",
     "ongoing": "calendar.status.ongoing",
@@ -108,37 +112,9 @@ def parse_uuid(value: Any) -> uuid.UUID | None:
 # --- dates in the tab's language ---------------------------------------------------------------
 
 
-async def tab_language(state: rx.State) -> str:
-    """The language of the tab `state` belongs to (a key of LANGUAGES)."""
-    return (await state.get_state(LocaleState)).language
-
-
 def weekday_name(day: date, language: str, form: str = "short") -> str:
     """`form`: "short" (Mon), "min" (Mo, the timeline header) or "long" (Monday)."""
     return translate(f"calendar.day_{form}.{DAY_KEYS[day.weekday()]}", language)
-
-
-def month_name(day: date, language: str, form: str = "short") -> str:
-    """`form`: "short" (Jun) or "long" (June)."""
-    return translate(f"calendar.month_{form}.{MONTH_KEYS[day.month - 1]}", language)
-
-
-def day_month(day: date, language: str) -> str:
-    """ "3 Jun"."""
-    return translate(
-        "calendar.date.day_month", language, day=day.day, month=month_name(day, language)
-    )
-
-
-def day_month_year(day: date, language: str) -> str:
-    """ "3 Jun 2026"."""
-    return translate(
-        "calendar.date.day_month_year",
-        language,
-        day=day.day,
-        month=month_name(day, language),
-        year=day.year,
-    )
 
 
 def day_label(day: date, language: str, *, padded: bool = False) -> str:
@@ -182,27 +158,6 @@ def month_title(day: date, language: str) -> str:
         "calendar.date.month_year", language, month=month_name(day, language, "long"), year=day.year
     )
     return text[:1].upper() + text[1:]
-
-
-def period_text(start: str, end: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """ISO dates as "12-14 Mar 2026", "30 Mar - 2 Apr 2026" (en dashes) or with both years."""
-    dash = "\u2013"
-    try:
-        a, b = date.fromisoformat(start), date.fromisoformat(end)
-    except (TypeError, ValueError):
-        return f"{start} {dash} {end}"
-    if a == b:
-        return day_month_year(a, language)
-    if (a.year, a.month) == (b.year, b.month):
-        return f"{a.day}{dash}{day_month_year(b, language)}"
-    if a.year == b.year:
-        return f"{day_month(a, language)} {dash} {day_month_year(b, language)}"
-    return f"{day_month_year(a, language)} {dash} {day_month_year(b, language)}"
-
-
-def count_text(key: str, count: int, language: str) -> str:
-    """`key` + "_one" or "_other" by `count` ("1 day", "3 days")."""
-    return translate(f"{key}_one" if count == 1 else f"{key}_other", language, count=count)
 
 
 def short_period(start: str, end: str, language: str = DEFAULT_LANGUAGE) -> str:

@@ -80,7 +80,33 @@ async def tab_language(state: rx.State) -> str:
     return locale.language
 
 
-def format_period(start: str, end: str) -> str:
+MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+def month_name(day: date, language: str, form: str = "short") -> str:
+    """`form`: "short" (Jun) or "long" (June)."""
+    return translate(f"calendar.month_{form}.{MONTH_KEYS[day.month - 1]}", language)
+
+
+def day_month(day: date, language: str) -> str:
+    """ "3 Jun"."""
+    return translate(
+        "calendar.date.day_month", language, day=day.day, month=month_name(day, language)
+    )
+
+
+def day_month_year(day: date, language: str) -> str:
+    """ "3 Jun 2026"."""
+    return translate(
+        "calendar.date.day_month_year",
+        language,
+        day=day.day,
+        month=month_name(day, language),
+        year=day.year,
+    )
+
+
+def format_period(start: str, end: str, language: str = DEFAULT_LANGUAGE) -> str:
     """ISO dates as "12-14 Mar 2026", "30 Mar - 2 Apr 2026" (en dashes) or with both years."""
     dash = "\u2013"
     try:
@@ -88,12 +114,12 @@ def format_period(start: str, end: str) -> str:
     except (TypeError, ValueError):
         return f"{start} {dash} {end}"
     if a == b:
-        return f"{a.day} {a:%b %Y}"
+        return day_month_year(a, language)
     if (a.year, a.month) == (b.year, b.month):
-        return f"{a.day}{dash}{b.day} {b:%b %Y}"
+        return f"{a.day}{dash}{day_month_year(b, language)}"
     if a.year == b.year:
-        return f"{a.day} {a:%b} {dash} {b.day} {b:%b %Y}"
-    return f"{a.day} {a:%b %Y} {dash} {b.day} {b:%b %Y}"
+        return f"{day_month(a, language)} {dash} {day_month_year(b, language)}"
+    return f"{day_month_year(a, language)} {dash} {day_month_year(b, language)}"
 
 
 def parse_client_id(value: Any) -> uuid.UUID | None:

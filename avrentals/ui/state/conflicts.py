@@ -23,8 +23,7 @@ from avrentals.domain.services import availability as avs
 from avrentals.domain.services import timeline as timeline_service
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
-from avrentals.ui.state.calendar import count_text, period_text, tab_language
-from avrentals.ui.state.clients import verified_actor
+from avrentals.ui.state.clients import count_text, format_period, tab_language, verified_actor
 from avrentals.ui.state.listing import live_context, verified_reload
 from avrentals.ui.state.timeline import parse_day, range_problem, read_range
 
@@ -45,7 +44,7 @@ def display_groups(
                 "summary": translate(
                     "conflicts.item.summary",
                     language,
-                    days=count_text("conflicts.count.days", group["days"], language),
+                    days=count_text(group["days"], "conflicts.count.days", language),
                     worst=group["worst"],
                 ),
             }
@@ -53,9 +52,9 @@ def display_groups(
         spans.append(
             [
                 {
-                    "period": period_text(s["startDate"], s["endDate"], language),
+                    "period": format_period(s["startDate"], s["endDate"], language),
                     "start": s["startDate"],
-                    "days": count_text("conflicts.count.days", s["days"], language),
+                    "days": count_text(s["days"], "conflicts.count.days", language),
                     "booked": str(s["booked"]),
                     "bookable": str(s["bookable"]),
                     "short": str(s["short"]),
@@ -70,7 +69,7 @@ def display_groups(
                         "id": e["eventId"],
                         "name": e["eventName"],
                         "quantity": str(e["quantity"]),
-                        "blocked": period_text(e["blockedFrom"], e["blockedTo"], language),
+                        "blocked": format_period(e["blockedFrom"], e["blockedTo"], language),
                     }
                     for e in s["events"]
                 ]
@@ -136,8 +135,8 @@ class ConflictsState(rx.State):
             translate(
                 "conflicts.count.label",
                 language,
-                items=count_text("conflicts.count.items", len(self.items), language),
-                days=count_text("conflicts.count.days", self.total_days, language),
+                items=count_text(len(self.items), "conflicts.count.items", language),
+                days=count_text(self.total_days, "conflicts.count.days", language),
             )
             if self.items
             else translate("conflicts.empty.title", language)
@@ -228,7 +227,7 @@ class ConflictsState(rx.State):
             self.live_notice = translate(
                 "conflicts.live.new",
                 language,
-                items=count_text("conflicts.count.items", after, language),
+                items=count_text(after, "conflicts.count.items", language),
             )
         elif after < before:
             self.live_notice = translate("conflicts.live.resolved", language)

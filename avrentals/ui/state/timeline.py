@@ -34,16 +34,14 @@ from avrentals.domain.services import timeline as timeline_service
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.calendar import (
+from avrentals.ui.state.calendar import day_label, full_day, weekday_name
+from avrentals.ui.state.clients import (
     count_text,
-    day_label,
-    full_day,
+    format_period,
     month_name,
-    period_text,
     tab_language,
-    weekday_name,
+    verified_actor,
 )
-from avrentals.ui.state.clients import verified_actor
 from avrentals.ui.state.listing import PagingMixin, live_context, verified_reload
 
 ALL_CATEGORIES = "all"
@@ -323,8 +321,8 @@ class TimelineState(PagingMixin, rx.State):
         self.range_label = translate(
             "timeline.range.label",
             language,
-            period=period_text(self.start, self.end, language),
-            days=count_text("timeline.range.days", days, language),
+            period=format_period(self.start, self.end, language),
+            days=count_text(days, "timeline.range.days", language),
         )
         self.header = shown["header"]
         self.rows = shown["rows"]
@@ -485,7 +483,7 @@ class TimelineState(PagingMixin, rx.State):
                         "id": e["eventId"],
                         "name": e["eventName"],
                         "quantity": str(e["quantity"]),
-                        "blocked": period_text(e["blockedFrom"], e["blockedTo"], language),
+                        "blocked": format_period(e["blockedFrom"], e["blockedTo"], language),
                     }
                     for e in seg["events"]
                 ]
