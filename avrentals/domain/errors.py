@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from avrentals.i18n.messages import localise_message
+
 
 class DomainError(Exception):
     """Base of every error a service raises on purpose."""
@@ -14,6 +16,9 @@ class DomainError(Exception):
     keep_writes = False
 
     def __init__(self, message: str, details: dict[str, Any] | None = None) -> None:
+        # Written in the reader's language (`i18n.messages.message_language`; English
+        # unless an adapter set it).
+        message = localise_message(message)
         super().__init__(message)
         self.message = message
         self.details = details or {}
@@ -25,7 +30,8 @@ class ValidationFailed(DomainError):
     code = "VALIDATION_ERROR"
 
     def __init__(self, fields: dict[str, list[str]], message: str = "Validation failed") -> None:
-        super().__init__(message, {k: list(v) for k, v in fields.items()})
+        localised = {k: [localise_message(m) for m in v] for k, v in fields.items()}
+        super().__init__(message, localised)
 
     @property
     def fields(self) -> dict[str, list[str]]:

@@ -112,3 +112,29 @@ def test_on_the_sign_in_page_the_switch_changes_only_the_tab(db: Engine) -> None
     run(tab.call(LocaleState, "choose_language", "pt"))
     assert tab.state(LocaleState).language == "pt"
     assert stored_language(db, user) is None
+
+
+def test_what_the_services_refuse_is_written_in_the_tabs_language(db: Engine) -> None:
+    from avrentals.domain.errors import ValidationFailed
+    from avrentals.domain.services import profile as profile_service
+    from avrentals.ui.state.auth import AuthState as Auth
+
+    user = make_user(db, Role.EMPLOYEE)
+    tab = tab_with_browser("pt-PT")
+    tab.sign_in(user)
+
+    async def refused_in_tab() -> ValidationFailed:
+        await tab.call(Auth, "require_login")  # the tab's language: Portuguese
+        actor = await tab.state(Auth)._current_actor()
+        with pytest.raises(ValidationFailed) as caught, transaction(db) as s:
+            profile_service.update_profile(s, actor, user.version, {"name": ""})
+        return caught.value
+
+    refusal = run(refused_in_tab())
+    assert tab.state(LocaleState).language == "pt"
+    message = refusal.fields["name"][0]
+    assert message == "O nome é obrigatório.", message
+
+    with pytest.raises(ValidationFailed) as english, transaction(db) as s:  # no tab: English
+        profile_service.update_profile(s, actor_of(user), user.version, {"name": ""})
+    assert english.value.fields["name"] == ["Name is required."]

@@ -24,6 +24,7 @@ from avrentals.domain.errors import DomainError, RateLimited, Unauthorized
 from avrentals.domain.permissions import Actor, permissions_of
 from avrentals.domain.services import auth as auth_service
 from avrentals.domain.services.company import company_name
+from avrentals.i18n.messages import localise_message, message_language
 from avrentals.settings import get_settings
 from avrentals.ui import routes
 from avrentals.ui.state.locale import LocaleState
@@ -169,6 +170,8 @@ class AuthState(rx.State):
             self._forget()
             return None
         self._remember(token, actor)
+        # What the services refuse from here on is written in the tab's language.
+        message_language.set((await self.get_state(LocaleState)).language)
         return actor
 
     async def _follow_language(self, actor: Actor | None) -> None:
@@ -220,6 +223,9 @@ class AuthState(rx.State):
         attempt is audited either way). Any failure shows the one generic message."""
         if self.signing_in:
             return
+        language = (await self.get_state(LocaleState)).language
+        message_language.set(language)  # a refusal (rate limit) in the tab's language
+        generic_error = localise_message(auth_service.GENERIC_LOGIN_ERROR, language)
         data = form_data if isinstance(form_data, dict) else {}
         username = data.get("username")
         password = data.get("password")
@@ -231,7 +237,7 @@ class AuthState(rx.State):
             or len(username) > MAX_USERNAME_LENGTH
             or len(password) > MAX_PASSWORD_LENGTH
         ):
-            self.login_error = auth_service.GENERIC_LOGIN_ERROR
+            self.login_error = generic_error
             return
         self.signing_in = True
         self.login_error = ""
@@ -244,7 +250,7 @@ class AuthState(rx.State):
         except RateLimited as exc:
             self.login_error = exc.message
         except DomainError:
-            self.login_error = auth_service.GENERIC_LOGIN_ERROR
+            self.login_error = generic_error
         else:
             self.token = token
             self._remember(token, actor)
