@@ -12,7 +12,7 @@ while the log is open.
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any, ClassVar
 
 import reflex as rx
@@ -24,9 +24,15 @@ from avrentals.domain.pagination import PageRequest
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import audit_viewer
 from avrentals.domain.services.audit_viewer import AuditFilters
+from avrentals.i18n import DEFAULT_LANGUAGE
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import verified_actor
+from avrentals.ui.state.clients import (
+    format_count,
+    format_timestamp,
+    tab_language,
+    verified_actor,
+)
 from avrentals.ui.state.listing import PagingMixin, live_context, verified_reload
 from avrentals.ui.state.reports import on_path
 from avrentals.ui.state.timeline import field_messages, parse_day
@@ -54,21 +60,15 @@ LIVE_ENTITIES = frozenset(
 ACTION_COLORS = {"create": "green", "update": "blue", "delete": "red"}
 
 
-def display_time(stamp: str) -> str:
-    """An ISO UTC timestamp as "2 Jan 2030, 23:59 UTC"."""
-    try:
-        at = datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(UTC)
-    except ValueError:
-        return stamp
-    return f"{at.day} {at:%b %Y, %H:%M} UTC"
-
-
-def display_entries(entries: list[dict[str, Any]]) -> tuple[list[dict[str, str]], list]:
-    """Entries as (rows, changes per row) of display strings (pure)."""
+def display_entries(
+    entries: list[dict[str, Any]], language: str = DEFAULT_LANGUAGE
+) -> tuple[list[dict[str, str]], list]:
+    """Entries as (rows, changes per row) of display strings (pure; times in `language`,
+    "2 Jan 2030, 23:59 UTC")."""
     rows = [
         {
             "id": e["id"],
-            "at": display_time(e["at"]),
+            "at": format_timestamp(e["at"], language),
             "user": e["username"] or "",  # "" = the system (the page names it)
             "action": e["action"],
             "color": ACTION_COLORS.get(e["action"].split("_")[0], "gray"),
@@ -176,8 +176,8 @@ class AuditState(PagingMixin, rx.State):
         return min(self.page * PAGE_SIZE, self.total)
 
     @rx.var
-    def total_text(self) -> str:
-        return f"{self.total:,}"
+    async def total_text(self) -> str:
+        return format_count(self.total, await tab_language(self))
 
     def _filters(self) -> AuditFilters:
         """The current filters (already validated by the handlers that set them)."""
@@ -189,8 +189,10 @@ class AuditState(PagingMixin, rx.State):
             self.end or None,
         )
 
-    def _apply(self, result: Any, options: dict[str, Any] | None) -> None:
-        self.rows, self.changes = display_entries(result.items)
+    def _apply(
+        self, result: Any, options: dict[str, Any] | None, language: str = DEFAULT_LANGUAGE
+    ) -> None:
+        self.rows, self.changes = display_entries(result.items, language)
         self.page, self.total, self.total_pages = result.page, result.total, result.total_pages
         if options is not None:
             self.users = options["users"]
@@ -210,7 +212,7 @@ class AuditState(PagingMixin, rx.State):
             self.error = exc.message
             return
         self.error = self.filter_error = ""
-        self._apply(result, opts)
+        self._apply(result, opts, await tab_language(self))
 
     async def _reload_verified(self):
         async for update in verified_reload(self, self._reload):
@@ -330,4 +332,4 @@ class AuditState(PagingMixin, rx.State):
             )
         except DomainError:  # Unauthorized / Forbidden included
             return
-        self._apply(result, options)
+        self._apply(result, options, await tab_language(self))

@@ -31,6 +31,7 @@ from avrentals.domain.services import catalogue as catalogue_service
 from avrentals.domain.services.fee_catalogue import FEES
 from avrentals.domain.services.service_catalogue import SERVICES
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
+from avrentals.i18n import format_percent as i18n_format_percent
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
@@ -84,13 +85,15 @@ FEE_SORTS: dict[str, tuple[str, bool, str]] = {
 # --- formatting (pure) -----------------------------------------------------------------------
 
 
-def format_percent(value: Any) -> str:
-    """ "3.00" -> "3 %", "12.50" -> "12.5 %"."""
+def format_percent(value: Any, language: str = DEFAULT_LANGUAGE) -> str:
+    """ "3.00" -> "3 %", "12.50" -> "12.5 %" ("12,5 %" in Portuguese); "—" if not a number."""
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return "—"
-    return f"{amount.normalize():f} %"
+    if not amount.is_finite():
+        return "—"
+    return i18n_format_percent(amount, language)
 
 
 def service_display(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
@@ -101,7 +104,7 @@ def service_display(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> di
         "name": text(row.get("name")),
         "description": text(row.get("description")),
         "category": text(row.get("category")),
-        "price": format_eur(row.get("unit_price")),
+        "price": format_eur(row.get("unit_price"), language),
         "unit": translate(UNIT_KEYS[unit], language) if unit in UNIT_KEYS else unit,
         "active": "true" if row.get("is_active") else "false",
         "version": text(row.get("version")),
@@ -118,7 +121,9 @@ def fee_display(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[s
         "name": text(row.get("name")),
         "description": text(row.get("description")),
         "category": text(row.get("category")),
-        "amount": format_percent(amount) if percentage else format_eur(amount),
+        "amount": (
+            format_percent(amount, language) if percentage else format_eur(amount, language)
+        ),
         "type": (
             translate(FEE_TYPE_KEYS[fee_type], language) if fee_type in FEE_TYPE_KEYS else fee_type
         ),

@@ -18,6 +18,7 @@ from sqlmodel import Session
 from avrentals.domain.changes import Change
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import clients as clients_service
+from avrentals.i18n import DEFAULT_LANGUAGE
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import (
@@ -25,6 +26,7 @@ from avrentals.ui.state.clients import (
     ClientsState,
     format_eur,
     format_period,
+    tab_language,
     text,
 )
 from avrentals.ui.state.details import (
@@ -47,8 +49,9 @@ LIVE_ENTITIES = frozenset({"client", "event", "quote"})
 CLIENT_FIELDS = ("name", "contact_person", "email", "phone", "address", "tax_id", "notes")
 
 
-def display_detail(detail: dict[str, Any]) -> dict[str, Any]:
-    """`client_detail` output as the display-ready strings the page shows."""
+def display_detail(detail: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    """`client_detail` output as the display-ready strings the page shows (periods and money
+    in `language`)."""
     client = detail["client"]
     return {
         "client": {f: text(client.get(f)) for f in CLIENT_FIELDS}
@@ -58,7 +61,7 @@ def display_detail(detail: dict[str, Any]) -> dict[str, Any]:
                 "id": e["id"],
                 "name": text(e.get("name")),
                 "location": text(e.get("location")),
-                "period": format_period(e.get("start_date", ""), e.get("end_date", "")),
+                "period": format_period(e.get("start_date", ""), e.get("end_date", ""), language),
                 "status": text(e.get("status")),
                 "status_label": EVENT_STATUS_LABELS.get(e.get("status"), text(e.get("status"))),
             }
@@ -69,13 +72,13 @@ def display_detail(detail: dict[str, Any]) -> dict[str, Any]:
                 "id": q["id"],
                 "number": text(q.get("number")),
                 "name": text(q.get("name")),
-                "period": format_period(q.get("start_date", ""), q.get("end_date", "")),
+                "period": format_period(q.get("start_date", ""), q.get("end_date", ""), language),
                 "status": text(q.get("status")),
-                "total": format_eur(q.get("total")),
+                "total": format_eur(q.get("total"), language),
             }
             for q in detail["quotes"]
         ],
-        "value": format_eur(detail["client_value"]),
+        "value": format_eur(detail["client_value"], language),
     }
 
 
@@ -83,12 +86,22 @@ def parse_id(raw: str) -> Any:
     return parse_or_not_found(raw, "Client not found.")
 
 
-def _read(session: Session, actor: Actor, client_id: str) -> dict[str, Any]:
-    return display_detail(clients_service.client_detail(session, actor, parse_id(client_id)))
+def _reader(language: str) -> Any:
+    """The blocking read of one client's page, shown in `language`."""
+
+    def read(session: Session, actor: Actor, client_id: str) -> dict[str, Any]:
+        detail = clients_service.client_detail(session, actor, parse_id(client_id))
+        return display_detail(detail, language)
+
+    return read
 
 
-_load_detail = functools.partial(read_detail, _read)
-_live_detail = functools.partial(read_detail_live, _read)
+def _load_detail(actor: Actor, client_id: str, language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
+    return read_detail(_reader(language), actor, client_id)
+
+
+def _live_detail(language: str) -> Any:
+    return functools.partial(read_detail_live, _reader(language))
 
 
 def id_from_path(path: str) -> str:
@@ -106,6 +119,7 @@ class ClientDetailState(DetailStateMixin, rx.State):
     events: list[dict[str, str]] = []
     quotes: list[dict[str, str]] = []
     value: str = "€0.00"
+    _language: str = DEFAULT_LANGUAGE  # the tab's language at the last read (periods, money)
 
     @rx.var
     def event_count(self) -> int:
@@ -127,7 +141,10 @@ class ClientDetailState(DetailStateMixin, rx.State):
         return id_from_path(path)
 
     def _load_detail(self, actor: Actor, detail_id: str) -> dict[str, Any]:
-        return _load_detail(actor, detail_id)
+        return _load_detail(actor, detail_id, self._language)
+
+    async def _remember_language(self) -> None:
+        self._language = await tab_language(self)
 
     def _forget(self) -> None:
         self.client = {}
@@ -143,6 +160,7 @@ class ClientDetailState(DetailStateMixin, rx.State):
     async def load(self):
         """on_load of /clients/<id>: re-verify the token, take the id from the URL (a UUID of
         at most 64 characters, else "not found") and read `clients.client_detail`."""
+        await self._remember_language()
         async for update in self._open_from_url():
             yield update
 
@@ -155,11 +173,13 @@ class ClientDetailState(DetailStateMixin, rx.State):
             yield auth._login_redirect()
             return
         if self.detail_id:
+            await self._remember_language()
             await self._reload(actor)
 
     async def _apply_changes(self, changes: list[Change]) -> None:
         """Re-read the client after a committed change to it or to any event or quote (they
         may be this client's), if this tab shows it; name who changed or deleted it."""
+        await self._remember_language()
         await apply_detail_changes(
             self,
             changes,
@@ -167,7 +187,7 @@ class ClientDetailState(DetailStateMixin, rx.State):
             entity="client",
             name=self.client.get("name") or await tr(self, "clients.live.this_client"),
             id_from_path=id_from_path,
-            live_detail=_live_detail,
+            live_detail=_live_detail(self._language),
         )
 
 

@@ -14,7 +14,7 @@ import functools
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
@@ -29,7 +29,7 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import auth as auth_service
 from avrentals.domain.services import clients as clients_service
 from avrentals.domain.services import users as users_service
-from avrentals.i18n import DEFAULT_LANGUAGE, translate
+from avrentals.i18n import DEFAULT_LANGUAGE, format_money, format_number, translate
 from avrentals.settings import get_settings
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
@@ -56,12 +56,25 @@ LIVE_ENTITIES = frozenset({"client", "event", "quote"})
 # --- formatting and parsing (pure) ------------------------------------------------------------
 
 
-def format_eur(value: Any) -> str:
+def format_eur(value: Any, language: str = DEFAULT_LANGUAGE) -> str:
+    """An amount in euros the way `language` writes money ("€1,234.50" / "1 234,50 €"
+    with no-break spaces); "—" when `value` is not a number."""
     try:
         amount = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return "—"
-    return f"€{amount:,.2f}"
+    if not amount.is_finite():
+        return "—"
+    return format_money(amount, "EUR", language)
+
+
+def format_count(n: Any, language: str = DEFAULT_LANGUAGE) -> str:
+    """A whole number with the language's grouping ("2,608" / "2 608" with a no-break
+    space); anything that is not a whole number is shown as itself."""
+    try:
+        return format_number(int(n), language)
+    except (TypeError, ValueError):
+        return text(n)
 
 
 def plural(n: int, word: str) -> str:
@@ -122,6 +135,29 @@ def format_period(start: str, end: str, language: str = DEFAULT_LANGUAGE) -> str
     return f"{day_month_year(a, language)} {dash} {day_month_year(b, language)}"
 
 
+def format_day(iso: Any, language: str = DEFAULT_LANGUAGE) -> str:
+    """An ISO date as "3 Jun 2026" in `language`; anything else shown as itself."""
+    try:
+        day = date.fromisoformat(str(iso))
+    except ValueError:
+        return text(iso)
+    return day_month_year(day, language)
+
+
+def format_timestamp(value: Any, language: str = DEFAULT_LANGUAGE) -> str:
+    """A moment (ISO string or datetime; naive means UTC) as "2 Jan 2030, 23:59 UTC" in
+    `language`; anything else shown as itself."""
+    if isinstance(value, datetime):
+        at = value
+    else:
+        try:
+            at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            return text(value)
+    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+    return f"{day_month_year(at.date(), language)}, {at:%H:%M} UTC"
+
+
 def parse_client_id(value: Any) -> uuid.UUID | None:
     """A UUID from untrusted input (a string of at most 64 characters), else None."""
     if not isinstance(value, str) or not value or len(value) > MAX_ID_LENGTH:
@@ -136,7 +172,7 @@ def text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def display_row(row: dict[str, Any]) -> dict[str, str]:
+def display_row(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     """A service row (snake_case, JSON-ready) as the strings the table shows."""
     return {
         "id": str(row["id"]),
@@ -146,7 +182,7 @@ def display_row(row: dict[str, Any]) -> dict[str, str]:
         "phone": text(row.get("phone")),
         "events": str(int(row.get("event_count") or 0)),
         "quotes": str(int(row.get("quote_count") or 0)),
-        "value": format_eur(row.get("client_value", 0)),
+        "value": format_eur(row.get("client_value", 0), language),
         "version": text(row.get("version")),
     }
 
@@ -275,7 +311,7 @@ class ClientsState(ListStateMixin, rx.State):
         )
 
     def _apply_page(self, page: Page[dict[str, Any]]) -> None:
-        self.rows = [display_row(r) for r in page.items]
+        self.rows = [display_row(r, self._language) for r in page.items]
         self.total = page.total
         self.page = page.page
         self.total_pages = page.total_pages

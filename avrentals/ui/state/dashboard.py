@@ -30,7 +30,13 @@ from avrentals.domain.services import dashboard as dashboard_service
 from avrentals.domain.services import utilisation as utilisation_service
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
-from avrentals.ui.state.clients import count_text, format_period, tab_language, verified_actor
+from avrentals.ui.state.clients import (
+    count_text,
+    format_count,
+    format_period,
+    tab_language,
+    verified_actor,
+)
 from avrentals.ui.state.listing import live_context, verified_reload
 from avrentals.ui.state.reports import (
     check_period,
@@ -87,15 +93,15 @@ def display_cards(cards: dict[str, int], language: str = DEFAULT_LANGUAGE) -> di
         return count_text(n, "reports.count.item", language)
 
     return {
-        "equipment": f"{cards['equipmentUnits']:,}",
+        "equipment": format_count(cards["equipmentUnits"], language),
         "equipment_note": translate(
             "dashboard.card.equipment_note", language, items=items(cards["equipmentItems"])
         ),
-        "clients": f"{cards['clients']:,}",
+        "clients": format_count(cards["clients"], language),
         "clients_note": translate("dashboard.card.clients_note", language),
-        "upcoming": f"{cards['upcomingEvents']:,}",
+        "upcoming": format_count(cards["upcomingEvents"], language),
         "upcoming_note": translate("dashboard.card.upcoming_note", language),
-        "maintenance": f"{cards['maintenanceUnits']:,}",
+        "maintenance": format_count(cards["maintenanceUnits"], language),
         "maintenance_note": (
             translate(
                 "dashboard.card.maintenance_note", language, items=items(cards["maintenanceItems"])
@@ -106,14 +112,16 @@ def display_cards(cards: dict[str, int], language: str = DEFAULT_LANGUAGE) -> di
     }
 
 
-def display_events(events: list[dict[str, Any]]) -> list[dict[str, str]]:
+def display_events(
+    events: list[dict[str, Any]], language: str = DEFAULT_LANGUAGE
+) -> list[dict[str, str]]:
     return [
         {
             "id": e["id"],
             "name": e["name"],
             "client": e["clientName"],
             "location": e["location"],
-            "period": format_period(e["startDate"], e["endDate"]),
+            "period": format_period(e["startDate"], e["endDate"], language),
             "status": e["status"],
             "status_label": STATUS_LABELS.get(e["status"], e["status"]),
         }
@@ -185,8 +193,10 @@ class DashboardState(rx.State):
         return greeting_for(self.hour)
 
     @rx.var
-    def period_label(self) -> str:
-        return format_period(self.start, self.end) if self.start and self.end else ""
+    async def period_label(self) -> str:
+        if not (self.start and self.end):
+            return ""
+        return format_period(self.start, self.end, await tab_language(self))
 
     def _window(self) -> av.Window:
         first, last = parse_day(self.start), parse_day(self.end)
@@ -205,7 +215,7 @@ class DashboardState(rx.State):
 
     def _apply(self, data: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> None:
         self.cards = display_cards(data["cards"], language)
-        self.my_events = display_events(data["myEvents"])
+        self.my_events = display_events(data["myEvents"], language)
         panels = data["reports"]
         self.has_reports = panels is not None
         if panels is None:  # nothing of the reports stays in this tab
@@ -214,7 +224,7 @@ class DashboardState(rx.State):
             self.overall, self.categories, self.items = {}, [], []
         else:
             self.revenue = revenue_points(panels["revenue"], language)
-            self.revenue_sum = revenue_total(panels["revenue"])
+            self.revenue_sum = revenue_total(panels["revenue"], language)
             self.top_clients = client_rows(panels["topClients"], language)
             self.top_items = item_rows(panels["topItems"], language)
             self._apply_utilisation(panels["utilisation"], language)

@@ -17,7 +17,6 @@ import contextlib
 import json
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
@@ -42,6 +41,7 @@ from avrentals.settings import get_settings
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.clients import format_eur
 from avrentals.ui.state.listing import MAX_SEARCH_LENGTH, ListStateMixin
 from avrentals.ui.state.locale import LocaleState
 
@@ -96,15 +96,11 @@ class ListQuery:
     location: str | None = None
 
 
-def format_eur(value: Any) -> str:
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return "—"
-    return f"€{amount:,.2f}"
-
-
-def display_row(row: dict[str, Any], icons: dict[str, str] | None = None) -> dict[str, str]:
+def display_row(
+    row: dict[str, Any],
+    icons: dict[str, str] | None = None,
+    language: str = DEFAULT_LANGUAGE,
+) -> dict[str, str]:
     """A service row (snake_case, JSON-ready) as the strings the table and the cards show.
 
     `thumb` is the thumbnail URL or "" for "no photo" (the card then shows the category's
@@ -122,7 +118,7 @@ def display_row(row: dict[str, Any], icons: dict[str, str] | None = None) -> dic
         "status_label": STATUS_KEYS.get(status, status.title()),  # a key, or shown as itself
         "qty": f"{row.get('qty_good', 0)}/{row.get('quantity', 0)}",
         "location": str(row.get("location") or ""),
-        "rate": format_eur(row.get("daily_rate")),
+        "rate": format_eur(row.get("daily_rate"), language),
         "consumable": "1" if row.get("item_type") == EquipmentType.CONSUMABLE else "",
         "version": str(row.get("version") or ""),
         "thumb": thumb if isinstance(thumb, str) and thumb.startswith("/") else "",
@@ -438,7 +434,7 @@ class EquipmentState(ListStateMixin, rx.State):
             self.subcategory = ALL
 
     def _apply_page(self, page: Page[dict[str, Any]]) -> None:
-        self.rows = [display_row(r, self._category_icons) for r in page.items]
+        self.rows = [display_row(r, self._category_icons, self._language) for r in page.items]
         self.total = page.total
         self.page = page.page
         self.total_pages = page.total_pages

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from datetime import datetime
 from typing import Any, ClassVar
 
 import reflex as rx
@@ -31,6 +30,7 @@ from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import (
     format_eur,
     format_period,
+    format_timestamp,
     text,
 )
 from avrentals.ui.state.details import (
@@ -84,14 +84,6 @@ ACTION_KEYS = {
 HIDDEN_AUDIT = {"id", "version", "created_at", "updated_at", "created_by", "updated_by"}
 
 
-def format_when(iso: str) -> str:
-    try:
-        at = datetime.fromisoformat(iso)
-    except (TypeError, ValueError):
-        return text(iso)
-    return f"{at:%d %b %Y %H:%M} UTC"
-
-
 def _short(value: Any) -> str:
     shown = "—" if value in (None, "") else str(value)
     return shown if len(shown) <= 60 else shown[:57] + "…"
@@ -125,7 +117,7 @@ def describe_audit(entry: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> s
 
 def display_detail(detail: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, Any]:
     """`equipment_detail` output as the display-ready strings the page shows (labels as
-    catalogue keys; the audit summaries in `language`)."""
+    catalogue keys; money, dates and the audit summaries in `language`)."""
     row = detail["item"]
     status = text(row.get("status"))
     kind = text(row.get("item_type"))
@@ -141,7 +133,7 @@ def display_detail(detail: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> 
         "status_label": STATUS_KEYS.get(status, status.title()),
         "quantity": text(row.get("quantity")),
         "location": text(row.get("location")),
-        "rate": format_eur(row.get("daily_rate")),
+        "rate": format_eur(row.get("daily_rate"), language),
         "low_stock": text(row.get("low_stock_threshold")),
         "version": text(row.get("version")),
         "category_id": text(row.get("category_id")),
@@ -153,7 +145,7 @@ def display_detail(detail: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> 
         {
             "event_id": b["event_id"],
             "event_name": text(b.get("event_name")),
-            "period": format_period(b.get("start_date", ""), b.get("end_date", "")),
+            "period": format_period(b.get("start_date", ""), b.get("end_date", ""), language),
             "quantity": text(b.get("quantity")),
             "prep": PREP_KEYS.get(text(b.get("prep_status")), text(b.get("prep_status"))),
         }
@@ -164,7 +156,7 @@ def display_detail(detail: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> 
             "id": m["id"],
             "date": text(m.get("date")),
             "description": text(m.get("description")),
-            "cost": format_eur(m.get("cost")) if m.get("cost") is not None else "—",
+            "cost": format_eur(m.get("cost"), language) if m.get("cost") is not None else "—",
             "units": text(m.get("units")),
             "status": MAINTENANCE_KEYS.get(text(m.get("status")), text(m.get("status"))),
             "technician": text(m.get("technician_name")) or "—",
@@ -173,7 +165,7 @@ def display_detail(detail: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> 
     ]
     history = [
         {
-            "at": format_when(h.get("at", "")),
+            "at": format_timestamp(h.get("at", ""), language),
             "action": ACTION_KEYS.get(h.get("action"), text(h.get("action"))),
             "actor": text(h.get("actor")),  # "" = the system (the page says so)
             "summary": describe_audit(h, language),

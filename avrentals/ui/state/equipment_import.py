@@ -28,6 +28,7 @@ from avrentals.settings import get_settings
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.clients import format_count, tab_language
 
 UPLOAD_ID = "equipment-csv"
 STALE_UPLOAD_SECONDS = 24 * 3600
@@ -128,8 +129,8 @@ class EquipmentImportState(rx.State):
         )
 
     @rx.var
-    def valid_count_text(self) -> str:
-        return f"{self.valid_count:,}"
+    async def valid_count_text(self) -> str:
+        return format_count(self.valid_count, await tab_language(self))
 
     @rx.var
     def progress_percent(self) -> int:
@@ -138,12 +139,12 @@ class EquipmentImportState(rx.State):
         return min(100, round(100 * self.progress_done / self.progress_total))
 
     @rx.var
-    def progress_total_text(self) -> str:
-        return f"{self.progress_total:,}"
+    async def progress_total_text(self) -> str:
+        return format_count(self.progress_total, await tab_language(self))
 
     @rx.var
-    def created_text(self) -> str:
-        return f"{self.created:,}"
+    async def created_text(self) -> str:
+        return format_count(self.created, await tab_language(self))
 
     def _reset_file(self) -> None:
         _discard_upload(self._upload_id)
@@ -328,5 +329,5 @@ class EquipmentImportState(rx.State):
             self.progress_done = self.progress_total
             self.stage = "done"
             key = "equipment.import.toast_one" if created == 1 else "equipment.import.toast_other"
-            message = await tr(self, key, count=f"{created:,}")
+            message = await tr(self, key, count=format_count(created, await tab_language(self)))
         yield rx.toast.success(message)

@@ -67,7 +67,7 @@ def blocked_text(
     except (TypeError, ValueError):
         return ""
     parts = buffer_parts(prep, ret, language)
-    period = format_period(first.isoformat(), last.isoformat())
+    period = format_period(first.isoformat(), last.isoformat(), language)
     return translate("events.detail.blocked", language, period=period, parts=", ".join(parts))
 
 
@@ -85,7 +85,7 @@ def display_detail(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dic
         "location": text(row.get("location")),
         "start_date": start,
         "end_date": end,
-        "period": format_period(start, end),
+        "period": format_period(start, end, language),
         "blocked": blocked_text(start, end, prep, ret, language),
         "prep_days": str(prep),
         "return_days": str(ret),

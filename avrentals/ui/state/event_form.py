@@ -413,7 +413,11 @@ class EventDuplicateState(rx.State):
         _actor, eid, row = opened
         self.source_id = str(eid)
         self.source_name = text(row.get("name"))
-        self.source_period = format_period(text(row.get("start_date")), text(row.get("end_date")))
+        self.source_period = format_period(
+            text(row.get("start_date")),
+            text(row.get("end_date")),
+            (await self.get_state(LocaleState)).language,
+        )
         copy_name = (await tr(self, "events.duplicate.copy_name", name=self.source_name))[:100]
         self.values = {"name": copy_name, "start_date": "", "end_date": ""}
         self.errors = dict.fromkeys(DUP_FIELDS, "")

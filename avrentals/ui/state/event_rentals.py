@@ -151,7 +151,7 @@ def _availability(
         "free": free,
         "bookable": int(info["bookable"]),
         "on_event": on_event,
-        "window": format_period(window.start.isoformat(), window.end.isoformat()),
+        "window": format_period(window.start.isoformat(), window.end.isoformat(), language),
     }
     if explain:
         shown["ledger"], shown["summary"] = ledger_rows(

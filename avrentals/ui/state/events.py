@@ -18,7 +18,6 @@ from datetime import date
 from typing import Any, ClassVar
 
 import reflex as rx
-from babel.dates import format_date
 from sqlmodel import Session
 
 from avrentals.db import read_session
@@ -29,9 +28,10 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import clients as clients_service
 from avrentals.domain.services import events as events_service
 from avrentals.domain.services.prep_overdue import overdue_units
-from avrentals.i18n import DEFAULT_LANGUAGE, locale_of, translate
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
+from avrentals.ui.state.calendar import day_label
 from avrentals.ui.state.clients import (
     format_period,
     live_page_load,
@@ -73,14 +73,12 @@ def counted(key: str, count: int, language: str = DEFAULT_LANGUAGE, **params: An
 
 
 def short_day(iso: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """ "2030-06-12" -> "Wed 12 Jun" (in `language`)."""
+    """ "2030-06-12" -> "Wed 12 Jun" (in `language`, like the calendar's day labels)."""
     try:
         d = date.fromisoformat(iso)
     except (TypeError, ValueError):
         return text(iso)
-    if language == DEFAULT_LANGUAGE:
-        return f"{d:%a} {d.day} {d:%b}"
-    return format_date(d, "EEE d MMM", locale=locale_of(language))
+    return day_label(d, language)
 
 
 def overdue_text(units: Any, language: str = DEFAULT_LANGUAGE) -> str:
@@ -111,7 +109,7 @@ def display_row(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[s
         "client_id": text(row.get("client_id")),
         "client": text(row.get("client_name")),
         "location": text(row.get("location")),
-        "period": format_period(text(row.get("start_date")), text(row.get("end_date"))),
+        "period": format_period(text(row.get("start_date")), text(row.get("end_date")), language),
         "buffers": " + ".join(buffers),
         "status": status,
         "status_label": STATUS_LABELS.get(status, status.title()),

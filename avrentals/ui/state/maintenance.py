@@ -13,7 +13,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import uuid
-from datetime import date
 from typing import Any, ClassVar
 
 import reflex as rx
@@ -27,14 +26,17 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import equipment as equipment_service
 from avrentals.domain.services import maintenance as maintenance_service
 from avrentals.domain.services import maintenance_queries as queries
+from avrentals.i18n import DEFAULT_LANGUAGE
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.clients import (
+    format_day,
     format_eur,
     live_page_load,
     parse_client_id,
     plural,
+    tab_language,
     text,
     verified_actor,
 )
@@ -55,14 +57,6 @@ MOVE_LABELS = {
 # --- formatting (pure) ----------------------------------------------------------------------
 
 
-def format_day(iso: Any) -> str:
-    try:
-        day = date.fromisoformat(str(iso))
-    except ValueError:
-        return text(iso)
-    return f"{day.day} {day:%b %Y}"
-
-
 def describe_move(log: dict[str, Any]) -> tuple[str, str]:
     """(source, target) catalogue keys of a log's move, target "" for work on units that stay
     (the page shows "Good → Maintenance" / "Damaged (no move)"); an unknown status is kept
@@ -72,22 +66,22 @@ def describe_move(log: dict[str, Any]) -> tuple[str, str]:
     return source, MOVE_LABELS.get(target, target)
 
 
-def display_log(log: dict[str, Any]) -> dict[str, str]:
-    """A log row as the strings the page shows."""
+def display_log(log: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """A log row as the strings the page shows (dates and money in `language`)."""
     units = int(log.get("units") or 0)
     move_from, move_to = describe_move(log)
     return {
         "id": text(log.get("id")),
         "item_id": text(log.get("equipment_id")),
         "item_name": text(log.get("equipment_name")),
-        "date": format_day(log.get("log_date")),
+        "date": format_day(log.get("log_date"), language),
         "description": text(log.get("description")),
         "units": str(units),
         "units_key": "maintenance.log.units_one" if units == 1 else "maintenance.log.units_other",
         "move_from": move_from,
         "move_to": move_to,
         "technician": text(log.get("technician_name")) or "—",
-        "cost": format_eur(log.get("cost")),
+        "cost": format_eur(log.get("cost"), language),
         "status": text(log.get("status")),
         "status_label": "maintenance.log.open"
         if log.get("status") == "open"
@@ -208,6 +202,7 @@ class MaintenanceState(ListStateMixin, rx.State):
     close_error: str = ""
     closing: bool = False
     _close_version: int = 0
+    _language: str = DEFAULT_LANGUAGE  # of the tab, taken at each reload (dates, money)
 
     # --- computed display ------------------------------------------------------------------
 
@@ -227,7 +222,8 @@ class MaintenanceState(ListStateMixin, rx.State):
     def _apply_page(self, page: Page[dict[str, Any]]) -> None:
         self.rows = [display_item(r) for r in page.items]
         self.open_logs = {
-            str(r["id"]): [display_log(log) for log in r.get("open_logs") or []] for r in page.items
+            str(r["id"]): [display_log(log, self._language) for log in r.get("open_logs") or []]
+            for r in page.items
         }
         self.total = page.total
         self.page = page.page
@@ -235,6 +231,7 @@ class MaintenanceState(ListStateMixin, rx.State):
         self.loaded = True
 
     async def _reload(self, actor: Actor) -> None:
+        self._language = await tab_language(self)
         try:
             page, categories = await asyncio.to_thread(
                 _load, actor, max(1, self.page), self._size(), self.search, self.category
@@ -252,6 +249,7 @@ class MaintenanceState(ListStateMixin, rx.State):
         item_id = parse_client_id(raw_id)
         if item_id is None:
             return False
+        self._language = await tab_language(self)
         try:
             found = await asyncio.to_thread(_history, actor, item_id)
         except NotFound:
@@ -260,7 +258,7 @@ class MaintenanceState(ListStateMixin, rx.State):
             return True
         item = found["item"]
         self.history_item = display_item({**item, "open_logs": []})
-        self.history = [display_log(log) for log in found["logs"]]
+        self.history = [display_log(log, self._language) for log in found["logs"]]
         self.history_error = ""
         return True
 
@@ -341,7 +339,7 @@ class MaintenanceState(ListStateMixin, rx.State):
         except NotFound:
             yield rx.toast.error(await tr(self, "maintenance.error.log_gone"))
             return
-        shown = display_log(log)
+        shown = display_log(log, await tab_language(self))
         self.close_id = shown["id"]
         self.close_label = f"{shown['item_name']}: {shown['description']}"
         self._close_version = int(log.get("version") or 0)
@@ -416,7 +414,7 @@ class MaintenanceState(ListStateMixin, rx.State):
                 )
             except DomainError:
                 return
-            self.history = [display_log(log) for log in found["logs"]]
+            self.history = [display_log(log, self._language) for log in found["logs"]]
 
 
 def _history_live(token: str, ip: str | None, user_agent: str | None, raw_id: str):

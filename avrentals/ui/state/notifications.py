@@ -49,27 +49,10 @@ TYPE_CHOICES: list[dict[str, str]] = [
 SHOW_CHOICES = ("all", "unread")
 
 
-def relative_time(when: datetime | None, now: datetime | None = None) -> str:
-    """ "just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", else "12 Mar 2026"."""
-    if when is None:
-        return ""
-    seconds = int(((now or datetime.now(UTC)) - when).total_seconds())
-    if seconds < 60:
-        return "just now"
-    if seconds < 3600:
-        return f"{seconds // 60} min ago"
-    if seconds < 86_400:
-        return f"{seconds // 3600} h ago"
-    days = seconds // 86_400
-    if days == 1:
-        return "yesterday"
-    if days < 7:
-        return f"{days} days ago"
-    return f"{when.day} {when:%b %Y}"
-
-
 def relative_parts(when: datetime | None, now: datetime | None = None) -> dict[str, str]:
-    """`relative_time` as catalogue parts the browser puts together in the tab's language:
+    """How long ago (`when` before `now`) as catalogue parts the browser puts together in the
+    tab's language ("just now", "5 min ago", "3 h ago", "yesterday", "4 days ago", else
+    "12 Mar 2026"):
     `when_key` (a `ui.notifications.when.*` key), its count `when_n`, and for older
     notifications the date's `when_day`, `when_month` (a month's key) and `when_year`."""
     parts = dict.fromkeys(("when_key", "when_n", "when_day", "when_month", "when_year"), "")
@@ -112,7 +95,6 @@ def display_row(row: dict[str, Any], now: datetime | None = None) -> dict[str, s
         "color": PRIORITY_COLORS.get(priority, "gray"),
         "link": str(row.get("link") or ""),
         "read": "1" if row["is_read"] else "",
-        "when": relative_time(row["created_at"], now),
         "at": row["created_at"].isoformat() if row["created_at"] else "",
         **relative_parts(row["created_at"], now),
     }

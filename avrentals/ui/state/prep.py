@@ -36,9 +36,10 @@ from avrentals.domain.services.prep_checkin import (
     store_report_photo,
 )
 from avrentals.domain.services.prep_overdue import notify_overdue_returns
+from avrentals.i18n import DEFAULT_LANGUAGE
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import format_period, parse_client_id, text
+from avrentals.ui.state.clients import format_period, parse_client_id, tab_language, text
 from avrentals.ui.state.clients import verified_actor as _verified_actor
 from avrentals.ui.state.details import path_id
 from avrentals.ui.state.image_upload import upload_began, upload_ended, upload_refused
@@ -72,7 +73,7 @@ def percent(done: int, total: int) -> int:
     return 0 if total <= 0 else min(100, round(done * 100 / total))
 
 
-def list_row(row: dict[str, Any]) -> dict[str, str]:
+def list_row(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     quantity, out, back = int(row["quantity"]), int(row["scanned_out"]), int(row["scanned_in"])
     going = row["status"] == "upcoming" or (out < quantity and back == 0)
     done, total = (out, quantity) if going else (back, out)
@@ -81,7 +82,7 @@ def list_row(row: dict[str, Any]) -> dict[str, str]:
         "name": text(row["name"]),
         "client": text(row["client"]),
         "location": text(row["location"]),
-        "period": format_period(text(row["start_date"]), text(row["end_date"])),
+        "period": format_period(text(row["start_date"]), text(row["end_date"]), language),
         "status": text(row["status"]),
         "overdue": "1" if row["overdue"] else "",
         # catalogue keys, translated in the browser
@@ -129,7 +130,7 @@ def mark_groups(lines: list[dict[str, str]]) -> list[dict[str, str]]:
 # --- blocking work (asyncio.to_thread) ---------------------------------------------------------
 
 
-def _load_list(actor: Actor, today: date) -> list[dict[str, str]]:
+def _load_list(actor: Actor, today: date, language: str = DEFAULT_LANGUAGE) -> list[dict[str, str]]:
     # The overdue-return generator runs on every prep-list load (idempotent: dedup per event
     # and user); a failure there must not hide the list.
     try:
@@ -139,7 +140,7 @@ def _load_list(actor: Actor, today: date) -> list[dict[str, str]]:
         logger.warning("prep: overdue-return notifications failed", exc_info=True)
     with read_session() as session:
         rows = prep_service.prep_events(session, actor, today=today)
-    return [list_row(r) for r in rows]
+    return [list_row(r, language) for r in rows]
 
 
 def _load_checklist(actor: Actor, event_id: uuid.UUID) -> dict[str, Any]:
@@ -212,7 +213,9 @@ class PrepListState(rx.State):
 
     async def _reload(self, actor: Actor) -> None:
         try:
-            self.rows = await asyncio.to_thread(_load_list, actor, date.today())
+            self.rows = await asyncio.to_thread(
+                _load_list, actor, date.today(), await tab_language(self)
+            )
             self.error = ""
         except DomainError as exc:
             self.error = exc.message
@@ -240,17 +243,19 @@ class PrepListState(rx.State):
         if not with_ctx[0]:
             return
         try:
-            rows = await asyncio.to_thread(_live_list, *with_ctx[:3])
+            rows = await asyncio.to_thread(_live_list, *with_ctx[:3], await tab_language(self))
         except DomainError:
             return
         self.rows = rows
 
 
-def _live_list(token: str, ip: str | None, ua: str | None) -> list[dict[str, str]]:
+def _live_list(
+    token: str, ip: str | None, ua: str | None, language: str = DEFAULT_LANGUAGE
+) -> list[dict[str, str]]:
     with read_session() as session:
         actor = _verified_actor(session, token, ip, ua)
         rows = prep_service.prep_events(session, actor, today=date.today())
-    return [list_row(r) for r in rows]
+    return [list_row(r, language) for r in rows]
 
 
 # --- /prep/<event id> ---------------------------------------------------------------------------
@@ -340,14 +345,14 @@ class PrepChecklistState(rx.State):
     def _event_uuid(self) -> uuid.UUID | None:
         return parse_client_id(self.event_id) if not self.not_found else None
 
-    def _apply_checklist(self, data: dict[str, Any]) -> None:
+    def _apply_checklist(self, data: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> None:
         ev = data["event"]
         self.event = {
             "id": text(ev["id"]),
             "name": text(ev["name"]),
             "client": text(ev["client"]),
             "location": text(ev["location"]),
-            "period": format_period(text(ev["start_date"]), text(ev["end_date"])),
+            "period": format_period(text(ev["start_date"]), text(ev["end_date"]), language),
             "status": text(ev["status"]),
             "assigned": text(ev["assigned"]),
             "overdue": "1" if ev["overdue"] else "",
@@ -393,7 +398,7 @@ class PrepChecklistState(rx.State):
             self.error = exc.message
             return
         self.error = ""
-        self._apply_checklist(data)
+        self._apply_checklist(data, await tab_language(self))
 
     async def _refresh_presence(self, actor: Actor) -> None:
         if not self.event_id or self.not_found:
@@ -809,7 +814,7 @@ class PrepChecklistState(rx.State):
                 return
             except DomainError:
                 return
-            self._apply_checklist(data)
+            self._apply_checklist(data, await tab_language(self))
         if joined or reread:
             tab = self._tab_id()
             self.others = await asyncio.to_thread(presence.others, self.event_id, tab)

@@ -36,12 +36,13 @@ from avrentals.domain.errors import (
 )
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import quotes as quotes_service
+from avrentals.i18n import DEFAULT_LANGUAGE
 from avrentals.ui import routes
 from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
 from avrentals.ui.i18n import tr
 from avrentals.ui.state import quote_reads as reads
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import live_context, text
+from avrentals.ui.state.clients import live_context, tab_language, text
 from avrentals.ui.state.details import path_id
 from avrentals.ui.state.quote_document import (
     COMPARED,
@@ -127,6 +128,7 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
     _preview_ok: bool = False
     _original: dict[str, Any] = {}  # {"header", "lines"} as last saved
     _conflict_saved: dict[str, Any] = {}
+    _language: str = DEFAULT_LANGUAGE  # the tab's, taken on load (money on the document)
 
     # --- computed display ----------------------------------------------------------------------
 
@@ -196,7 +198,7 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         self._apply_meta(detail)
         self.header = header_from_payload(detail)
         self.header["linked_name"] = text(detail.get("linked_client_name"))
-        self.lines = lines_from_payload(list(detail.get("items") or []))
+        self.lines = lines_from_payload(list(detail.get("items") or []), self._language)
         self._mark_saved(detail)
         self.errors = dict.fromkeys(ERROR_FIELDS, "")
         self.form_error = ""
@@ -208,7 +210,7 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         (no re-render, so typing is never disturbed): numbers, version, line totals and
         availability, totals."""
         self._apply_meta(detail)
-        saved = lines_from_payload(list(detail.get("items") or []))
+        saved = lines_from_payload(list(detail.get("items") or []), self._language)
         if len(saved) == len(self.lines):
             computed = ("days", "line_total", "free", "bookable")
             self.lines = [
@@ -220,7 +222,7 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         self._mark_saved(detail)
 
     def _mark_saved(self, detail: dict[str, Any]) -> None:
-        self.totals = totals_view(detail, self.header)
+        self.totals = totals_view(detail, self.header, self._language)
         self.totals_note = ""
         self._original = {"header": dict(self.header), "lines": [dict(x) for x in self.lines]}
         self._saved_seq = self._seq
@@ -275,8 +277,12 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         self.save_hint = ""
         self.save_hint_fields = []
         self.totals_note = ""
-        self.lines = with_line_totals(with_line_errors(self.lines, {}), list(priced["items"]))
-        self.totals = totals_view(priced | {"tax_rate": values.get("tax_rate")}, self.header)
+        self.lines = with_line_totals(
+            with_line_errors(self.lines, {}), list(priced["items"]), self._language
+        )
+        self.totals = totals_view(
+            priced | {"tax_rate": values.get("tax_rate")}, self.header, self._language
+        )
 
     def _edited(self, *fields: str) -> Any:
         """After a change of the document: re-price, mark unsaved and start the autosave."""
@@ -311,6 +317,7 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
             return
         raw = path_id(self.router.url.path, routes.QUOTES)
         self._reset()
+        self._language = await tab_language(self)
         self.loaded = False
         self.can_write = actor.can("quotes:write")
         yield
@@ -544,7 +551,7 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
             who = None
         saved = {
             "header": header_from_payload(current),
-            "lines": lines_from_payload(list(current.get("items") or [])),
+            "lines": lines_from_payload(list(current.get("items") or []), self._language),
         }
         original = self._original or saved
         who = who or await tr(self, "quotes.builder.someone_else")

@@ -17,6 +17,7 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from avrentals.i18n import DEFAULT_LANGUAGE
 from avrentals.ui.state.clients import format_eur, text
 
 # (field, label key) of the header in form order; "tax_percent" is the service's tax_rate x 100.
@@ -166,7 +167,10 @@ def relabel(line: dict[str, str]) -> dict[str, str]:
     return line | {"available": full, "short": short, "over": over}
 
 
-def lines_from_payload(items: list[Mapping[str, Any]]) -> list[dict[str, str]]:
+def lines_from_payload(
+    items: list[Mapping[str, Any]], language: str = DEFAULT_LANGUAGE
+) -> list[dict[str, str]]:
+    """A saved quote's items as the form's lines (line totals as money in `language`)."""
     out = []
     for item in sorted(items, key=lambda i: int(i.get("position") or 0)):
         item_type = text(item.get("item_type"))
@@ -181,7 +185,8 @@ def lines_from_payload(items: list[Mapping[str, Any]]) -> list[dict[str, str]]:
             bookable=item.get("bookable"),
         )
         line["days"] = text(item.get("days"))
-        line["line_total"] = format_eur(item.get("line_total")) if item.get("line_total") else ""
+        total = item.get("line_total")
+        line["line_total"] = format_eur(total, language) if total else ""
         out.append(line)
     return out
 
@@ -269,23 +274,31 @@ def with_line_errors(
 
 
 def with_line_totals(
-    lines: list[dict[str, str]], priced: list[Mapping[str, Any]]
+    lines: list[dict[str, str]],
+    priced: list[Mapping[str, Any]],
+    language: str = DEFAULT_LANGUAGE,
 ) -> list[dict[str, str]]:
-    """The server's days and line totals on the form's lines (same order as sent)."""
+    """The server's days and line totals (money in `language`) on the form's lines (same
+    order as sent)."""
     if len(priced) != len(lines):
         return lines
     return [
-        line | {"days": text(p.get("days")), "line_total": format_eur(p.get("line_total"))}
+        line
+        | {"days": text(p.get("days")), "line_total": format_eur(p.get("line_total"), language)}
         for line, p in zip(lines, priced, strict=True)
     ]
 
 
-def totals_view(totals: Mapping[str, Any], header: Mapping[str, str]) -> dict[str, str]:
-    """The breakdown as display strings, from the service's figures only."""
+def totals_view(
+    totals: Mapping[str, Any], header: Mapping[str, str], language: str = DEFAULT_LANGUAGE
+) -> dict[str, str]:
+    """The breakdown as display strings, from the service's figures only (money in
+    `language`; the English `*_label`s are the reference, the page words the labels itself
+    from `discount_rate` / `tax_rate`)."""
     try:
         sub = Decimal(str(totals.get("sub_total", "0")))
         discount = Decimal(str(totals.get("discount_amount", "0")))
-        net = format_eur(sub - discount)
+        net = format_eur(sub - discount, language)
     except (InvalidOperation, ValueError):
         net = "—"
     pct = header.get("discount_type") == "percentage"
@@ -293,17 +306,17 @@ def totals_view(totals: Mapping[str, Any], header: Mapping[str, str]) -> dict[st
     rate = rate or header.get("tax_percent", "")
     discount_value = decimal_text(header.get("discount_value", ""))
     return {
-        "sub_total": format_eur(totals.get("sub_total", "0")),
-        "discount": format_eur(totals.get("discount_amount", "0")),
+        "sub_total": format_eur(totals.get("sub_total", "0"), language),
+        "discount": format_eur(totals.get("discount_amount", "0"), language),
         "discount_label": f"Discount ({discount_value} %)" if pct else "Discount",
         # what the labels above are made of, for the page to word them in the tab's language
         "discount_rate": discount_value if pct else "",
         "tax_rate": rate,
         "net": net,
-        "fees": format_eur(totals.get("fees_total", "0")),
-        "tax": format_eur(totals.get("tax_amount", "0")),
+        "fees": format_eur(totals.get("fees_total", "0"), language),
+        "tax": format_eur(totals.get("tax_amount", "0"), language),
         "tax_label": f"Tax ({rate} %)" if rate else "Tax",
-        "total": format_eur(totals.get("total", "0")),
+        "total": format_eur(totals.get("total", "0"), language),
     }
 
 

@@ -24,10 +24,17 @@ from avrentals.domain.errors import DomainError
 from avrentals.domain.pagination import PAGE_SIZES, Page, PageRequest
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import quotes as quotes_service
-from avrentals.i18n import translate
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
-from avrentals.ui.state.clients import format_eur, format_period, live_page_load, plural, text
+from avrentals.ui.state.clients import (
+    format_eur,
+    format_period,
+    live_page_load,
+    plural,
+    tab_language,
+    text,
+)
 from avrentals.ui.state.listing import ListStateMixin, page_or_last
 from avrentals.ui.state.locale import LocaleState
 from avrentals.ui.state.quote_document import parse_id
@@ -51,8 +58,9 @@ SORT_OPTIONS: dict[str, tuple[str, bool, str]] = {
 LIVE_ENTITIES = frozenset({"quote"})
 
 
-def display_row(row: dict[str, Any]) -> dict[str, str]:
-    """A `list_quotes` row (snake_case, JSON-ready) as the strings the list shows."""
+def display_row(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
+    """A `list_quotes` row (snake_case, JSON-ready) as the strings the list shows (period
+    and total in `language`)."""
     status = text(row.get("status"))
     count = int(row.get("item_count") or 0)
     return {
@@ -60,8 +68,8 @@ def display_row(row: dict[str, Any]) -> dict[str, str]:
         "number": text(row.get("number")),
         "name": text(row.get("name")),
         "client": text(row.get("client_name")),
-        "period": format_period(text(row.get("start_date")), text(row.get("end_date"))),
-        "total": format_eur(row.get("total", "0")),
+        "period": format_period(text(row.get("start_date")), text(row.get("end_date")), language),
+        "total": format_eur(row.get("total", "0"), language),
         "status": status,
         "lines": plural(count, "line"),
         "event_id": text(row.get("event_id")),
@@ -137,6 +145,7 @@ class QuotesState(ListStateMixin, rx.State):
 
     sort: str = "newest"
     status: str = ALL
+    _language: str = DEFAULT_LANGUAGE  # of the tab, taken at each reload (periods, totals)
 
     @rx.var
     async def page_label(self) -> str:
@@ -163,13 +172,14 @@ class QuotesState(ListStateMixin, rx.State):
         )
 
     def _apply_page(self, page: Page[dict[str, Any]]) -> None:
-        self.rows = [display_row(r) for r in page.items]
+        self.rows = [display_row(r, self._language) for r in page.items]
         self.total = page.total
         self.page = page.page
         self.total_pages = page.total_pages
         self.loaded = True
 
     async def _reload(self, actor: Actor) -> None:
+        self._language = await tab_language(self)
         try:
             page = await asyncio.to_thread(_load_list, actor, self._query())
         except DomainError as exc:

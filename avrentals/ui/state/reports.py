@@ -35,8 +35,10 @@ from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.state.clients import (
     count_text,
+    format_count,
     format_eur,
     format_period,
+    month_name,
     tab_language,
     verified_actor,
 )
@@ -75,6 +77,18 @@ def percent_number(value: str | None) -> float:
         return 0.0
 
 
+def month_label(row: dict[str, Any], language: str, *, short: bool = False) -> str:
+    """A revenue month ("2026-03") as "Mar 2026" ("Mar" when `short`) in `language`; the
+    service's own label when the key is not a month."""
+    try:
+        year, month = (int(part) for part in str(row["month"]).split("-")[:2])
+        first = date(year, month, 1)
+    except (KeyError, TypeError, ValueError):
+        return str(row.get("label", ""))[: 3 if short else None]
+    name = month_name(first, language)
+    return name if short else translate("calendar.date.month_year", language, month=name, year=year)
+
+
 def revenue_points(
     rows: list[dict[str, Any]], language: str = DEFAULT_LANGUAGE
 ) -> list[dict[str, Any]]:
@@ -83,21 +97,21 @@ def revenue_points(
     return [
         {
             "month": r["month"],
-            "label": r["label"],
-            "short": r["label"][:3],
+            "label": month_label(r, language),
+            "short": month_label(r, language, short=True),
             "revenue": float(r["revenue"]),
-            "text": format_eur(r["revenue"]),
+            "text": format_eur(r["revenue"], language),
             "quotes": count_text(int(r["quotes"]), "clients.count.quote", language),
         }
         for r in rows
     ]
 
 
-def revenue_total(rows: list[dict[str, Any]]) -> str:
+def revenue_total(rows: list[dict[str, Any]], language: str = DEFAULT_LANGUAGE) -> str:
     """The chart's total for its caption (the months' SQL sums, added for display); "" when
     nothing was accepted (the chart then shows its empty state)."""
     total = sum((Decimal(r["revenue"]) for r in rows), Decimal("0"))
-    return format_eur(total) if total else ""
+    return format_eur(total, language) if total else ""
 
 
 def client_rows(
@@ -108,7 +122,7 @@ def client_rows(
             "id": r["id"],
             "rank": str(n),
             "name": r["name"],
-            "revenue": format_eur(r["revenue"]),
+            "revenue": format_eur(r["revenue"], language),
             "quotes": count_text(int(r["quotes"]), "reports.count.accepted_quote", language),
         }
         for n, r in enumerate(rows, start=1)
@@ -133,8 +147,8 @@ def figure_text(figures: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> st
     return translate(
         "reports.utilisation.figures",
         language,
-        booked=f"{figures['bookedUnitDays']:,}",
-        bookable=f"{figures['bookableUnitDays']:,}",
+        booked=format_count(figures["bookedUnitDays"], language),
+        bookable=format_count(figures["bookableUnitDays"], language),
     )
 
 
@@ -145,7 +159,7 @@ def utilisation_display(data: dict[str, Any], language: str = DEFAULT_LANGUAGE) 
         "overall": {
             "percent": percent(overall["utilisation"]),
             "detail": figure_text(overall, language),
-            "period": format_period(data["startDate"], data["endDate"]),
+            "period": format_period(data["startDate"], data["endDate"], language),
         },
         "categories": [
             {
@@ -165,8 +179,8 @@ def utilisation_display(data: dict[str, Any], language: str = DEFAULT_LANGUAGE) 
                 "category": i["categoryName"],
                 "percent": percent(i["utilisation"]),
                 "value": percent_number(i["utilisation"]),
-                "booked": f"{i['bookedUnitDays']:,}",
-                "bookable": f"{i['bookableUnitDays']:,}",
+                "booked": format_count(i["bookedUnitDays"], language),
+                "bookable": format_count(i["bookableUnitDays"], language),
                 "good": translate(
                     "reports.utilisation.good_of", language, good=i["good"], quantity=i["quantity"]
                 ),
@@ -273,8 +287,10 @@ class ReportsState(PagingMixin, rx.State):
     range_error: str = ""
 
     @rx.var
-    def period_label(self) -> str:
-        return format_period(self.start, self.end) if self.start and self.end else ""
+    async def period_label(self) -> str:
+        if not (self.start and self.end):
+            return ""
+        return format_period(self.start, self.end, await tab_language(self))
 
     @rx.var
     def first_item(self) -> int:
@@ -297,7 +313,7 @@ class ReportsState(PagingMixin, rx.State):
         util = data["utilisation"]
         shown = utilisation_display(util, language)
         self.revenue = revenue_points(data["revenue"], language)
-        self.revenue_sum = revenue_total(data["revenue"])
+        self.revenue_sum = revenue_total(data["revenue"], language)
         self.top_clients = client_rows(data["topClients"], language)
         self.top_items = item_rows(data["topItems"], language)
         self.overall = shown["overall"]

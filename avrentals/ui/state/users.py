@@ -14,7 +14,6 @@ import asyncio
 import functools
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any, ClassVar
 
 import reflex as rx
@@ -32,6 +31,7 @@ from avrentals.ui import routes
 from avrentals.ui.state.auth import initials
 from avrentals.ui.state.clients import (
     count_text,
+    format_timestamp,
     live_page_load,
     parse_client_id,
     tab_language,
@@ -71,13 +71,10 @@ parse_user_id = parse_client_id
 
 
 def format_login(value: Any, language: str = DEFAULT_LANGUAGE) -> str:
+    """The last sign-in as "2 Jan 2030, 23:59 UTC" in `language`, or "Never"."""
     if not value:
         return translate("users.list.never", language)
-    try:
-        at = datetime.fromisoformat(str(value))
-    except ValueError:
-        return text(value)
-    return f"{at:%d %b %Y %H:%M} UTC"
+    return format_timestamp(value, language)
 
 
 def display_row(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
