@@ -453,30 +453,17 @@ def _refusal_diagnosis(url: str) -> str:
     return "\n".join(diagnosis)
 
 
-REFUSED_RETRIES = 10  # x 0.5 s: a refusal that lasts longer is a server that is down
-
-
-def connect_retrying(connect, url: str):
-    """`connect()`, tried again for a few seconds while the connection is refused.
-
-    Under the sandbox's network stack a connection from this process is now and then refused
-    for a moment while the server is up and other processes reach it; a server that stays
-    unreachable fails with what the machine saw (listening sockets, the same request by
-    curl, the processes)."""
-    for attempt in range(REFUSED_RETRIES + 1):
-        try:
-            return connect()
-        except (urllib.error.URLError, ConnectionRefusedError) as exc:
-            reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
-            if not isinstance(reason, ConnectionRefusedError):
-                raise
-            if attempt == REFUSED_RETRIES:
-                raise AssertionError(
-                    f"{url}: connection refused\n{_refusal_diagnosis(url)}"
-                ) from exc
-            print(f"[e2e] {url}: connection refused, retry {attempt + 1}")
-            time.sleep(0.5)
-    raise AssertionError("unreachable")
+def connect_or_explain(connect, url: str):
+    """`connect()`; a refused connection fails with what the machine saw at that moment
+    (listening sockets, the same request by curl, the processes), not a bare
+    ConnectionRefusedError."""
+    try:
+        return connect()
+    except (urllib.error.URLError, ConnectionRefusedError) as exc:
+        reason = exc.reason if isinstance(exc, urllib.error.URLError) else exc
+        if not isinstance(reason, ConnectionRefusedError):
+            raise
+        raise AssertionError(f"{url}: connection refused\n{_refusal_diagnosis(url)}") from exc
 
 
 def http_get(url: str, *, timeout: float = 30) -> tuple[int, dict[str, str], bytes]:
@@ -487,4 +474,12 @@ def http_get(url: str, *, timeout: float = 30) -> tuple[int, dict[str, str], byt
             headers = {k.lower(): v for k, v in response.headers.items()}
             return response.status, headers, response.read()
 
-    return connect_retrying(get, url)
+    return connect_or_explain(get, url)
+
+
+@pytest.fixture(autouse=True)
+def _in_file_order(browser_name: str) -> None:
+    """Every test here depends on pytest-playwright's session-scoped, parametrized
+    `browser_name`, the ones that open no browser too: pytest groups tests by such
+    parameters, which would otherwise move the browser-less tests after all the others —
+    after test_zz_embedded has stopped the session server."""

@@ -11,7 +11,7 @@ import socket
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, connect_retrying, http_get, sign_in
+from tests.e2e.conftest import Server, connect_or_explain, http_get, sign_in
 
 pytestmark = pytest.mark.e2e
 
@@ -89,7 +89,7 @@ def socket_handshake_status(server: Server, origin: str) -> int:
         f"Origin: {origin}\r\n\r\n"
     )
     address = ("127.0.0.1", server.port)
-    with connect_retrying(
+    with connect_or_explain(
         lambda: socket.create_connection(address, timeout=30), server.url
     ) as sock:
         sock.sendall(request.encode())
