@@ -26,7 +26,7 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import equipment as equipment_service
 from avrentals.domain.services import maintenance as maintenance_service
 from avrentals.domain.services import maintenance_queries as queries
-from avrentals.i18n import DEFAULT_LANGUAGE
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
@@ -35,7 +35,6 @@ from avrentals.ui.state.clients import (
     format_eur,
     live_page_load,
     parse_client_id,
-    plural,
     tab_language,
     text,
     verified_actor,
@@ -208,7 +207,14 @@ class MaintenanceState(ListStateMixin, rx.State):
 
     @rx.var
     def page_label(self) -> str:
-        return f"Page {self.page} of {self.total_pages} · {plural(self.total, 'item')}"
+        one = "one" if self.total == 1 else "other"
+        return translate(
+            f"maintenance.list.page_label_{one}",
+            self._language,
+            page=self.page,
+            pages=self.total_pages,
+            count=self.total,
+        )
 
     @rx.var
     def has_filters(self) -> bool:
@@ -395,7 +401,7 @@ class MaintenanceState(ListStateMixin, rx.State):
             relevant,
             path=MAINTENANCE_PATH,
             entity="equipment",
-            unnamed="An item",
+            unnamed="equipment.live.an_item",
             live_load=functools.partial(
                 _live_load,
                 page=max(1, self.page),
