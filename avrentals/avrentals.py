@@ -9,7 +9,7 @@ from avrentals.api.app import create_api
 from avrentals.ui import live, routes
 from avrentals.ui.components.pwa import pwa_head
 from avrentals.ui.errors import on_backend_error
-from avrentals.ui.i18n import write_catalogue_module
+from avrentals.ui.i18n import t, write_catalogue_module
 from avrentals.ui.live import live_updates
 from avrentals.ui.notification_task import scheduled_notifications
 from avrentals.ui.pages.audit import audit_page
@@ -76,6 +76,12 @@ from avrentals.ui.state.users import UsersState
 
 PRODUCT = "AV Rentals"
 
+
+def page_title(key: str) -> rx.Var[str]:
+    """The browser tab's title, "Inventory · AV Rentals", in the tab's language."""
+    return t("shell.title.page", page=t(key), product=PRODUCT)
+
+
 # The browser's catalogue module is generated from avrentals/i18n before Reflex copies the
 # assets into the web build.
 write_catalogue_module(Path(__file__).resolve().parent.parent / "assets")
@@ -102,130 +108,148 @@ app = rx.App(
 )
 
 app.add_page(
-    login_page, route=routes.LOGIN, title=f"Sign in · {PRODUCT}", on_load=AuthState.open_login
+    login_page,
+    route=routes.LOGIN,
+    title=page_title("shell.title.sign_in"),
+    on_load=AuthState.open_login,
 )
 app.add_page(
     equipment_page,
     route=routes.EQUIPMENT,
-    title=f"Inventory · {PRODUCT}",
+    title=page_title("nav.equipment.label"),
     on_load=EquipmentState.load,
 )
 app.add_page(
     equipment_detail_page,
     route=f"{routes.EQUIPMENT}/[item_id]",
-    title=f"Item · {PRODUCT}",
+    title=page_title("shell.title.item"),
     on_load=EquipmentDetailState.load,
 )
 app.add_page(
     clients_page,
     route=routes.CLIENTS,
-    title=f"Clients · {PRODUCT}",
+    title=page_title("nav.clients.label"),
     on_load=ClientsState.load,
 )
 app.add_page(
     client_detail_page,
     route=f"{routes.CLIENTS}/[client_id]",
-    title=f"Client · {PRODUCT}",
+    title=page_title("shell.title.client"),
     on_load=ClientDetailState.load,
 )
 app.add_page(
     categories_page,
     route=routes.CATEGORIES,
-    title=f"Categories · {PRODUCT}",
+    title=page_title("nav.categories.label"),
     on_load=CategoriesState.load,
 )
 app.add_page(
     timeline_page,
     route=routes.AVAILABILITY,
-    title=f"Availability · {PRODUCT}",
+    title=page_title("nav.availability.label"),
     on_load=TimelineState.load,
 )
 app.add_page(
     conflicts_page,
     route=routes.CONFLICTS,
-    title=f"Conflicts · {PRODUCT}",
+    title=page_title("nav.conflicts.label"),
     on_load=ConflictsState.load,
 )
 app.add_page(
-    events_page, route=routes.EVENTS, title=f"Events · {PRODUCT}", on_load=EventsState.load
+    events_page, route=routes.EVENTS, title=page_title("nav.events.label"), on_load=EventsState.load
 )
 app.add_page(
     event_detail_page,
     route=f"{routes.EVENTS}/[event_id]",
-    title=f"Event · {PRODUCT}",
+    title=page_title("shell.title.event"),
     on_load=EventDetailState.load,
 )
 app.add_page(
     calendar_page,
     route=routes.CALENDAR,
-    title=f"Calendar · {PRODUCT}",
+    title=page_title("nav.calendar.label"),
     on_load=CalendarState.load,
 )
 app.add_page(
     equipment_import_page,
     route=routes.EQUIPMENT_IMPORT,
-    title=f"Import equipment · {PRODUCT}",
+    title=page_title("shell.title.import_equipment"),
     on_load=EquipmentImportState.load,
 )
 app.add_page(
     catalogue_page,
     route=routes.CATALOGUE,
-    title=f"Catalogue · {PRODUCT}",
+    title=page_title("nav.catalogue.label"),
     on_load=[ServicesState.load, FeesState.load],
 )
 app.add_page(
     maintenance_page,
     route=routes.MAINTENANCE,
-    title=f"Maintenance · {PRODUCT}",
+    title=page_title("nav.maintenance.label"),
     on_load=MaintenanceState.load,
 )
-app.add_page(users_page, route=routes.USERS, title=f"Users · {PRODUCT}", on_load=UsersState.load)
 app.add_page(
-    profile_page, route=routes.PROFILE, title=f"My profile · {PRODUCT}", on_load=ProfileState.load
+    users_page, route=routes.USERS, title=page_title("nav.users.label"), on_load=UsersState.load
 )
 app.add_page(
-    settings_page, route=routes.SETTINGS, title=f"Settings · {PRODUCT}", on_load=SettingsState.load
+    profile_page,
+    route=routes.PROFILE,
+    title=page_title("nav.profile.label"),
+    on_load=ProfileState.load,
 )
-app.add_page(team_page, route=routes.TEAM, title=f"Team · {PRODUCT}", on_load=TeamState.load)
 app.add_page(
-    quotes_page, route=routes.QUOTES, title=f"Quotes · {PRODUCT}", on_load=QuotesState.load
+    settings_page,
+    route=routes.SETTINGS,
+    title=page_title("nav.settings.label"),
+    on_load=SettingsState.load,
+)
+app.add_page(
+    team_page, route=routes.TEAM, title=page_title("nav.team.label"), on_load=TeamState.load
+)
+app.add_page(
+    quotes_page, route=routes.QUOTES, title=page_title("nav.quotes.label"), on_load=QuotesState.load
 )
 app.add_page(
     quote_builder_page,
     route=routes.QUOTES_NEW,
-    title=f"New quote · {PRODUCT}",
+    title=page_title("shell.title.new_quote"),
     on_load=QuoteBuilderState.load,
 )
 app.add_page(
     quote_builder_page,
     route=f"{routes.QUOTES}/[quote_id]",
-    title=f"Quote · {PRODUCT}",
+    title=page_title("shell.title.quote"),
     on_load=QuoteBuilderState.load,
 )
-app.add_page(prep_page, route=routes.PREP, title=f"Prep · {PRODUCT}", on_load=PrepListState.load)
+app.add_page(
+    prep_page, route=routes.PREP, title=page_title("nav.prep.label"), on_load=PrepListState.load
+)
 app.add_page(
     prep_checklist_page,
     route=f"{routes.PREP}/[event_id]",
-    title=f"Prep checklist · {PRODUCT}",
+    title=page_title("shell.title.prep_checklist"),
     on_load=PrepChecklistState.load,
 )
 app.add_page(
     notifications_page,
     route=routes.NOTIFICATIONS,
-    title=f"Notifications · {PRODUCT}",
+    title=page_title("nav.notifications.label"),
     on_load=NotificationsState.load,
 )
 app.add_page(
     dashboard_page,
     route=routes.HOME,
-    title=f"Dashboard · {PRODUCT}",
+    title=page_title("nav.dashboard.label"),
     on_load=DashboardState.load,
 )
 app.add_page(
-    reports_page, route=routes.REPORTS, title=f"Reports · {PRODUCT}", on_load=ReportsState.load
+    reports_page,
+    route=routes.REPORTS,
+    title=page_title("nav.reports.label"),
+    on_load=ReportsState.load,
 )
 app.add_page(
-    audit_page, route=routes.AUDIT, title=f"Audit log · {PRODUCT}", on_load=AuditState.load
+    audit_page, route=routes.AUDIT, title=page_title("nav.audit.label"), on_load=AuditState.load
 )
 
 live.register(

@@ -92,6 +92,9 @@ def test_the_switch_translates_everything_and_is_stored_for_the_user(
 
     switch_to(page, "pt")
     expect(nav).to_contain_text("Inventário", timeout=10_000)
+    expect(page).to_have_title("Painel · AV Rentals")
+    # The offline page (served by the service worker) opens in the same language.
+    assert page.evaluate("localStorage.getItem('avr_language')") == "pt"
     expect(page.get_by_test_id("language-switch")).to_contain_text("PT")
     stored = db_scalar("SELECT language FROM app_user WHERE username = :u", u=polyglot)
     assert stored == "pt"

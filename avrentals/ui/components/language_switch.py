@@ -13,7 +13,8 @@ LANGUAGE_NAMES = {"en": "English", "pt": "Português"}
 
 
 class DocumentLanguage(rx.Fragment):
-    """Keeps `<html lang>` on the tab's language (screen readers, hyphenation, spelling)."""
+    """Keeps `<html lang>` on the tab's language (screen readers, hyphenation, spelling) and
+    remembers it on the device for the offline page."""
 
     def add_imports(self) -> dict:
         return {"react": ["useEffect"]}
@@ -22,7 +23,9 @@ class DocumentLanguage(rx.Fragment):
         language = LocaleState.language
         return [
             rx.Var(
-                f"useEffect(() => {{ document.documentElement.lang = {language}; }}, "
+                f"useEffect(() => {{ document.documentElement.lang = {language}; "
+                # the offline page (assets/offline.html) opens in the same language
+                f"try {{ localStorage.setItem('avr_language', {language}); }} catch (e) {{}} }}, "
                 f"[{language}]);",
                 _var_data=language._get_all_var_data(),
             )
