@@ -4,6 +4,7 @@ discard-mine buttons), the stale notice, and the versioned form of a page of its
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import reflex as rx
@@ -81,6 +82,29 @@ def form_field(
         min_width="0",
         grid_column="1 / -1" if full else "auto",
     )
+
+
+def field_binder(
+    prefix: str, errors: rx.Var, translate_errors: bool = False
+) -> Callable[..., rx.Component]:
+    """`form_field` bound to one dialog: its id prefix and its state's `errors` mapping
+    (`translate_errors`: the messages are catalogue keys or texts, shown through `t`)."""
+
+    def field(
+        name: str,
+        label: Text,
+        control: rx.Component,
+        *,
+        required: bool = False,
+        full: bool = False,
+        hint: Any = "",
+    ) -> rx.Component:
+        error = t(errors[name]) if translate_errors else errors[name]
+        return form_field(
+            prefix, name, label, control, error, required=required, full=full, hint=hint
+        )
+
+    return field
 
 
 def conflict_callout(message: rx.Var, testid: str = "edit-conflict", *body: rx.Component):

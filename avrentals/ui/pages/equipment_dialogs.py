@@ -8,7 +8,7 @@ from typing import Any
 import reflex as rx
 
 from avrentals.ui.components.dialogs import delete_dialog, form_dialog
-from avrentals.ui.components.forms import field_label, form_field
+from avrentals.ui.components.forms import field_binder, field_label
 from avrentals.ui.i18n import t
 from avrentals.ui.state.equipment_delete import EquipmentDeleteState
 from avrentals.ui.state.equipment_form import EquipmentFormState
@@ -18,25 +18,7 @@ S = EquipmentFormState
 X = EquipmentDeleteState
 
 
-def _field(
-    field: str,
-    label: str | rx.Var[str],
-    control: rx.Component,
-    *,
-    required=False,
-    full=False,
-    hint: Any = "",
-):
-    return form_field(
-        "equipment",
-        field,
-        label,
-        control,
-        S.errors[field],
-        required=required,
-        full=full,
-        hint=hint,
-    )
+_field = field_binder("equipment", S.errors)
 
 
 def _label(field: str, label: str | rx.Var[str], required: bool = False) -> rx.Component:

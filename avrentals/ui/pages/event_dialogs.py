@@ -10,7 +10,12 @@ from typing import Any
 import reflex as rx
 
 from avrentals.ui.components.dialogs import delete_dialog, form_dialog
-from avrentals.ui.components.forms import field_error, field_label, form_field, picker_search
+from avrentals.ui.components.forms import (
+    field_binder,
+    field_error,
+    field_label,
+    picker_search,
+)
 from avrentals.ui.i18n import t
 from avrentals.ui.state.event_form import (
     NO_USER,
@@ -70,25 +75,7 @@ def rental_conflict_box(message: rx.Var, lines: rx.Var, testid: str) -> rx.Compo
 # --- create / edit ---------------------------------------------------------------------------
 
 
-def _field(
-    field: str,
-    label: str | rx.Var[str],
-    control: rx.Component,
-    *,
-    required=False,
-    full=False,
-    hint: str | rx.Var[str] = "",
-):
-    return form_field(
-        "event",
-        field,
-        label,
-        control,
-        F.errors[field],
-        required=required,
-        full=full,
-        hint=hint,
-    )
+_field = field_binder("event", F.errors)
 
 
 def _label(

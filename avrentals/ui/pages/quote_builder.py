@@ -9,7 +9,7 @@ import reflex as rx
 
 from avrentals.ui import routes
 from avrentals.ui.components.date_range import date_input
-from avrentals.ui.components.forms import conflict_resolution, form_field
+from avrentals.ui.components.forms import conflict_resolution, field_binder, form_field
 from avrentals.ui.components.listing import live_banner, message_box
 from avrentals.ui.components.quote_totals import quote_totals
 from avrentals.ui.components.shell import shell
@@ -34,19 +34,8 @@ WIDE = rx.breakpoints(initial="none", sm="inline")
 # --- inputs -------------------------------------------------------------------------------------
 
 
-def _field(
-    field: str,
-    label: str | rx.Var[str],
-    control: rx.Component,
-    *,
-    required=False,
-    full=False,
-    hint: str | rx.Var[str] = "",
-):
-    # t(): an error is the service's message or the key of one of ours
-    return form_field(
-        "quote", field, label, control, t(B.errors[field]), required=required, full=full, hint=hint
-    )
+# An error is the service's message or the key of one of ours.
+_field = field_binder("quote", B.errors, translate_errors=True)
 
 
 def _text(field: str, **props) -> rx.Component:
