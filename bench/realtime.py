@@ -25,7 +25,9 @@ Measured on this machine, against the production app on PostgreSQL + Redis:
    opens the equipment page, then sends `AuthState.require_login` (the token check every
    page and every write runs; read-only) --events times, each after a random pause of 0 to
    2 x --think seconds. Prints the event round trip p50/p95 and the server process group's
-   RSS growth per connected tab (after connecting minus before, divided by the tabs).
+   RSS growth per connected tab (after connecting minus before, divided by the tabs), and,
+   on a fresh instance, the marginal growth from a fifth of the tabs to all of them (what
+   each further tab holds, without the one-off caches the first connections fill).
    Targets: 500 tabs p95 <= 300 ms; <= 200 KB per tab.
 3. Floor, next to each figure: a bare WebSocket echo (aiohttp, its own process on this
    machine) with the same number of clients, the same pacing and the same message size; for
@@ -76,6 +78,7 @@ from bench.realtime_clients import (
     api_login,
     group_rss,
     live_samples,
+    marginal_rss,
     p50_p95,
     paced_load,
     reflex_names,
@@ -276,6 +279,32 @@ def clients_part(server: e2e.Server, counts: list[int], events: int, think_s: fl
         print(
             f"  {count} tabs: and in Redis (state manager) "
             f"{result.redis_bytes_per_client / 1024:.0f} KB of state per tab",
+            flush=True,
+        )
+        # The figure above counts, against the tabs, the one-off caches the first
+        # connections fill (locale data, ORM and validation caches); on a fresh instance,
+        # the growth from a fifth of the tabs to all of them is what each further tab holds.
+        base = max(count // 5, 1)
+        e2e.flush_redis(redis_url)
+        with fresh_instance(server.env, server.port, server.log_path.parent) as instance:
+            base_url = f"http://127.0.0.1:{server.port}"
+            jwt = api_login(base_url, "manager", e2e.DEMO_PASSWORD)
+
+            async def make_tab(
+                session: aiohttp.ClientSession, base_url: str = base_url, jwt: str = jwt
+            ) -> ReflexTab:
+                tab = ReflexTab(names, PAGE, session)
+                await tab.connect(base_url, jwt)
+                return tab
+
+            with_base, with_all = asyncio.run(
+                marginal_rss(make_tab, base, count - base, instance.popen.pid)
+            )
+        marginal_kb = (with_all - with_base) / (count - base) / 1024
+        print(
+            f"  {count} tabs: server RSS {with_base / 2**20:.0f} MiB with {base} tabs -> "
+            f"{with_all / 2**20:.0f} MiB with {count} = {marginal_kb:.0f} KB per further tab"
+            f"  | target <= {KB_PER_CLIENT} KB: {verdict(marginal_kb <= KB_PER_CLIENT)}",
             flush=True,
         )
 

@@ -259,6 +259,37 @@ async def _bounded(jobs: list[Callable[[], Awaitable[None]]], limit: int) -> lis
     return failures
 
 
+async def marginal_rss(
+    make: Callable[[aiohttp.ClientSession], Awaitable[Client]],
+    base: int,
+    extra: int,
+    pgid: int,
+    connect_concurrency: int = 20,
+) -> tuple[int, int]:
+    """Connect `base` tabs, read the group's settled RSS, connect `extra` more, read it again;
+    close them all. Returns (RSS with `base` tabs, RSS with `base + extra`): their difference
+    over `extra` is the memory each further tab holds, without the one-off caches the first
+    connections fill."""
+    connector = aiohttp.TCPConnector(limit=0, force_close=False)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        connected: list[Client] = []
+
+        async def open_one() -> None:
+            connected.append(await make(session))
+
+        try:
+            failures = await _bounded([open_one] * base, connect_concurrency)
+            with_base = await settled_rss(pgid)
+            failures += await _bounded([open_one] * extra, connect_concurrency)
+            with_all = await settled_rss(pgid)
+            if failures:
+                raise RuntimeError(f"{len(failures)} tabs could not connect: {failures[0]!r}")
+            return with_base, with_all
+        finally:
+            for client in connected:
+                await client.close()
+
+
 async def paced_load(
     make: Callable[[aiohttp.ClientSession], Awaitable[Client]],
     clients: int,
