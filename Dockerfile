@@ -20,7 +20,7 @@ FROM ${PYTHON_IMAGE} AS builder
 # Reflex's own bun download is not used.
 # REFLEX_DIR: Reflex keeps per-user state there, by default under $HOME, which
 # differs between the build user (root) and the runtime user. A fixed path is
-# copied to the runtime stage so `reflex run` finds an initialised app.
+# copied to the runtime stage so `avrentals serve --build` finds an initialised app.
 # PYTHONPATH: the package is imported from /app, not from site-packages, because
 # it finds alembic.ini and alembic/ next to itself (settings.PROJECT_ROOT); this
 # holds for the `avrentals` console script too.
@@ -95,8 +95,9 @@ RUN groupadd --system --gid 10001 avrentals \
         --create-home --shell /usr/sbin/nologin avrentals
 
 COPY --from=builder /opt/venv /opt/venv
-# `reflex run --env prod` recompiles the app at start and writes into .web/,
-# reflex.lock/, assets/ and its REFLEX_DIR, so those belong to the runtime user;
+# `avrentals serve --build` recompiles the app at start (for the address in
+# REFLEX_API_URL) and writes into .web/, reflex.lock/, assets/ and its REFLEX_DIR,
+# so those belong to the runtime user;
 # /app/data (uploads) is created here owned by it so a named volume mounted
 # there starts with the right owner.
 COPY --from=builder --chown=10001:10001 /opt/reflex /opt/reflex
@@ -110,11 +111,11 @@ EXPOSE 3000
 
 # No curl in the slim image: the interpreter does the request. urlopen raises on
 # a non-2xx answer or a refused connection, which exits non-zero.
-# The start period covers the frontend recompile that `reflex run` does first.
+# The start period covers the frontend build that `avrentals serve --build` does first.
 HEALTHCHECK --interval=15s --timeout=5s --start-period=180s --retries=3 \
     CMD ["python", "-c", "import urllib.request; urllib.request.urlopen('http://127.0.0.1:3000/api/health', timeout=4)"]
 
 # Pages, /_event (WebSocket) and /api on the same port. Migrations are not run
 # here: run `avrentals migrate` once before starting the app (docker-compose.yml
 # does it in its `migrate` service).
-CMD ["reflex", "run", "--env", "prod", "--frontend-port", "3000", "--backend-port", "3000"]
+CMD ["avrentals", "serve", "--build", "--port", "3000"]

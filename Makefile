@@ -30,7 +30,7 @@ run: $(STAMP) ## serve the app with demo data on http://localhost:3000 (SQLite, 
 	@$(RX_ENV) $(BIN)/avrentals migrate
 	@$(RX_ENV) $(BIN)/avrentals seed-demo --if-empty --print-sign-ins
 	@echo "Starting AV Rentals on http://localhost:$(PORT) ..."
-	@$(RX_ENV) $(BIN)/reflex run --env prod --frontend-port $(PORT) --backend-port $(PORT)
+	@PORT=$(PORT) $(RX_ENV) $(BIN)/avrentals serve --build --port $(PORT)
 
 dev: $(STAMP) ## hot-reload development server (frontend :3000, backend :8000)
 	@mkdir -p data

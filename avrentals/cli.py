@@ -1,4 +1,5 @@
-"""`avrentals` command line: migrate, seed-demo, create-user, check-config, backup, restore."""
+"""`avrentals` command line: serve, migrate, seed-demo, create-user, check-config, backup,
+restore."""
 
 from __future__ import annotations
 
@@ -116,9 +117,53 @@ def _restore(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    import os
+
+    from avrentals.server import ServeOptions, ServerError, build_frontend, default_workers, serve
+
+    settings = get_settings()
+    try:
+        options = ServeOptions(
+            host=args.host,
+            port=args.port or settings.port,
+            workers=args.workers or default_workers(settings.redis_url),
+            log_level=settings.log_level.lower(),
+        )
+        if args.build:
+            public_url = (
+                args.public_url
+                or os.environ.get("REFLEX_API_URL")
+                or f"http://localhost:{options.port}"
+            )
+            print(f"Building the frontend for {public_url} ...", flush=True)
+            build_frontend(public_url)
+        print(
+            f"AV Rentals on http://{options.host}:{options.port} "
+            f"({options.workers} worker{'s' if options.workers > 1 else ''})",
+            flush=True,
+        )
+        serve(options, settings.redis_url)
+    except ServerError as exc:
+        print(f"Cannot serve: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="avrentals", description="AV Rentals administration")
     sub = parser.add_subparsers(dest="command", required=True)
+    serve = sub.add_parser("serve", help="run the production web server (frontend, socket, API)")
+    serve.add_argument("--host", default="0.0.0.0", help="address to listen on (default all)")  # noqa: S104
+    serve.add_argument("--port", type=int, help="port (default PORT, 3000)")
+    serve.add_argument(
+        "--workers", type=int, help="worker processes (default WEB_CONCURRENCY, else 2 with Redis)"
+    )
+    serve.add_argument("--build", action="store_true", help="build the frontend first")
+    serve.add_argument(
+        "--public-url", help="address browsers use, for --build (default REFLEX_API_URL)"
+    )
+    serve.set_defaults(func=_serve)
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=_migrate)
     seed = sub.add_parser("seed-demo", help="load the demo catalogue, clients, events, quotes")
     seed.add_argument("--if-empty", action="store_true", help="only when there are no users")

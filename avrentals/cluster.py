@@ -2,8 +2,9 @@
 failover): one frontend build, N backends sharing PostgreSQL + Redis, nginx in front with the
 same configuration as docker-compose (deploy/nginx.conf).
 
-Each instance is the production backend (granian) of the app that also serves the compiled
-frontend, started WITHOUT recompiling, so instances never rebuild `.web/` under each other.
+Each instance is the production server (`avrentals serve`, avrentals/server.py), which also
+serves the compiled frontend, started WITHOUT recompiling, so instances never rebuild `.web/`
+under each other.
 nginx proxies everything (pages, /api, the /_event WebSocket) to any instance: no sticky
 sessions — UI state is in Redis and changes cross instances over Redis pub/sub.
 """
@@ -22,17 +23,11 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from avrentals.server import ServeOptions, build_frontend
+
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY_NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 VENV_BIN = Path(sys.executable).parent
-APP_TARGET = "avrentals.avrentals:app"
-# Reflex's internal switches (its EnvVar(internal=True) names carry a "__" prefix): serve the
-# compiled frontend from the backend, and do not compile again at start.
-SERVE_BUILT_FRONTEND = {
-    "__REFLEX_MOUNT_FRONTEND_COMPILED_APP": "true",
-    "__REFLEX_SKIP_COMPILE": "true",
-    "REFLEX_ENV_MODE": "prod",
-}
 OFFLINE_REFLEX = {
     "REFLEX_USE_NPM": "1",
     "REFLEX_TELEMETRY_ENABLED": "false",
@@ -103,47 +98,11 @@ def wait_for(url: str, timeout_s: float, process: Process | None = None) -> None
     raise ClusterError(f"{url} did not answer within {timeout_s:.0f}s")
 
 
-def build_frontend(public_url: str, env: dict[str, str]) -> None:
-    """Compile the app and build the static frontend once, for browsers reaching the app at
-    `public_url` (nginx)."""
-    done = subprocess.run(  # noqa: S603
-        [str(VENV_BIN / "reflex"), "export", "--frontend-only", "--no-zip", "--env", "prod"],
-        cwd=ROOT,
-        env={**env, "REFLEX_API_URL": public_url, "API_URL": public_url},
-        capture_output=True,
-        text=True,
-        timeout=1800,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise ClusterError(f"frontend build failed:\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}")
-
-
 def start_instance(name: str, port: int, env: dict[str, str], log_dir: Path) -> Process:
-    """One production backend on `port` serving the already built frontend (no compile)."""
-    args = [
-        str(VENV_BIN / "python"),
-        "-m",
-        "granian",
-        "--interface",
-        "asgi",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        "1",
-        APP_TARGET,
-    ]
-    process = _spawn(
-        name,
-        f"http://127.0.0.1:{port}",
-        args,
-        {**env, **SERVE_BUILT_FRONTEND},
-        log_dir / f"{name}.log",
-    )
-    return process
+    """One production backend (`avrentals serve`, one worker) on `port` serving the already
+    built frontend."""
+    options = ServeOptions(host="127.0.0.1", port=port, workers=1)
+    return _spawn(name, f"http://127.0.0.1:{port}", options.argv(), env, log_dir / f"{name}.log")
 
 
 def nginx_binary() -> str:

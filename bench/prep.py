@@ -11,10 +11,11 @@ multi-row INSERT of the scan log, one audit row per line) as raw SQL in one tran
 Target: p95 <= 1000 ms.
 
 With `--browser`, also: scan accepted -> progress updated in the browser. Starts the
-production app (`reflex run --env prod`, as the browser tests do) on its own database, signs a
-technician in on a tablet-sized Chromium page, and for each scan measures in the browser's
-clock from the Enter keydown of a keyboard-wedge scan to the moment the "scanned / total"
-text changes (p50/p95; target p95 <= 150 ms). Run it alone (it builds the frontend):
+production app (`avrentals serve` over the production build, as the browser tests run it) on
+its own database, signs a technician in on a tablet-sized Chromium page, and for each scan
+measures in the browser's clock from the Enter keydown of a keyboard-wedge scan to the moment
+the "scanned / total" text changes (p50/p95; target p95 <= 150 ms). Run it alone (it builds
+the frontend):
 `flock /tmp/avr-e2e.lock .venv/bin/python bench/prep.py --browser`.
 
 Usage: .venv/bin/python bench/prep.py [DATABASE_URL] [--runs 20] [--scans 500]

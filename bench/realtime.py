@@ -13,21 +13,22 @@ Measured on this machine, against the production app on PostgreSQL + Redis:
    change bus publishes at commit, so the other browser often shows the value before the
    saver's own ack: those two figures can be negative. The targets are checked on both the
    click and the commit-ack figures.
-   a) one instance: `reflex run --env prod` (2 granian workers, Redis state manager), the
+   a) one instance: `avrentals serve` (2 worker processes, Redis state manager), the
       two tabs' sockets on different worker processes when possible;
    b) two instances behind nginx (avrentals/cluster.py, deploy/nginx.conf; one worker each),
       the two tabs' sockets on different instances.
    Targets: one instance p95 <= 250 ms, two instances p95 <= 400 ms.
-2. 200, 500 and 1,000 simulated tabs on one instance (the production backend, granian with
-   2 workers as `reflex run --env prod` runs it, started fresh for each count from the same
-   build): each tab speaks Reflex's Socket.IO protocol (bench/realtime_clients.py), signs in
-   with a JWT from `POST /api/auth/login` carried in its client storage like the browser's,
-   opens the equipment page, then sends `AuthState.require_login` (the token check every
-   page and every write runs; read-only) --events times, each after a random pause of 0 to
-   2 x --think seconds. Prints the event round trip p50/p95 and the server process group's
-   RSS growth per connected tab (after connecting minus before, divided by the tabs), and,
-   on a fresh instance, the marginal growth from a fifth of the tabs to all of them (what
-   each further tab holds, without the one-off caches the first connections fill).
+2. 200, 500 and 1,000 simulated tabs on one instance (the production server, `avrentals serve`
+   with 2 worker processes, started fresh for each count from the same build): each tab
+   speaks Reflex's Socket.IO protocol (bench/realtime_clients.py), signs in with a JWT from
+   `POST /api/auth/login` carried in its client storage like the browser's, offers
+   permessage-deflate as Chromium does, opens the equipment page, then sends
+   `AuthState.require_login` (the token check every page and every write runs; read-only)
+   --events times, each after a random pause of 0 to 2 x --think seconds. Prints the event
+   round trip p50/p95 and the server process group's RSS growth per connected tab (after
+   connecting minus before, divided by the tabs), and, on a fresh instance, the marginal
+   growth from a fifth of the tabs to all of them (what each further tab holds, without the
+   one-off caches the first connections fill).
    Targets: 500 tabs p95 <= 300 ms; <= 200 KB per tab.
 3. Floor, next to each figure: a bare WebSocket echo (aiohttp, its own process on this
    machine) with the same number of clients, the same pacing and the same message size; for
@@ -59,7 +60,7 @@ import signal
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -70,6 +71,7 @@ os.environ.setdefault("JWT_SECRET", "bench-" + "x" * 40)
 import aiohttp
 
 from avrentals import cluster as avr_cluster
+from avrentals.server import ServeOptions
 from bench.realtime_clients import (
     EchoClient,
     EchoServer,
@@ -168,7 +170,7 @@ def report_live(title: str, redis_url: str, base_url: str, samples: int, target_
 @contextlib.contextmanager
 def single_server(url: str, redis_url: str, run_dir: Path) -> Iterator[e2e.Server]:
     """The production app as the browser tests start it: fresh database, demo data, Redis
-    flushed, `reflex run --env prod` (compiles and builds the frontend for its port)."""
+    flushed, the frontend built for its port, `avrentals serve`."""
     e2e.recreate_postgres_database(url)
     e2e.flush_redis(redis_url)
     port = e2e.free_port()
@@ -180,7 +182,7 @@ def single_server(url: str, redis_url: str, run_dir: Path) -> Iterator[e2e.Serve
     )
     server.cli("migrate")
     server.cli("seed-demo")
-    print(f"building and starting the app (reflex run --env prod) on {server.url} ...", flush=True)
+    print(f"building and starting the app (avrentals serve) on {server.url} ...", flush=True)
     try:
         server.start()
         print(f"  ready in {server.started_in_s:.0f} s", flush=True)
@@ -191,28 +193,14 @@ def single_server(url: str, redis_url: str, run_dir: Path) -> Iterator[e2e.Serve
 
 @contextlib.contextmanager
 def fresh_instance(env: dict[str, str], port: int, log_dir: Path) -> Iterator[avr_cluster.Process]:
-    """The production backend serving the already built frontend (no compile), with WORKERS
-    granian workers, in its own process group; stopped (the whole group) at the end."""
-    args = [
-        sys.executable,
-        "-m",
-        "granian",
-        "--interface",
-        "asgi",
-        "--factory",
-        "--host",
-        "127.0.0.1",
-        "--port",
-        str(port),
-        "--workers",
-        str(WORKERS),
-        avr_cluster.APP_TARGET,
-    ]
+    """The production server (`avrentals serve`) serving the already built frontend, with
+    WORKERS worker processes, in its own process group; stopped (the whole group) at the end."""
+    args = ServeOptions(host="127.0.0.1", port=port, workers=WORKERS).argv()
     process = avr_cluster._spawn(
         "instance",
         f"http://localhost:{port}",
         args,
-        {**env, **avr_cluster.SERVE_BUILT_FRONTEND},
+        env,
         log_dir / f"instance-{port}-{time.monotonic_ns()}.log",
     )
     try:
@@ -225,12 +213,24 @@ def fresh_instance(env: dict[str, str], port: int, log_dir: Path) -> Iterator[av
 # --- part 2: simulated tabs ------------------------------------------------------------------
 
 
+def warm_up(make: Callable[[aiohttp.ClientSession], Awaitable[ReflexTab]], redis_url: str) -> int:
+    """Open short-lived tabs (2 events each, 10 at a time) until every worker process has
+    served some, so the first-use costs of a worker (imports, ORM and locale caches) are not
+    counted against the measured tabs; returns how many were opened (at most 200)."""
+    opened, served = 0, set()
+    while len(served) < WORKERS and opened < 200:
+        result = asyncio.run(paced_load(make, 10, 2, 0.05, None, redis_url=redis_url))
+        opened += 10
+        served |= set(result.per_worker)
+    return opened
+
+
 def clients_part(server: e2e.Server, counts: list[int], events: int, think_s: float) -> None:
     names = reflex_names()
     payload = sample_payload()
     redis_url = server.env["REDIS_URL"]
     print(
-        f"\nSimulated tabs on one instance ({WORKERS} granian workers, Redis state manager), "
+        f"\nSimulated tabs on one instance ({WORKERS} worker processes, Redis state manager), "
         f"page {PAGE}; each tab sends {events} events, one every 0-{2 * think_s:g} s "
         f"(about clients/{think_s:g} events/s offered)"
     )
@@ -247,10 +247,7 @@ def clients_part(server: e2e.Server, counts: list[int], events: int, think_s: fl
                 await tab.connect(base, jwt)
                 return tab
 
-            async def warm_up() -> None:  # first events pay imports and caches
-                await paced_load(make, 5, 2, 0.05, None)
-
-            asyncio.run(warm_up())
+            warmed = warm_up(make, redis_url)
             at_load = load()
             result = asyncio.run(
                 paced_load(make, count, events, think_s, instance.popen.pid, redis_url=redis_url)
@@ -264,6 +261,10 @@ def clients_part(server: e2e.Server, counts: list[int], events: int, think_s: fl
         if count == CLIENTS_TARGET:
             target = f"target p95 <= {CLIENTS_P95_MS} ms: {verdict(p95 <= CLIENTS_P95_MS)}"
         print(f"  [before: {at_load}; after: {after_load}]")
+        print(
+            f"  {count} tabs: warm-up {warmed} tabs (until every worker had served events); "
+            f"tabs per worker process: {sorted(result.per_worker.values(), reverse=True)}"
+        )
         print(figure(f"  {count} tabs: event round trip", result.samples, floor.samples, target))
         print(
             f"  {count} tabs: {len(result.samples)} events in {result.duration_s:.0f} s, "

@@ -84,6 +84,25 @@ def redis_bytes(url: str) -> int:
         client.close()
 
 
+def tabs_per_worker(redis_url: str, tokens: Sequence[str]) -> dict[str, int]:
+    """How many of the tabs with these client tokens each server process holds, from Reflex's
+    Redis token manager (`token_manager_socket_record_<token>`, one per open socket)."""
+    import pickle
+
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    try:
+        raws = client.mget([f"token_manager_socket_record_{token}" for token in tokens])
+    finally:
+        client.close()
+    counts: dict[str, int] = {}
+    for raw in raws:
+        worker = pickle.loads(raw).instance_id if raw else "(no record)"
+        counts[worker] = counts.get(worker, 0) + 1
+    return counts
+
+
 async def settled_rss(pgid: int, seconds: float = 3.0) -> int:
     """The group's RSS after `seconds` of quiet: the last of a few readings."""
     reading = group_rss(pgid)
@@ -149,6 +168,7 @@ class ReflexTab:
         self.sio = socketio.AsyncClient(
             reconnection=False, handle_sigint=False, http_session=session
         )
+        self.token = str(uuid.uuid4())  # the client token (the browser's sessionStorage)
         self.hydrated = asyncio.get_running_loop().create_future()
         self.reply: asyncio.Future[float] | None = None
         self.sio.on("event", self._on_update, namespace=EVENT_PATH)
@@ -170,12 +190,18 @@ class ReflexTab:
             "router_data": self.router_data,
         }
         await self.sio.connect(
-            f"{base_url}?token={uuid.uuid4()}",
+            f"{base_url}?token={self.token}",
             socketio_path=EVENT_PATH,
             namespaces=[EVENT_PATH],
             transports=["websocket"],
             auth={"event": boot},
-            headers={"Origin": base_url},
+            # What Chromium sends. The server declines compression (avrentals/server.py); one
+            # that accepted it would break these tabs' frames loudly rather than be measured
+            # without the zlib streams a browser's socket would make it keep.
+            headers={
+                "Origin": base_url,
+                "Sec-WebSocket-Extensions": "permessage-deflate; client_max_window_bits",
+            },
             wait_timeout=REPLY_TIMEOUT_S,
         )
         await asyncio.wait_for(self.hydrated, REPLY_TIMEOUT_S)
@@ -234,6 +260,7 @@ class LoadResult:
     rss_after: int = 0
     redis_before: int = 0
     redis_after: int = 0
+    per_worker: dict[str, int] = field(default_factory=dict)
 
     @property
     def bytes_per_client(self) -> float:
@@ -326,6 +353,9 @@ async def paced_load(
         result.rss_after = await settled_rss(pgid) if pgid else 0
         result.redis_before = redis_before
         result.redis_after = redis_bytes(redis_url) if redis_url else 0
+        tokens = [token for c in connected if (token := getattr(c, "token", None))]
+        if redis_url and tokens:
+            result.per_worker = tabs_per_worker(redis_url, tokens)
 
         async def drive(client: Client) -> None:
             for _ in range(events):

@@ -1,7 +1,8 @@
-"""Browser tests against the real production server (`reflex run --env prod`).
+"""Browser tests against the real production server (`avrentals serve` over the production
+frontend build).
 
 One server per session: a fresh PostgreSQL database (`avrentals_e2e`, recreated), Redis db 14
-(flushed) for Reflex's Redis state manager and our change bus, two granian workers, the demo
+(flushed) for Reflex's Redis state manager and our change bus, two worker processes, the demo
 data, on a free port. Chromium is Debian's `/usr/bin/chromium`; nothing is downloaded. A
 missing PostgreSQL, Redis or Chromium fails the session with a message (never a skip).
 
@@ -28,6 +29,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
+from avrentals.server import ServeOptions, ServerError, build_frontend
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 VENV_BIN = Path(sys.executable).parent
@@ -45,7 +48,6 @@ OFFLINE_ENV = {
     "REFLEX_USE_NPM": "1",
     "REFLEX_TELEMETRY_ENABLED": "false",
     "REFLEX_CHECK_LATEST_VERSION": "false",
-    "REFLEX_USE_GRANIAN": "1",
 }
 
 
@@ -115,9 +117,14 @@ def flush_redis(url: str) -> None:
         client.close()
 
 
+# The address the frontend build in .web/ was made for (every server of the session shares it).
+FRONTEND_BUILT_FOR: dict[str, str] = {}
+
+
 @dataclass
 class Server:
-    """A `reflex run --env prod` process group and how to reach it."""
+    """The production server (`avrentals serve`, in its own process group) and how to reach
+    it; the frontend is built for its address first when `.web/` holds another build."""
 
     name: str
     env: dict[str, str]
@@ -146,18 +153,18 @@ class Server:
 
     def start(self) -> None:
         started = time.monotonic()
+        if FRONTEND_BUILT_FOR.get("url") != self.url:
+            FRONTEND_BUILT_FOR.pop("url", None)
+            try:
+                build_frontend(self.url, self.env)
+            except ServerError as exc:
+                _fail(f"The {self.name} server's frontend did not build: {exc}")
+            FRONTEND_BUILT_FOR["url"] = self.url
+            self.timings["frontend build"] = time.monotonic() - started
         log = self.log_path.open("w")
+        options = ServeOptions(port=self.port, workers=int(self.env["WEB_CONCURRENCY"]))
         self.process = subprocess.Popen(
-            [
-                str(VENV_BIN / "reflex"),
-                "run",
-                "--env",
-                "prod",
-                "--frontend-port",
-                str(self.port),
-                "--backend-port",
-                str(self.port),
-            ],
+            options.argv(),
             cwd=ROOT,
             env=self.env,
             stdout=log,
@@ -199,7 +206,7 @@ class Server:
         os.killpg(pgid, signal.SIGTERM)
         with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=20)
-        # Whatever is left of the group (granian workers, node) goes too.
+        # Whatever is left of the group (worker processes) goes too.
         with contextlib.suppress(ProcessLookupError):
             os.killpg(pgid, signal.SIGKILL)
         process.wait(timeout=10)
@@ -227,9 +234,9 @@ def server_env(port: int, data_dir: Path, *, database_url: str, redis_url: str |
         }
     )
     if redis_url:
-        env.update({"REDIS_URL": redis_url, "REFLEX_REDIS_URL": redis_url, "GRANIAN_WORKERS": "2"})
+        env.update({"REDIS_URL": redis_url, "REFLEX_REDIS_URL": redis_url, "WEB_CONCURRENCY": "2"})
     else:
-        env["GRANIAN_WORKERS"] = "1"
+        env["WEB_CONCURRENCY"] = "1"
     return env
 
 
@@ -409,7 +416,7 @@ def display_name(username: str, *, url: str = E2E_DATABASE_URL) -> str:
 
 
 def socket_instance(page: Page, redis_url: str) -> str:
-    """The id of the server process (granian worker) holding this tab's websocket, read from
+    """The id of the server process (worker) holding this tab's websocket, read from
     Reflex's Redis token manager (`token_manager_socket_record_<client token>`)."""
     import pickle
 

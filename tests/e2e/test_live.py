@@ -93,7 +93,7 @@ def check_live_update(server: Server, new_context, artifacts, label: str) -> Non
             sign_in(tech, server.url, "tech")
             wait_rows(tech)
         else:
-            raise AssertionError("every tab landed on the saver's worker; is GRANIAN_WORKERS=2?")
+            raise AssertionError("every tab landed on the saver's worker; is WEB_CONCURRENCY=2?")
         label += " (saver and observer on different worker processes)"
     db = server.env["DATABASE_URL"]
     who = display_name("manager", url=db)

@@ -13,14 +13,20 @@ from avrentals.db import make_engine
 from avrentals.domain.services.auth import verify_password
 
 
-def run_cli(tmp_path: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+def run_cli(
+    tmp_path: Path, *args: str, stdin: str = "", **extra_env: str
+) -> subprocess.CompletedProcess[str]:
+    """`avrentals ARGS` on a SQLite file in `tmp_path`, in development mode, without the
+    caller's secret or Redis unless `extra_env` names them."""
     env = {
         **os.environ,
         "APP_ENV": "development",
         "DATA_DIR": str(tmp_path),
         "DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
     }
-    env.pop("JWT_SECRET", None)
+    for name in ("JWT_SECRET", "REDIS_URL", "REFLEX_REDIS_URL", "WEB_CONCURRENCY"):
+        env.pop(name, None)
+    env.update(extra_env)
     return subprocess.run(
         [sys.executable, "-m", "avrentals.cli", *args],
         input=stdin,

@@ -26,6 +26,8 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
+from avrentals.cli import build_parser
+
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
 DOCKERIGNORE = ROOT / ".dockerignore"
@@ -428,7 +430,7 @@ def test_app_environment_is_production_wired_to_the_services() -> None:
     assert redis_url.hostname == "redis" and "redis" in svcs
     assert env["REFLEX_REDIS_URL"] == env["REDIS_URL"]
 
-    assert int(env["GRANIAN_WORKERS"]) >= 1
+    assert int(env["WEB_CONCURRENCY"]) >= 1
     assert int(env["PORT"]) == APP_PORT
 
 
@@ -593,10 +595,10 @@ def test_runtime_exposes_and_serves_port_3000() -> None:
     exposed = {p.split("/")[0] for ins in final.all("EXPOSE") for p in ins.args.split()}
     assert str(APP_PORT) in exposed
     cmd = exec_form(final.all("CMD")[-1].args)
-    assert cmd[:4] == ["reflex", "run", "--env", "prod"]
-    frontend = cmd[cmd.index("--frontend-port") + 1]
-    backend = cmd[cmd.index("--backend-port") + 1]
-    assert frontend == backend == str(APP_PORT)
+    assert cmd[:2] == ["avrentals", "serve"]
+    assert "--build" in cmd  # for the address compose gives it (REFLEX_API_URL)
+    assert cmd[cmd.index("--port") + 1] == str(APP_PORT)
+    assert build_parser().parse_args(cmd[1:]).func.__name__ == "_serve"
 
 
 def test_dockerfile_healthcheck_targets_the_api_health_endpoint() -> None:
