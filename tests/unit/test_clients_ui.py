@@ -8,7 +8,9 @@ from avrentals.domain.errors import InUse
 from avrentals.ui.state.client_delete import in_use_message
 from avrentals.ui.state.client_detail import id_from_path
 from avrentals.ui.state.client_form import blank, changed_fields, conflict_rows, read_form
-from avrentals.ui.state.clients import SORT_OPTIONS, format_period, parse_client_id
+from avrentals.ui.state.clients import SORT_OPTIONS
+from avrentals.ui.state.formatting import format_period
+from avrentals.ui.state.identifiers import parse_client_id
 
 
 def values(**kw: str) -> dict[str, str]:

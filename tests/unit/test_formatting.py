@@ -9,7 +9,7 @@ from decimal import Decimal
 
 import pytest
 
-from avrentals.ui.state.clients import format_count, format_day, format_eur, format_timestamp
+from avrentals.ui.state.formatting import format_count, format_day, format_eur, format_timestamp
 
 NBSP = "\u00a0"
 

@@ -27,13 +27,8 @@ from avrentals.domain.services.audit_viewer import AuditFilters
 from avrentals.i18n import DEFAULT_LANGUAGE
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import (
-    format_count,
-    format_timestamp,
-    tab_language,
-    verified_actor,
-)
-from avrentals.ui.state.listing import PagingMixin, live_context, verified_reload
+from avrentals.ui.state.formatting import format_count, format_timestamp, tab_language
+from avrentals.ui.state.listing import PagingMixin, live_context, verified_actor, verified_reload
 from avrentals.ui.state.reports import on_path
 from avrentals.ui.state.timeline import field_messages, parse_day
 

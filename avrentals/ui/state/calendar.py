@@ -31,14 +31,8 @@ from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import (
-    day_month,
-    day_month_year,
-    month_name,
-    tab_language,
-    verified_actor,
-)
-from avrentals.ui.state.listing import live_context, verified_reload
+from avrentals.ui.state.formatting import day_month, day_month_year, month_name, tab_language
+from avrentals.ui.state.listing import live_context, verified_actor, verified_reload
 
 CALENDAR_PATH = routes.CALENDAR
 LIVE_ENTITIES = frozenset({"event", "rental", "availability", "equipment", "client"})

@@ -15,7 +15,6 @@ import asyncio
 import functools
 import uuid
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 import reflex as rx
@@ -35,8 +34,9 @@ from avrentals.i18n import format_percent as i18n_format_percent
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import format_eur, live_page_load, parse_client_id, text
-from avrentals.ui.state.listing import ListStateMixin, live_context, page_or_last
+from avrentals.ui.state.formatting import NOT_A_NUMBER, finite_decimal, format_eur, text
+from avrentals.ui.state.identifiers import parse_client_id
+from avrentals.ui.state.listing import ListStateMixin, live_context, live_page_load, page_or_last
 from avrentals.ui.state.locale import LocaleState
 
 CATALOGUE_PATH = routes.CATALOGUE
@@ -87,13 +87,8 @@ FEE_SORTS: dict[str, tuple[str, bool, str]] = {
 
 def format_percent(value: Any, language: str = DEFAULT_LANGUAGE) -> str:
     """ "3.00" -> "3 %", "12.50" -> "12.5 %" ("12,5 %" in Portuguese); "—" if not a number."""
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return "—"
-    if not amount.is_finite():
-        return "—"
-    return i18n_format_percent(amount, language)
+    amount = finite_decimal(value)
+    return NOT_A_NUMBER if amount is None else i18n_format_percent(amount, language)
 
 
 def service_display(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:

@@ -21,6 +21,7 @@ from avrentals.db import read_session, transaction
 from avrentals.domain.permissions import Actor
 from avrentals.domain.serialize import snapshot
 from avrentals.domain.services import catalogue as catalogue_service
+from avrentals.domain.services.users import display_name as user_name
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
 from avrentals.ui.i18n import tr
@@ -31,7 +32,8 @@ from avrentals.ui.state.catalogue import (
     get_row,
     refresh_list,
 )
-from avrentals.ui.state.clients import parse_client_id, text, user_name
+from avrentals.ui.state.formatting import text
+from avrentals.ui.state.identifiers import parse_client_id
 from avrentals.ui.state.locale import LocaleState
 from avrentals.ui.state.versioned_form import VersionedFormMixin, read_text_fields
 

@@ -26,8 +26,10 @@ from avrentals.ui import routes
 from avrentals.ui.components.forms import conflict_rows
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import live_context, parse_client_id, text, verified_actor
 from avrentals.ui.state.deleting import open_confirmation, run_delete
+from avrentals.ui.state.formatting import text
+from avrentals.ui.state.identifiers import parse_client_id
+from avrentals.ui.state.listing import live_context, verified_actor
 from avrentals.ui.state.locale import LocaleState
 
 CATEGORIES_PATH = routes.CATEGORIES

@@ -23,19 +23,15 @@ from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.client_detail import ClientDetailState, refresh_client_pages
-from avrentals.ui.state.clients import (
-    CLIENTS_PATH,
-    count_text,
-    parse_client_id,
-    tab_language,
-    text,
-)
+from avrentals.ui.state.clients import CLIENTS_PATH
 from avrentals.ui.state.deleting import (
     DeleteConfirmMixin,
     open_confirmation,
     run_delete,
     warn_changed,
 )
+from avrentals.ui.state.formatting import count_text, tab_language, text
+from avrentals.ui.state.identifiers import parse_client_id
 
 LIVE_ENTITIES = frozenset({"client"})
 

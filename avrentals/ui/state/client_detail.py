@@ -21,14 +21,7 @@ from avrentals.domain.services import clients as clients_service
 from avrentals.i18n import DEFAULT_LANGUAGE
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import (
-    CLIENTS_PATH,
-    ClientsState,
-    format_eur,
-    format_period,
-    tab_language,
-    text,
-)
+from avrentals.ui.state.clients import CLIENTS_PATH, ClientsState
 from avrentals.ui.state.details import (
     DetailStateMixin,
     apply_detail_changes,
@@ -38,6 +31,7 @@ from avrentals.ui.state.details import (
     read_detail_live,
     refresh_pages,
 )
+from avrentals.ui.state.formatting import format_eur, format_period, tab_language, text
 
 # Event status -> catalogue key of its label (the page translates it).
 EVENT_STATUS_LABELS = {

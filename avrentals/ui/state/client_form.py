@@ -19,12 +19,14 @@ import reflex as rx
 from avrentals.db import read_session, transaction
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services import clients as clients_service
+from avrentals.domain.services.users import display_name as user_name
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.components.forms import changed_fields as shared_changed_fields
 from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.client_detail import refresh_client_pages
-from avrentals.ui.state.clients import parse_client_id, tab_language, text, user_name
+from avrentals.ui.state.formatting import tab_language, text
+from avrentals.ui.state.identifiers import parse_client_id
 from avrentals.ui.state.versioned_form import VersionedFormMixin, read_text_fields
 
 # (field, label key) in form order; the service enforces the limits and names the field.

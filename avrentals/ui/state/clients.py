@@ -11,11 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
-import uuid
-from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
 from typing import Any, ClassVar
 
 import reflex as rx
@@ -26,19 +22,15 @@ from avrentals.domain.changes import Change
 from avrentals.domain.errors import DomainError
 from avrentals.domain.pagination import PAGE_SIZES, Page, PageRequest
 from avrentals.domain.permissions import Actor
-from avrentals.domain.services import auth as auth_service
 from avrentals.domain.services import clients as clients_service
-from avrentals.domain.services import users as users_service
-from avrentals.i18n import DEFAULT_LANGUAGE, format_money, format_number, translate
-from avrentals.settings import get_settings
+from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
-from avrentals.ui.state.listing import ListStateMixin, names_off_page, page_or_last
+from avrentals.ui.state.formatting import count_text, format_eur, tab_language, text
+from avrentals.ui.state.listing import ListStateMixin, live_page_load, page_or_last
 from avrentals.ui.state.listing import live_context as live_context  # re-exported
-from avrentals.ui.state.locale import LocaleState
 
 CLIENTS_PATH = routes.CLIENTS
-MAX_ID_LENGTH = 64
 # UI sort choice -> (service sort key from its allow-list, descending, label key).
 SORT_OPTIONS: dict[str, tuple[str, bool, str]] = {
     "name": ("name", False, "clients.sort.name_asc"),
@@ -51,125 +43,6 @@ SORT_OPTIONS: dict[str, tuple[str, bool, str]] = {
 }
 # Events and quotes change a client's counts and value, so they refresh the list too.
 LIVE_ENTITIES = frozenset({"client", "event", "quote"})
-
-
-# --- formatting and parsing (pure) ------------------------------------------------------------
-
-
-def format_eur(value: Any, language: str = DEFAULT_LANGUAGE) -> str:
-    """An amount in euros the way `language` writes money ("€1,234.50" / "1 234,50 €"
-    with no-break spaces); "—" when `value` is not a number."""
-    try:
-        amount = Decimal(str(value))
-    except (InvalidOperation, ValueError):
-        return "—"
-    if not amount.is_finite():
-        return "—"
-    return format_money(amount, "EUR", language)
-
-
-def format_count(n: Any, language: str = DEFAULT_LANGUAGE) -> str:
-    """A whole number with the language's grouping ("2,608" / "2 608" with a no-break
-    space); anything that is not a whole number is shown as itself."""
-    try:
-        return format_number(int(n), language)
-    except (TypeError, ValueError):
-        return text(n)
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
-
-
-def count_text(n: int, key: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """`n` with its noun in `language`: catalogue keys `<key>_one` / `<key>_other` hold
-    "{count} client" / "{count} clients" (the language-aware `plural`)."""
-    return translate(f"{key}_one" if n == 1 else f"{key}_other", language, count=n)
-
-
-async def tab_language(state: rx.State) -> str:
-    """The language of the tab `state` belongs to (for texts built on the server)."""
-    locale = await state.get_state(LocaleState)
-    return locale.language
-
-
-MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
-
-
-def month_name(day: date, language: str, form: str = "short") -> str:
-    """`form`: "short" (Jun) or "long" (June)."""
-    return translate(f"calendar.month_{form}.{MONTH_KEYS[day.month - 1]}", language)
-
-
-def day_month(day: date, language: str) -> str:
-    """ "3 Jun"."""
-    return translate(
-        "calendar.date.day_month", language, day=day.day, month=month_name(day, language)
-    )
-
-
-def day_month_year(day: date, language: str) -> str:
-    """ "3 Jun 2026"."""
-    return translate(
-        "calendar.date.day_month_year",
-        language,
-        day=day.day,
-        month=month_name(day, language),
-        year=day.year,
-    )
-
-
-def format_period(start: str, end: str, language: str = DEFAULT_LANGUAGE) -> str:
-    """ISO dates as "12-14 Mar 2026", "30 Mar - 2 Apr 2026" (en dashes) or with both years."""
-    dash = "\u2013"
-    try:
-        a, b = date.fromisoformat(start), date.fromisoformat(end)
-    except (TypeError, ValueError):
-        return f"{start} {dash} {end}"
-    if a == b:
-        return day_month_year(a, language)
-    if (a.year, a.month) == (b.year, b.month):
-        return f"{a.day}{dash}{day_month_year(b, language)}"
-    if a.year == b.year:
-        return f"{day_month(a, language)} {dash} {day_month_year(b, language)}"
-    return f"{day_month_year(a, language)} {dash} {day_month_year(b, language)}"
-
-
-def format_day(iso: Any, language: str = DEFAULT_LANGUAGE) -> str:
-    """An ISO date as "3 Jun 2026" in `language`; anything else shown as itself."""
-    try:
-        day = date.fromisoformat(str(iso))
-    except ValueError:
-        return text(iso)
-    return day_month_year(day, language)
-
-
-def format_timestamp(value: Any, language: str = DEFAULT_LANGUAGE) -> str:
-    """A moment (ISO string or datetime; naive means UTC) as "2 Jan 2030, 23:59 UTC" in
-    `language`; anything else shown as itself."""
-    if isinstance(value, datetime):
-        at = value
-    else:
-        try:
-            at = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
-        except ValueError:
-            return text(value)
-    at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
-    return f"{day_month_year(at.date(), language)}, {at:%H:%M} UTC"
-
-
-def parse_client_id(value: Any) -> uuid.UUID | None:
-    """A UUID from untrusted input (a string of at most 64 characters), else None."""
-    if not isinstance(value, str) or not value or len(value) > MAX_ID_LENGTH:
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
-def text(value: Any) -> str:
-    return "" if value is None else str(value)
 
 
 def display_row(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
@@ -201,17 +74,6 @@ class ListQuery:
 # --- blocking work, run with asyncio.to_thread ---------------------------------------------
 
 
-def verified_actor(session: Session, token: str, ip: str | None, user_agent: str | None) -> Actor:
-    """Re-verify a tab's token inside a live refresh (raises Unauthorized)."""
-    actor, _user = auth_service.actor_for_token(
-        session, token, get_settings().jwt_secret, ip=ip, user_agent=user_agent
-    )
-    return actor
-
-
-user_name = users_service.display_name
-
-
 def fetch_page(session: Session, actor: Actor, query: ListQuery) -> Page[dict[str, Any]]:
     """`list_clients` for the query (last page if the list shrank), each row valued."""
 
@@ -231,27 +93,6 @@ def fetch_page(session: Session, actor: Actor, query: ListQuery) -> Page[dict[st
 def _load_list(actor: Actor, query: ListQuery) -> Page[dict[str, Any]]:
     with read_session() as session:
         return fetch_page(session, actor, query)
-
-
-def live_page_load(
-    token: str,
-    ip: str | None,
-    user_agent: str | None,
-    ids: list[str],
-    fetch: Callable[[Session, Actor], Page[dict[str, Any]]],
-    get_name: Callable[[Session, Actor, uuid.UUID], str],
-) -> tuple[Page[dict[str, Any]], dict[str, str]]:
-    """Blocking, for a list's live refresh: re-verify the tab's token, re-query its page
-    (`fetch`), and name the changed rows `ids` that are not on it (`get_name`)."""
-    with read_session() as session:
-        actor = verified_actor(session, token, ip, user_agent)
-        page = fetch(session, actor)
-
-        def name_of(raw: str) -> str | None:
-            record_id = parse_client_id(raw)
-            return None if record_id is None else get_name(session, actor, record_id)
-
-        return page, names_off_page(page, ids, name_of)
 
 
 def _live_load(

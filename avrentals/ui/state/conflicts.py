@@ -23,8 +23,8 @@ from avrentals.domain.services import availability as avs
 from avrentals.domain.services import timeline as timeline_service
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
-from avrentals.ui.state.clients import count_text, format_period, tab_language, verified_actor
-from avrentals.ui.state.listing import live_context, verified_reload
+from avrentals.ui.state.formatting import count_text, format_period, tab_language
+from avrentals.ui.state.listing import live_context, verified_actor, verified_reload
 from avrentals.ui.state.timeline import parse_day, range_problem, read_range
 
 LIVE_ENTITIES = frozenset({"rental", "event", "equipment", "availability"})

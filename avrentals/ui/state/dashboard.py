@@ -30,14 +30,8 @@ from avrentals.domain.services import dashboard as dashboard_service
 from avrentals.domain.services import utilisation as utilisation_service
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
-from avrentals.ui.state.clients import (
-    count_text,
-    format_count,
-    format_period,
-    tab_language,
-    verified_actor,
-)
-from avrentals.ui.state.listing import live_context, verified_reload
+from avrentals.ui.state.formatting import count_text, format_count, format_period, tab_language
+from avrentals.ui.state.listing import live_context, verified_actor, verified_reload
 from avrentals.ui.state.reports import (
     check_period,
     client_rows,

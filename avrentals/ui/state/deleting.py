@@ -17,8 +17,8 @@ import reflex as rx
 from avrentals.domain.changes import Change
 from avrentals.domain.errors import DomainError, InUse, NotFound, VersionConflict
 from avrentals.i18n import translate
-from avrentals.ui.state.clients import live_context, text
-from avrentals.ui.state.listing import language_of, noun_phrase, text_in
+from avrentals.ui.state.formatting import tab_language, text
+from avrentals.ui.state.listing import live_context, noun_phrase, text_in
 
 
 class DeleteConfirmMixin(rx.State, mixin=True):
@@ -65,7 +65,7 @@ async def run_delete(
     on success close it, toast and yield what `on_deleted()` returns (if anything).
     The messages (`in_use`'s, `stale`, `gone`) may be texts or catalogue keys.
     Re-yield everything from the handler (a bare `yield` sends the "deleting" delta)."""
-    language = await language_of(state)
+    language = await tab_language(state)
     state.deleting = True
     state.delete_error = ""
     yield None
@@ -99,7 +99,7 @@ async def warn_changed(state: Any, changes: list[Change], entity: str, noun: str
     if not state.delete_open or state.delete_blocked:
         return
     _token, _ip, _ua, own = await live_context(state)
-    language = await language_of(state)
+    language = await tab_language(state)
     subject = noun_phrase(noun, language)
     for change in changes:
         mine = change.actor and change.actor == own

@@ -18,8 +18,9 @@ from avrentals.domain.errors import DomainError, NotFound
 from avrentals.domain.permissions import Actor
 from avrentals.i18n import translate
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import live_context, parse_client_id, verified_actor
-from avrentals.ui.state.listing import language_of
+from avrentals.ui.state.formatting import tab_language
+from avrentals.ui.state.identifiers import parse_client_id
+from avrentals.ui.state.listing import live_context, verified_actor
 
 # Blocking: one record as its page shows it, read in `session` for `actor` (raises NotFound).
 Read = Callable[[Session, Actor, str], dict[str, Any]]
@@ -152,7 +153,7 @@ async def apply_detail_changes(
         state._gone()
     else:
         state._apply(shown)
-    language = await language_of(state)
+    language = await tab_language(state)
     for change in reversed(relevant):
         mine = change.actor and change.actor == own
         if change.entity != entity or change.id != state.detail_id or mine:

@@ -41,7 +41,7 @@ from avrentals.settings import get_settings
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import format_eur
+from avrentals.ui.state.formatting import format_eur
 from avrentals.ui.state.listing import MAX_SEARCH_LENGTH, ListStateMixin
 from avrentals.ui.state.locale import LocaleState
 

@@ -22,7 +22,6 @@ from avrentals.domain.services import equipment as equipment_service
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import text
 from avrentals.ui.state.deleting import (
     DeleteConfirmMixin,
     open_confirmation,
@@ -31,6 +30,7 @@ from avrentals.ui.state.deleting import (
 )
 from avrentals.ui.state.equipment_detail import EquipmentDetailState, refresh_equipment_pages
 from avrentals.ui.state.equipment_form_values import parse_item_id
+from avrentals.ui.state.formatting import text
 
 LIVE_ENTITIES = frozenset({"equipment"})
 

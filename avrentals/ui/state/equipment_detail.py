@@ -27,12 +27,6 @@ from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import (
-    format_eur,
-    format_period,
-    format_timestamp,
-    text,
-)
 from avrentals.ui.state.details import (
     DetailStateMixin,
     apply_detail_changes,
@@ -43,6 +37,7 @@ from avrentals.ui.state.details import (
     refresh_pages,
 )
 from avrentals.ui.state.equipment import STATUS_KEYS, EquipmentState
+from avrentals.ui.state.formatting import format_eur, format_period, format_timestamp, text
 from avrentals.ui.state.image_upload import upload_began, upload_ended, upload_refused
 from avrentals.ui.state.locale import LocaleState
 

@@ -9,7 +9,8 @@ from typing import Any
 
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.components.forms import changed_fields as shared_changed_fields
-from avrentals.ui.state.clients import parse_client_id, text
+from avrentals.ui.state.formatting import text
+from avrentals.ui.state.identifiers import parse_client_id
 
 # (field, catalogue key of its label) in form order: the service's input vocabulary.
 FIELDS: tuple[tuple[str, str], ...] = (

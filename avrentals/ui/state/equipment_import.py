@@ -28,7 +28,7 @@ from avrentals.settings import get_settings
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import format_count, tab_language
+from avrentals.ui.state.formatting import format_count, tab_language
 
 UPLOAD_ID = "equipment-csv"
 STALE_UPLOAD_SECONDS = 24 * 3600

@@ -23,11 +23,6 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import events as events_service
 from avrentals.domain.services.prep_overdue import overdue_return
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
-from avrentals.ui.state.clients import (
-    format_period,
-    live_context,
-    text,
-)
 from avrentals.ui.state.details import (
     DetailStateMixin,
     parse_or_not_found,
@@ -43,6 +38,8 @@ from avrentals.ui.state.events import (
     buffer_parts,
     overdue_text,
 )
+from avrentals.ui.state.formatting import format_period, text
+from avrentals.ui.state.listing import live_context
 from avrentals.ui.state.locale import LocaleState
 
 # Prep status -> catalogue key of its label (rendered with `t(...)` in the browser).

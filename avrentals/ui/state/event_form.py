@@ -33,16 +33,11 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import clients as clients_service
 from avrentals.domain.services import events as events_service
 from avrentals.domain.services import users as users_service
+from avrentals.domain.services.users import display_name as user_name
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.components.forms import conflict_rows
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import (
-    format_period,
-    parse_client_id,
-    text,
-    user_name,
-)
 from avrentals.ui.state.deleting import (
     DeleteConfirmMixin,
     open_confirmation,
@@ -51,6 +46,8 @@ from avrentals.ui.state.deleting import (
 )
 from avrentals.ui.state.event_detail import EventDetailState, refresh_event_pages
 from avrentals.ui.state.events import EVENTS_PATH, client_options, conflict_lines, counted
+from avrentals.ui.state.formatting import format_period, text
+from avrentals.ui.state.identifiers import parse_client_id
 from avrentals.ui.state.locale import LocaleState
 from avrentals.ui.state.versioned_form import (
     VersionedFormMixin,

@@ -41,15 +41,11 @@ from avrentals.domain.services import rentals as rentals_service
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import (
-    format_period,
-    live_context,
-    parse_client_id,
-    text,
-    verified_actor,
-)
 from avrentals.ui.state.event_detail import EventDetailState, refresh_event_pages
 from avrentals.ui.state.events import conflict_lines, counted, short_day
+from avrentals.ui.state.formatting import format_period, text
+from avrentals.ui.state.identifiers import parse_client_id
+from avrentals.ui.state.listing import live_context, verified_actor
 from avrentals.ui.state.locale import LocaleState
 
 SEARCH_RESULTS = 8

@@ -32,13 +32,9 @@ from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.calendar import day_label
-from avrentals.ui.state.clients import (
-    format_period,
-    live_page_load,
-    parse_client_id,
-    text,
-)
-from avrentals.ui.state.listing import ListStateMixin, page_or_last
+from avrentals.ui.state.formatting import format_period, text
+from avrentals.ui.state.identifiers import parse_client_id
+from avrentals.ui.state.listing import ListStateMixin, live_page_load, page_or_last
 from avrentals.ui.state.locale import LocaleState
 
 EVENTS_PATH = routes.EVENTS

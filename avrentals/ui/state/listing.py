@@ -5,30 +5,66 @@ A state using `ListStateMixin` defines `SORT_OPTIONS` (key -> (column, descendin
 `_reload(actor)` (query the current page into the vars) and its own `load`, `clear_filters`,
 `has_filters` and `page_label`. Every handler here validates its arguments and re-verifies
 the token (`AuthState._current_actor()`) before the query. `_apply_list_changes` is the live
-re-query of a list page (its state defines `_apply_page(page)`).
+re-query of a list page (its state defines `_apply_page(page)`); `verified_actor` and
+`live_page_load` are the blocking halves of such live refreshes (token re-verified first).
 """
 
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Awaitable, Callable
 from typing import Any, ClassVar
 
 import reflex as rx
+from sqlmodel import Session
 
+from avrentals.db import read_session
 from avrentals.domain.changes import Change
 from avrentals.domain.errors import DomainError
 from avrentals.domain.pagination import PAGE_SIZES, Page
 from avrentals.domain.permissions import Actor
+from avrentals.domain.services import auth as auth_service
 from avrentals.i18n import DEFAULT_LANGUAGE, catalogue, translate
+from avrentals.settings import get_settings
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.locale import LocaleState
+from avrentals.ui.state.formatting import tab_language
+from avrentals.ui.state.identifiers import parse_client_id
 
 MAX_SEARCH_LENGTH = 100
 
 # Blocking: (token, ip, user agent, ids=changed ids) -> (the page, names of changed rows
 # not on it); re-verifies the token.
 LiveLoad = Callable[..., tuple[Page[dict[str, Any]], dict[str, str]]]
+
+
+def verified_actor(session: Session, token: str, ip: str | None, user_agent: str | None) -> Actor:
+    """Re-verify a tab's token inside a live refresh (raises Unauthorized)."""
+    actor, _user = auth_service.actor_for_token(
+        session, token, get_settings().jwt_secret, ip=ip, user_agent=user_agent
+    )
+    return actor
+
+
+def live_page_load(
+    token: str,
+    ip: str | None,
+    user_agent: str | None,
+    ids: list[str],
+    fetch: Callable[[Session, Actor], Page[dict[str, Any]]],
+    get_name: Callable[[Session, Actor, uuid.UUID], str],
+) -> tuple[Page[dict[str, Any]], dict[str, str]]:
+    """Blocking, for a list's live refresh: re-verify the tab's token, re-query its page
+    (`fetch`), and name the changed rows `ids` that are not on it (`get_name`)."""
+    with read_session() as session:
+        actor = verified_actor(session, token, ip, user_agent)
+        page = fetch(session, actor)
+
+        def name_of(raw: str) -> str | None:
+            record_id = parse_client_id(raw)
+            return None if record_id is None else get_name(session, actor, record_id)
+
+        return page, names_off_page(page, ids, name_of)
 
 
 def page_or_last(fetch: Callable[[int], Page[Any]], page: int) -> Page[Any]:
@@ -58,11 +94,6 @@ def names_off_page(
     return names
 
 
-async def language_of(state: rx.State) -> str:
-    """The language of the tab `state` belongs to."""
-    return (await state.get_state(LocaleState)).language
-
-
 def text_in(text: str, language: str, **params: Any) -> str:
     """`text` in `language` when it is a catalogue key (a caller's own text otherwise, as
     given): the shared helpers accept both from the states that use them."""
@@ -73,7 +104,7 @@ def text_in(text: str, language: str, **params: Any) -> str:
 
 async def say(state: rx.State, text: str, **params: Any) -> str:
     """`text_in` for the language of the tab `state` belongs to."""
-    return text_in(text, await language_of(state), **params)
+    return text_in(text, await tab_language(state), **params)
 
 
 def noun_phrase(noun: str, language: str, *, capital: bool = False) -> str:
@@ -212,7 +243,7 @@ class ListStateMixin(PagingMixin, mixin=True):
         except DomainError:  # Unauthorized included: their next event redirects
             return
         self._apply_page(page)
-        language = await language_of(self)
+        language = await tab_language(self)
         after = {r["id"]: r["name"] for r in self.rows} | names
         for change in reversed(changes):
             if change.entity != entity or (change.actor and change.actor == own):

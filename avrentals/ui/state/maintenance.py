@@ -30,16 +30,15 @@ from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import (
-    format_day,
-    format_eur,
+from avrentals.ui.state.formatting import format_day, format_eur, tab_language, text
+from avrentals.ui.state.identifiers import parse_client_id
+from avrentals.ui.state.listing import (
+    ListStateMixin,
+    live_context,
     live_page_load,
-    parse_client_id,
-    tab_language,
-    text,
+    page_or_last,
     verified_actor,
 )
-from avrentals.ui.state.listing import ListStateMixin, live_context, page_or_last
 
 MAINTENANCE_PATH = routes.MAINTENANCE
 ALL_CATEGORIES = "all"

@@ -26,8 +26,9 @@ from avrentals.domain.services import equipment as equipment_service
 from avrentals.domain.services import maintenance as maintenance_service
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import parse_client_id, text
 from avrentals.ui.state.equipment_detail import refresh_equipment_pages
+from avrentals.ui.state.formatting import text
+from avrentals.ui.state.identifiers import parse_client_id
 from avrentals.ui.state.maintenance import MaintenanceState
 from avrentals.ui.state.versioned_form import field_errors, read_text_fields
 

@@ -21,7 +21,8 @@ from avrentals.domain.services import maintenance_queries as queries
 from avrentals.domain.services.users import display_name
 from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
 from avrentals.ui.i18n import tr
-from avrentals.ui.state.clients import parse_client_id, text
+from avrentals.ui.state.formatting import text
+from avrentals.ui.state.identifiers import parse_client_id
 from avrentals.ui.state.maintenance import MaintenanceState
 from avrentals.ui.state.versioned_form import VersionedFormMixin, read_text_fields
 

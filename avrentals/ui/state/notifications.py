@@ -32,15 +32,14 @@ from avrentals.domain.services.notifications import NOTIFICATION_ENTITY
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState, safe_next_path
-from avrentals.ui.state.clients import verified_actor
-from avrentals.ui.state.listing import PagingMixin, live_context, verified_reload
+from avrentals.ui.state.identifiers import parse_client_id
+from avrentals.ui.state.listing import PagingMixin, live_context, verified_actor, verified_reload
 
 logger = logging.getLogger(__name__)
 
 BELL_SIZE = 8
 PAGE_SIZE = 20
 MAX_TOASTS = 3
-MAX_ID_LENGTH = 64
 PRIORITY_COLORS = {"high": "red", "medium": "amber", "low": "gray"}
 TYPE_CHOICES: list[dict[str, str]] = [
     {"value": value, "label": label, "key": f"ui.notifications.type.{value}"}
@@ -98,16 +97,6 @@ def display_row(row: dict[str, Any], now: datetime | None = None) -> dict[str, s
         "at": row["created_at"].isoformat() if row["created_at"] else "",
         **relative_parts(row["created_at"], now),
     }
-
-
-def parse_id(value: Any) -> uuid.UUID | None:
-    """A UUID from untrusted input (a string of at most 64 characters), else None."""
-    if not isinstance(value, str) or not value or len(value) > MAX_ID_LENGTH:
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
 
 
 def badge_label(count: int) -> str:
@@ -284,7 +273,7 @@ class NotificationBellState(rx.State):
     async def open_item(self, notification_id: str):
         """Click on a notification (`notification_id`, one of the user's own): mark it read
         and go to what it is about."""
-        target = parse_id(notification_id)
+        target = parse_client_id(notification_id)
         auth, actor = await _actor(self)
         if actor is None:
             return auth._login_redirect()
@@ -428,7 +417,7 @@ class NotificationsState(PagingMixin, rx.State):
     @rx.event
     async def mark_read(self, notification_id: str):
         """Mark one of the user's notifications read (`notification_id`)."""
-        target = parse_id(notification_id)
+        target = parse_client_id(notification_id)
         if target is None:
             return None
         return await self._write(_mark_read, target)
@@ -436,7 +425,7 @@ class NotificationsState(PagingMixin, rx.State):
     @rx.event
     async def delete_item(self, notification_id: str):
         """Remove one of the user's notifications (`notification_id`)."""
-        target = parse_id(notification_id)
+        target = parse_client_id(notification_id)
         if target is None:
             return None
         outcome = await self._write(_delete, target)
@@ -450,7 +439,7 @@ class NotificationsState(PagingMixin, rx.State):
     @rx.event
     async def open_item(self, notification_id: str):
         """Mark a notification read and go to what it is about (`notification_id`)."""
-        target = parse_id(notification_id)
+        target = parse_client_id(notification_id)
         auth, actor = await _actor(self)
         if actor is None:
             return auth._login_redirect()

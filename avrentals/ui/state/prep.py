@@ -39,11 +39,12 @@ from avrentals.domain.services.prep_overdue import notify_overdue_returns
 from avrentals.i18n import DEFAULT_LANGUAGE
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import format_period, parse_client_id, tab_language, text
-from avrentals.ui.state.clients import verified_actor as _verified_actor
 from avrentals.ui.state.details import path_id
+from avrentals.ui.state.formatting import format_period, tab_language, text
+from avrentals.ui.state.identifiers import parse_client_id
 from avrentals.ui.state.image_upload import upload_began, upload_ended, upload_refused
 from avrentals.ui.state.listing import live_context
+from avrentals.ui.state.listing import verified_actor as _verified_actor
 
 logger = logging.getLogger(__name__)
 

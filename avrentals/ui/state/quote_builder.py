@@ -42,8 +42,9 @@ from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
 from avrentals.ui.i18n import tr
 from avrentals.ui.state import quote_reads as reads
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import live_context, tab_language, text
 from avrentals.ui.state.details import path_id
+from avrentals.ui.state.formatting import tab_language, text
+from avrentals.ui.state.listing import live_context
 from avrentals.ui.state.quote_document import (
     COMPARED,
     ERROR_FIELDS,

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from avrentals.i18n import DEFAULT_LANGUAGE
-from avrentals.ui.state.clients import format_eur, text
+from avrentals.ui.state.formatting import format_eur, text
 
 # (field, label key) of the header in form order; "tax_percent" is the service's tax_rate x 100.
 HEADER: tuple[tuple[str, str], ...] = (

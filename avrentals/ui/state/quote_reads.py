@@ -24,7 +24,8 @@ from avrentals.domain.services import fee_catalogue, service_catalogue
 from avrentals.domain.services import quotes as quotes_service
 from avrentals.domain.services import users as users_service
 from avrentals.domain.services.quote_values import DEFAULT_TAX_RATE
-from avrentals.ui.state.clients import text, verified_actor
+from avrentals.ui.state.formatting import text
+from avrentals.ui.state.listing import verified_actor
 
 SEARCH_RESULTS = 8
 CLIENT_RESULTS = 8

@@ -27,15 +27,8 @@ from avrentals.domain.services import quotes as quotes_service
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.i18n import tr
-from avrentals.ui.state.clients import (
-    format_eur,
-    format_period,
-    live_page_load,
-    plural,
-    tab_language,
-    text,
-)
-from avrentals.ui.state.listing import ListStateMixin, page_or_last
+from avrentals.ui.state.formatting import format_eur, format_period, tab_language, text
+from avrentals.ui.state.listing import ListStateMixin, live_page_load, page_or_last
 from avrentals.ui.state.locale import LocaleState
 from avrentals.ui.state.quote_document import parse_id
 
@@ -62,7 +55,6 @@ def display_row(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[s
     """A `list_quotes` row (snake_case, JSON-ready) as the strings the list shows (period
     and total in `language`)."""
     status = text(row.get("status"))
-    count = int(row.get("item_count") or 0)
     return {
         "id": text(row.get("id")),
         "number": text(row.get("number")),
@@ -71,7 +63,6 @@ def display_row(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[s
         "period": format_period(text(row.get("start_date")), text(row.get("end_date")), language),
         "total": format_eur(row.get("total", "0"), language),
         "status": status,
-        "lines": plural(count, "line"),
         "event_id": text(row.get("event_id")),
         "version": text(row.get("version")),
         "editable": "1" if status in ("Draft", "Sent") else "",

@@ -33,16 +33,15 @@ from avrentals.domain.services import reports as reports_service
 from avrentals.domain.services import utilisation as utilisation_service
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
-from avrentals.ui.state.clients import (
+from avrentals.ui.state.formatting import (
     count_text,
     format_count,
     format_eur,
     format_period,
     month_name,
     tab_language,
-    verified_actor,
 )
-from avrentals.ui.state.listing import PagingMixin, live_context, verified_reload
+from avrentals.ui.state.listing import PagingMixin, live_context, verified_actor, verified_reload
 from avrentals.ui.state.timeline import parse_day, range_problem, read_range
 
 ALL_CATEGORIES = "all"

@@ -29,7 +29,7 @@ from avrentals.domain.services import settings_admin
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
 from avrentals.ui.i18n import tr
-from avrentals.ui.state.clients import tab_language, text
+from avrentals.ui.state.formatting import tab_language, text
 from avrentals.ui.state.image_upload import (
     remove_image,
     upload_began,

@@ -15,8 +15,8 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import user_admin
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState, initials
-from avrentals.ui.state.clients import text, verified_actor
-from avrentals.ui.state.listing import live_context
+from avrentals.ui.state.formatting import text
+from avrentals.ui.state.listing import live_context, verified_actor
 
 
 def display_member(row: dict[str, Any]) -> dict[str, str]:

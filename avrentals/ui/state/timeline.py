@@ -35,14 +35,8 @@ from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.calendar import day_label, full_day, weekday_name
-from avrentals.ui.state.clients import (
-    count_text,
-    format_period,
-    month_name,
-    tab_language,
-    verified_actor,
-)
-from avrentals.ui.state.listing import PagingMixin, live_context, verified_reload
+from avrentals.ui.state.formatting import count_text, format_period, month_name, tab_language
+from avrentals.ui.state.listing import PagingMixin, live_context, verified_actor, verified_reload
 
 ALL_CATEGORIES = "all"
 DEFAULT_WEEKS = 4

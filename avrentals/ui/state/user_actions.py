@@ -30,7 +30,8 @@ from avrentals.domain.permissions import Actor
 from avrentals.domain.services import user_admin
 from avrentals.ui.i18n import tr
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import live_context, text
+from avrentals.ui.state.formatting import text
+from avrentals.ui.state.listing import live_context
 from avrentals.ui.state.users import parse_user_id, refresh_user_pages
 
 MAX_PASSWORD = 1024

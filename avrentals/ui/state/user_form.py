@@ -23,7 +23,7 @@ from avrentals.domain.services.users import display_name
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.components.forms import conflict_rows as shared_conflict_rows
 from avrentals.ui.i18n import tr
-from avrentals.ui.state.clients import tab_language, text
+from avrentals.ui.state.formatting import tab_language, text
 from avrentals.ui.state.users import parse_user_id, refresh_user_pages, role_key
 from avrentals.ui.state.versioned_form import VersionedFormMixin
 

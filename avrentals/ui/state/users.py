@@ -29,15 +29,9 @@ from avrentals.domain.services import user_admin
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
 from avrentals.ui.state.auth import initials
-from avrentals.ui.state.clients import (
-    count_text,
-    format_timestamp,
-    live_page_load,
-    parse_client_id,
-    tab_language,
-    text,
-)
-from avrentals.ui.state.listing import ListStateMixin, page_or_last
+from avrentals.ui.state.formatting import count_text, format_timestamp, tab_language, text
+from avrentals.ui.state.identifiers import parse_client_id
+from avrentals.ui.state.listing import ListStateMixin, live_page_load, page_or_last
 
 USERS_PATH = routes.USERS
 LIVE_ENTITIES = frozenset({"user"})

@@ -31,8 +31,8 @@ from avrentals.domain.permissions import Actor
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui.components.forms import changed_fields
 from avrentals.ui.state.auth import AuthState
-from avrentals.ui.state.clients import live_context
-from avrentals.ui.state.listing import language_of, noun_phrase, say
+from avrentals.ui.state.formatting import tab_language
+from avrentals.ui.state.listing import live_context, noun_phrase, say
 
 
 def read_text_fields(
@@ -163,7 +163,7 @@ class VersionedFormMixin(rx.State, mixin=True):
 
     async def _subject(self, *, capital: bool = False) -> str:
         """ "this client" (NOUN) in the tab's language."""
-        return noun_phrase(self.NOUN, await language_of(self), capital=capital)
+        return noun_phrase(self.NOUN, await tab_language(self), capital=capital)
 
     async def _open_create(self, permission: str, refusal: str) -> Any:
         """Body of `open_create`: a signed-in actor holding `permission` (else the toast
@@ -268,7 +268,7 @@ class VersionedFormMixin(rx.State, mixin=True):
         if self.saving or not self.form_open or self.conflict:
             return
         typed, errors = read_text_fields(
-            form_data, text_fields, labels, max_len, await language_of(self)
+            form_data, text_fields, labels, max_len, await tab_language(self)
         )
         if any(errors.values()):
             self.errors = dict.fromkeys(type(self).FIELD_NAMES, "") | errors
@@ -342,7 +342,7 @@ class VersionedFormMixin(rx.State, mixin=True):
         if not (self.form_open and self.edit_id) or self.conflict:
             return
         _token, _ip, _ua, own = await live_context(self)
-        language = await language_of(self)
+        language = await tab_language(self)
         subject = noun_phrase(self.NOUN, language)
         for change in changes:
             if change.entity != self.ENTITY or change.id != self.edit_id:
