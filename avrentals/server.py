@@ -12,7 +12,10 @@ WebSocket of every open tab and `/api`. It is uvicorn over the app factory
 - granian, which `reflex run --env prod` uses, is not used: it held ~150 KB of native buffers
   per open socket (a bare echo app: 152 KB under granian, 18-22 KB under uvicorn), which put a
   tab above the 200 KB budget; bench/realtime.py prints the per-tab figure.
-- `X-Forwarded-For` not trusted (the rate limits see the peer address, as the API does).
+- `X-Forwarded-For` not trusted (the rate limits see the peer address, as the API does);
+- a socket message is at most `MAX_SOCKET_MESSAGE_BYTES` (1 MiB, the API's JSON body cap): a
+  tab's events are small (files go over HTTP uploads), and a larger frame closes the socket
+  with 1009 before it is buffered whole.
 
 Workers: `--workers`, else `WEB_CONCURRENCY`, else 2 with Redis and 1 without. More than one
 worker needs Redis: without it a tab's UI state lives in the memory of one process.
@@ -41,6 +44,7 @@ SERVE_BUILT_FRONTEND = {
     "REFLEX_ENV_MODE": "prod",
 }
 GRACEFUL_SHUTDOWN_S = 10
+MAX_SOCKET_MESSAGE_BYTES = 1_048_576
 
 
 class ServerError(RuntimeError):
@@ -113,6 +117,7 @@ def uvicorn_settings(options: ServeOptions) -> dict[str, object]:
         "http": "httptools",
         "ws": "websockets-sansio",
         "ws_per_message_deflate": False,
+        "ws_max_size": MAX_SOCKET_MESSAGE_BYTES,
         "proxy_headers": False,
         "server_header": False,
         "access_log": False,

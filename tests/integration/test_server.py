@@ -7,8 +7,10 @@ prints what a connected tab costs it."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
@@ -16,7 +18,13 @@ import pytest
 import uvicorn
 
 from avrentals import server
-from avrentals.server import ServeOptions, ServerError, check_options, uvicorn_settings
+from avrentals.server import (
+    MAX_SOCKET_MESSAGE_BYTES,
+    ServeOptions,
+    ServerError,
+    check_options,
+    uvicorn_settings,
+)
 from tests.integration.test_cli import run_cli
 
 
@@ -79,9 +87,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def test_the_socket_declines_compression_browsers_offer() -> None:
-    """A browser offers permessage-deflate; accepting it would keep two zlib streams per open
-    tab. The production settings decline it, and send no Server header."""
+@contextlib.contextmanager
+def production_settings_server() -> Iterator[int]:
+    """The echo app on a real uvicorn server with the production settings (in this process,
+    one worker); yields its port."""
     port = _free_port()
     settings = uvicorn_settings(ServeOptions(host="127.0.0.1", port=port))
     for in_process_only in ("factory", "workers"):
@@ -93,8 +102,18 @@ def test_the_socket_declines_compression_browsers_offer() -> None:
     while not running.started:
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
+    try:
+        yield port
+    finally:
+        running.should_exit = True
+        thread.join(timeout=20)
 
-    async def talk() -> tuple[str | None, str | None, str]:
+
+def test_the_socket_declines_compression_browsers_offer() -> None:
+    """A browser offers permessage-deflate; accepting it would keep two zlib streams per open
+    tab. The production settings decline it, and send no Server header."""
+
+    async def talk(port: int) -> tuple[str | None, str | None, str]:
         async with aiohttp.ClientSession() as session:
             async with session.get(f"http://127.0.0.1:{port}/") as response:
                 server_header = response.headers.get("Server")
@@ -108,11 +127,30 @@ def test_the_socket_declines_compression_browsers_offer() -> None:
                 reply = await ws.receive_str(timeout=10)
             return server_header, accepted, reply
 
-    try:
-        server_header, accepted, reply = asyncio.run(talk())
-    finally:
-        running.should_exit = True
-        thread.join(timeout=20)
+    with production_settings_server() as port:
+        server_header, accepted, reply = asyncio.run(talk(port))
     assert accepted is None
     assert reply == "ping " * 100
     assert server_header is None
+
+
+def test_a_socket_message_over_the_cap_closes_the_socket() -> None:
+    """Up to MAX_SOCKET_MESSAGE_BYTES a message is served; one byte more closes the socket
+    with 1009 (message too big) instead of being buffered."""
+
+    async def send(port: int, size: int) -> tuple[str | None, int | None]:
+        async with (
+            aiohttp.ClientSession() as session,
+            session.ws_connect(f"http://127.0.0.1:{port}/ws", max_msg_size=0) as ws,
+        ):
+            await ws.send_str("x" * size)
+            message = await ws.receive(timeout=10)
+            if message.type == aiohttp.WSMsgType.TEXT:
+                return message.data, None
+            return None, ws.close_code
+
+    with production_settings_server() as port:
+        at_cap = asyncio.run(send(port, MAX_SOCKET_MESSAGE_BYTES))
+        over = asyncio.run(send(port, MAX_SOCKET_MESSAGE_BYTES + 1))
+    assert at_cap == ("x" * MAX_SOCKET_MESSAGE_BYTES, None)
+    assert over == (None, 1009)
