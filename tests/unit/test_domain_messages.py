@@ -155,3 +155,16 @@ def test_a_message_is_written_in_the_readers_language() -> None:
     assert refused.message == portuguese
     assert DomainError(message).message == message  # English outside the block
     assert localise_message("A text no template knows.", "pt") == "A text no template knows."
+
+
+def test_a_role_in_a_refusal_is_named_in_the_readers_language() -> None:
+    """The role code the permission check writes is a value, so each role has its own
+    template (as quote statuses do); Portuguese names it as the users page does."""
+    message = "Your role (viewer) may not do this (equipment.write)."
+    assert localise_message(message, "en") == message
+    assert localise_message(message, "pt") == (
+        "A sua função (Consulta) não permite fazer isto (equipment.write)."
+    )
+    assert localise_message("Your role (manager) may not do this (users.manage).", "pt") == (
+        "A sua função (Gestor) não permite fazer isto (users.manage)."
+    )
