@@ -8,14 +8,16 @@ WebSocket of every open tab and `/api`. It is uvicorn over the app factory
   compressed socket keeps two zlib streams for as long as the tab is open (the compressing
   one alone up to 256 KB by zlib's own formula; measured 63 KB instead of 22 KB per socket
   after a single small message), while a state delta is a few hundred bytes. Browsers offer
-  compression; the server declines it.
-- granian, which `reflex run --env prod` uses, is not used: it held ~150 KB of native buffers
-  per open socket (a bare echo app: 152 KB under granian, 18-22 KB under uvicorn), which put a
-  tab above the 200 KB budget; bench/realtime.py prints the per-tab figure.
-- `X-Forwarded-For` not trusted (the rate limits see the peer address, as the API does);
-- a socket message is at most `MAX_SOCKET_MESSAGE_BYTES` (1 MiB, the API's JSON body cap): a
+  compression; the server declines it;
+- a socket message of at most `MAX_SOCKET_MESSAGE_BYTES` (1 MiB, the API's JSON body cap): a
   tab's events are small (files go over HTTP uploads), and a larger frame closes the socket
-  with 1009 before it is buffered whole.
+  with 1009 before it is buffered whole;
+- idle HTTP connections kept `KEEP_ALIVE_S` (75 s), longer than nginx reuses them;
+- `X-Forwarded-For` not trusted (the rate limits see the peer address, as the API does).
+
+granian, which `reflex run --env prod` uses, is not used: it held ~150 KB of native buffers
+per open socket (a bare echo app: 152 KB under granian, 18-22 KB under uvicorn), which put a
+tab above the 200 KB budget; bench/realtime.py prints the per-tab figure.
 
 Workers: `--workers`, else `WEB_CONCURRENCY`, else 2 with Redis and 1 without. More than one
 worker needs Redis: without it a tab's UI state lives in the memory of one process.
@@ -44,6 +46,10 @@ SERVE_BUILT_FRONTEND = {
     "REFLEX_ENV_MODE": "prod",
 }
 GRACEFUL_SHUTDOWN_S = 10
+# Longer than nginx keeps an idle upstream connection (its `keepalive_timeout` in the upstream
+# block, 60 s by default): a server that closes first races nginx reusing the connection, and
+# a POST caught in that race is answered 502 (nginx does not retry non-idempotent requests).
+KEEP_ALIVE_S = 75
 MAX_SOCKET_MESSAGE_BYTES = 1_048_576
 
 
@@ -123,6 +129,7 @@ def uvicorn_settings(options: ServeOptions) -> dict[str, object]:
         "access_log": False,
         "log_level": options.log_level,
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_S,
+        "timeout_keep_alive": KEEP_ALIVE_S,
     }
 
 

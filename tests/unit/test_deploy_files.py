@@ -27,6 +27,7 @@ import pytest
 import yaml
 
 from avrentals.cli import build_parser
+from avrentals.server import ServeOptions, uvicorn_settings
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCKERFILE = ROOT / "Dockerfile"
@@ -811,6 +812,18 @@ def test_nginx_retries_the_next_replica_on_failure() -> None:
     assert {"error", "timeout", "http_502", "http_503"} <= set(retry)
     # Replaying a POST on another replica could book the same gear twice.
     assert "non_idempotent" not in retry
+
+
+def test_the_app_keeps_idle_connections_longer_than_nginx_reuses_them() -> None:
+    """nginx reuses idle upstream connections for `keepalive_timeout` (60 s unless the
+    upstream block says otherwise); an app that closed them sooner would race a reused
+    connection, and nginx answers a POST caught in that race with 502 (it is not retried)."""
+    upstream = nginx_upstreams(nginx_http())["avrentals"]
+    assert upstream.find("keepalive"), "the upstream keeps no idle connections"
+    reuse = upstream.find("keepalive_timeout")
+    nginx_idle = seconds(reuse[0].args[0]) if reuse else 60.0
+    app_idle = uvicorn_settings(ServeOptions())["timeout_keep_alive"]
+    assert isinstance(app_idle, int | float) and app_idle > nginx_idle
 
 
 def test_nginx_dynamic_resolution_matches_the_image() -> None:
