@@ -266,12 +266,31 @@ def main(argv: list[str] | None = None) -> int:
     print(f"Building the frontend for {public_url} ...", flush=True)
     build_frontend(public_url, env)
     ports = [_free_port() for _ in range(args.instances)]
+    _stop_on_signals()
     cluster = start_cluster(args.port, ports, env, run_dir)
     print(f"AV Rentals on {public_url}: nginx -> instances on ports {ports}.", flush=True)
     print(f"Logs in {run_dir}. Ctrl-C stops everything.", flush=True)
+    return serve_until_stopped(cluster)
+
+
+def _stop_on_signals() -> None:
+    """Ctrl-C, SIGTERM (a process manager, `kill`) and SIGHUP (the terminal closed) all
+    unwind as KeyboardInterrupt, so what was started is stopped: nginx and the instances
+    run in their own process groups and would otherwise outlive this process."""
+
+    def interrupt(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt(f"signal {signum}")
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, interrupt)
+
+
+def serve_until_stopped(cluster: Cluster) -> int:
+    """Wait while every process of `cluster` lives, then stop them all: 0 when stopped by a
+    signal (see `_stop_on_signals`), 1 when one of them exited by itself."""
     try:
         while all(p.alive() for p in [cluster.nginx, *cluster.instances]):
-            time.sleep(1)
+            time.sleep(0.2)
         print("A process exited; stopping the cluster.", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
