@@ -368,16 +368,21 @@ def wait_rows(page: Page) -> None:
     expect(table_rows(page).first).to_be_visible(timeout=30_000)
 
 
-def db_scalar(sql: str, *, url: str = E2E_DATABASE_URL, **params):
-    """One value from an e2e database (to check what was really saved)."""
+def db_row(sql: str, *, url: str = E2E_DATABASE_URL, **params) -> tuple:
+    """One row from an e2e database (to check what was really saved)."""
     import sqlalchemy as sa
 
     engine = sa.create_engine(url)
     try:
         with engine.connect() as conn:
-            return conn.execute(sa.text(sql), params).scalar_one()
+            return tuple(conn.execute(sa.text(sql), params).one())
     finally:
         engine.dispose()
+
+
+def db_scalar(sql: str, *, url: str = E2E_DATABASE_URL, **params):
+    """One value from an e2e database (to check what was really saved)."""
+    return db_row(sql, url=url, **params)[0]
 
 
 def db_execute(sql: str, *, url: str = E2E_DATABASE_URL, **params) -> None:

@@ -16,7 +16,15 @@ from decimal import Decimal
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, db_execute, db_scalar, display_name, sign_in, url_of
+from tests.e2e.conftest import (
+    Server,
+    db_execute,
+    db_row,
+    db_scalar,
+    display_name,
+    sign_in,
+    url_of,
+)
 from tests.smtp_server import running_server
 
 pytestmark = pytest.mark.e2e
@@ -241,6 +249,18 @@ def test_refused_approval_lists_the_line_and_changes_nothing(server: Server, pag
     assert db_scalar("SELECT event_id FROM quote WHERE id = :q", q=quote_id) is None
     assert db_scalar("SELECT count(*) FROM rental WHERE equipment_id = :i", i=a_id) == 0
 
+    # The client said no: declined from the builder's menu, after which it is read-only.
+    page.keyboard.press("Escape")
+    expect(page.get_by_role("alertdialog")).to_have_count(0)
+    page.get_by_test_id("builder-more").click()
+    expect(page.get_by_test_id("builder-mark-sent")).to_have_count(0)  # already Sent
+    page.get_by_test_id("builder-decline").click()
+    confirm_action(page, f"Tight Stock {t}")
+    expect(page.get_by_test_id("quote-status")).to_have_text("Declined", timeout=15_000)
+    expect(page.get_by_test_id("quote-read-only")).to_be_visible()
+    expect(page.get_by_test_id("builder-approve")).to_have_count(0)
+    assert db_scalar("SELECT status FROM quote WHERE id = :q", q=quote_id) == "Declined"
+
 
 def test_viewer_sees_no_write_buttons(server: Server, page: Page):
     quote_id = str(db_scalar("SELECT id FROM quote ORDER BY created_at LIMIT 1"))
@@ -276,6 +296,106 @@ def test_someone_elses_save_reaches_the_open_quote(server: Server, page: Page, n
     expect(notice).to_contain_text(f"{display_name('employee')} changed this quote")
     expect(page.get_by_test_id("quote-location")).to_have_value(venue)
     expect(page.get_by_test_id("save-status")).to_have_attribute("data-status", "saved")
+
+
+def row_menu(page: Page, row, action: str) -> None:
+    row.get_by_test_id("quote-more").click()
+    page.get_by_test_id(action).click()
+
+
+def confirm_action(page: Page, label: str) -> None:
+    dialog = page.get_by_role("alertdialog")
+    expect(dialog).to_contain_text(label)
+    dialog.get_by_test_id("confirm-quote-action").click()
+    expect(dialog).to_have_count(0, timeout=15_000)
+
+
+def choose(page: Page, testid: str, option: str) -> None:
+    page.get_by_test_id(testid).get_by_role("combobox").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def list_totals(page: Page) -> list[Decimal]:
+    cells = page.locator("[data-testid=quote-row] [data-field=total]").all_inner_texts()
+    return [Decimal(c.replace("€", "").replace(",", "").strip()) for c in cells]
+
+
+def test_list_search_duplicate_download_status_steps_filter_and_sort(server: Server, page: Page):
+    source_id, source_number, source_name = db_row(
+        "SELECT q.id, q.number, q.name FROM quote q JOIN quote_item i ON i.quote_id = q.id "
+        "WHERE q.status = 'Draft' GROUP BY q.id ORDER BY q.number LIMIT 1"
+    )
+    sign_in(page, server.url, "manager", path="/quotes")
+    rows = page.get_by_test_id("quote-row")
+    expect(rows.first).to_be_visible(timeout=30_000)
+
+    # Search by number finds the one quote; duplicate opens the Draft copy.
+    page.get_by_test_id("quote-search").fill(source_number)
+    expect(rows).to_have_count(1, timeout=15_000)
+    expect(rows).to_contain_text(source_name)
+    row_menu(page, rows, "duplicate-quote")
+    expect(page).to_have_url(QUOTE_URL, timeout=15_000)
+    copy_id = page.url.rstrip("/").rsplit("/", 1)[1]
+    copy_number, copy_name, copy_status = db_row(
+        "SELECT number, name, status FROM quote WHERE id = :q", q=copy_id
+    )
+    assert copy_id != str(source_id) and copy_number != source_number
+    assert (copy_name, copy_status) == (f"{source_name} (copy)", "Draft")
+    lines = "SELECT count(*) FROM quote_item WHERE quote_id = :q"
+    assert db_scalar(lines, q=copy_id) == db_scalar(lines, q=source_id)
+    expect(page.get_by_test_id("quote-line")).to_have_count(db_scalar(lines, q=copy_id))
+
+    # Back in the list: download its PDF, then Draft -> Sent (no e-mail) -> Declined -> Archived.
+    page.goto(f"{server.url}/quotes")
+    page.get_by_test_id("quote-search").fill(copy_number)
+    row = rows.filter(has_text=copy_number)
+    expect(row).to_have_count(1, timeout=15_000)
+    status = row.get_by_test_id("quote-status")
+    expect(status).to_have_attribute("data-status", "Draft")
+    row.get_by_test_id("quote-more").click()
+    with page.expect_download() as download:
+        page.get_by_test_id("download-pdf").click()
+    assert download.value.suggested_filename == f"quote-{copy_number}.pdf"
+    with open(download.value.path(), "rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+    row.get_by_test_id("quote-more").click()
+    expect(page.get_by_test_id("approve-quote")).to_have_count(0)  # a Draft: send it first
+    expect(page.get_by_test_id("decline-quote")).to_have_count(0)
+    page.get_by_test_id("mark-sent-quote").click()
+    confirm_action(page, copy_number)
+    expect(status).to_have_attribute("data-status", "Sent", timeout=15_000)
+    assert db_scalar("SELECT status FROM quote WHERE id = :q", q=copy_id) == "Sent"
+    assert db_scalar("SELECT sent_at FROM quote WHERE id = :q", q=copy_id) is None
+
+    row_menu(page, row, "decline-quote")
+    confirm_action(page, copy_number)
+    expect(status).to_have_attribute("data-status", "Declined", timeout=15_000)
+    row.get_by_test_id("quote-more").click()
+    for gone in ("approve-quote", "decline-quote", "mark-sent-quote"):
+        expect(page.get_by_test_id(gone)).to_have_count(0)
+    page.get_by_test_id("archive-quote").click()
+    confirm_action(page, copy_number)
+    expect(status).to_have_attribute("data-status", "Archived", timeout=15_000)
+    assert db_scalar("SELECT status FROM quote WHERE id = :q", q=copy_id) == "Archived"
+
+    # The status filter: the archived copy is listed under Archived, not under Draft.
+    choose(page, "quote-status-filter", "Draft")
+    expect(rows).to_have_count(0, timeout=15_000)
+    expect(page.get_by_test_id("quote-no-results")).to_be_visible()
+    choose(page, "quote-status-filter", "Archived")
+    expect(row).to_have_count(1, timeout=15_000)
+
+    # Sort by the highest total over every quote.
+    page.get_by_test_id("quote-search").fill("")
+    choose(page, "quote-status-filter", "All statuses")
+    choose(page, "quote-sort", "Highest total")
+    top = db_scalar("SELECT max(total) FROM quote")
+    expect(rows.first.locator("[data-field=total]")).to_have_text(
+        money(Decimal(top)), timeout=15_000
+    )
+    totals = list_totals(page)
+    assert len(totals) > 1 and totals == sorted(totals, reverse=True)
 
 
 @pytest.mark.parametrize("size", list(SIZES))

@@ -304,3 +304,76 @@ def test_a_failed_delivery_is_shown_and_changes_nothing(db: Engine) -> None:
             assert builder.status == "Sent" and len(smtp.inbox.messages) == 1
 
     run(scenario())
+
+
+def test_mark_sent_then_declined_from_the_confirmation(db: Engine) -> None:
+    """A quote given to the client another way is marked Sent (nothing e-mailed), then
+    Declined; each step is confirmed first, and a step the workflow does not allow is shown
+    in the dialog and changes nothing."""
+    from avrentals.ui.state.quote_actions import QuoteActionsState as X
+
+    ids = catalogue(db)
+    tab = Tab()
+    tab.sign_in(make_user(db, Role.EMPLOYEE))
+
+    async def scenario() -> None:
+        builder = await build_draft(tab, ids)
+        await tab.call(B, "save_now")
+        quote_id = builder.quote_id
+        actions = tab.state(X)
+        # Declining a Draft is not a step of the workflow: refused in the dialog.
+        await tab.call(X, "ask", "decline", quote_id)
+        assert actions.confirm_open and actions.target_status == "Draft"
+        await tab.call(X, "confirm")
+        assert actions.confirm_open and "Draft to Declined" in actions.error
+        assert saved_quote(db, quote_id)[0].status == "Draft"
+        await tab.call(X, "set_confirm_open", False)
+
+        await tab.call(X, "ask", "mark_sent", quote_id)
+        await tab.call(X, "confirm")
+        assert not actions.confirm_open and not actions.error
+        quote, _lines = saved_quote(db, quote_id)
+        assert quote.status == "Sent" and quote.sent_at is None  # nothing was e-mailed
+        assert builder.status == "Sent"  # the open builder follows
+
+        await tab.call(X, "ask", "decline", quote_id)
+        await tab.call(X, "confirm")
+        assert not actions.confirm_open and not actions.error
+        assert saved_quote(db, quote_id)[0].status == "Declined"
+        assert builder.status == "Declined" and not builder.editable
+
+        # An unknown kind opens nothing.
+        await tab.call(X, "ask", "accept", quote_id)
+        assert not actions.confirm_open
+
+    run(scenario())
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.TECHNICIAN])
+def test_read_only_roles_cannot_change_the_status(db: Engine, role: Role) -> None:
+    from avrentals.ui.state.quote_actions import QuoteActionsState as X
+
+    ids = catalogue(db)
+    writer = Tab()
+    writer.sign_in(make_user(db, Role.EMPLOYEE))
+    reader = Tab()
+    reader.sign_in(make_user(db, role))
+
+    async def scenario() -> None:
+        builder = await build_draft(writer, ids)
+        await writer.call(B, "save_now")
+        await reader.call(X, "ask", "mark_sent", builder.quote_id)
+        assert not reader.state(X).confirm_open
+        # Even with the dialog state forced open, the service refuses.
+        actions = reader.state(X)
+        actions.kind, actions.target_id, actions.confirm_open = (
+            "mark_sent",
+            builder.quote_id,
+            True,
+        )
+        actions._version = builder.version
+        await reader.call(X, "confirm")
+        assert actions.error
+        assert saved_quote(db, builder.quote_id)[0].status == "Draft"
+
+    run(scenario())

@@ -771,6 +771,12 @@ QUOTE_CREATE_CASES: dict[str, Case] = {
     "QuoteActionsState.confirm[delete]": Case(
         ("quotes:delete",), _ask_quote("delete"), _confirm_quote_action
     ),
+    "QuoteActionsState.confirm[mark_sent]": Case(
+        ("quotes:write",), _ask_quote("mark_sent"), _confirm_quote_action
+    ),
+    "QuoteActionsState.confirm[decline]": Case(
+        ("quotes:write",), _ask_quote("decline", sent=True), _confirm_quote_action
+    ),
 }
 
 

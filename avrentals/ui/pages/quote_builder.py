@@ -17,16 +17,19 @@ from avrentals.ui.i18n import t
 from avrentals.ui.pages.quote_dialogs import (
     confirm_dialog,
     open_pdf,
+    quote_menu_actions,
     send_dialog,
     status_badge,
 )
 from avrentals.ui.pages.quote_lines import client_picker, lines_section
+from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.quote_actions import QuoteActionsState
 from avrentals.ui.state.quote_builder import QuoteBuilderState
 from avrentals.ui.state.quote_send import QuoteSendState
 
 B = QuoteBuilderState
 X = QuoteActionsState
+CAN_DELETE = AuthState.permissions.contains("quotes:delete")
 SEND = QuoteSendState
 WIDE = rx.breakpoints(initial="none", sm="inline")
 
@@ -346,26 +349,13 @@ def actions_bar() -> rx.Component:
                     )
                 ),
                 rx.menu.content(
-                    rx.menu.item(
-                        rx.hstack(
-                            rx.icon("copy", size=16),
-                            rx.text(t("quotes.action.duplicate")),
-                            spacing="2",
-                        ),
-                        on_click=X.duplicate(B.quote_id),
-                        custom_attrs={"data-testid": "builder-duplicate"},
-                    ),
-                    rx.cond(
-                        B.status != "Archived",
-                        rx.menu.item(
-                            rx.hstack(
-                                rx.icon("archive", size=16),
-                                rx.text(t("common.action.archive")),
-                                spacing="2",
-                            ),
-                            on_click=X.ask("archive", B.quote_id),
-                            custom_attrs={"data-testid": "builder-archive"},
-                        ),
+                    quote_menu_actions(
+                        B.quote_id,
+                        B.status,
+                        lambda name: f"builder-{name}",
+                        can_write=B.can_write,
+                        can_delete=CAN_DELETE,
+                        with_approve=False,
                     ),
                     align="end",
                 ),

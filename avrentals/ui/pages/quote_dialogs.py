@@ -5,6 +5,7 @@ as the API requires), the archive / approve / delete confirmation and the send d
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 import reflex as rx
 
@@ -100,7 +101,64 @@ def status_badge(status: rx.Var) -> rx.Component:
     )
 
 
-# --- archive / approve / delete --------------------------------------------------------------
+def action_menu_item(
+    icon: str, label: str | rx.Var[str], testid: str, on_click, color: str | None = None
+) -> rx.Component:
+    """One entry of a quote's actions menu (the list's rows and the builder)."""
+    extra = {"color": color} if color else {}
+    return rx.menu.item(
+        rx.hstack(rx.icon(icon, size=16), rx.text(label), spacing="2", align="center"),
+        on_click=on_click,
+        custom_attrs={"data-testid": testid},
+        **extra,
+    )
+
+
+# (icon, label key, testid name, QuoteActionsState kind, the one status it applies to or
+# "" for any but Archived); "approve" only where the page has no button for it.
+_STEPS = (
+    ("copy", "quotes.action.duplicate", "duplicate", "", "*"),
+    ("mail-check", "quotes.action.mark_sent", "mark-sent", "mark_sent", "Draft"),
+    ("calendar-check", "quotes.action.approve_into_event", "approve", "approve", "Sent"),
+    ("thumbs-down", "quotes.action.mark_declined", "decline", "decline", "Sent"),
+    ("archive", "common.action.archive", "archive", "archive", ""),
+)
+
+
+def quote_menu_actions(
+    quote_id: rx.Var,
+    status: rx.Var,
+    testid: Callable[[str], str],
+    *,
+    can_write: rx.Var[bool],
+    can_delete: rx.Var[bool],
+    with_approve: bool,
+) -> rx.Component:
+    """The writes of a quote's actions menu (list rows and builder): duplicate, mark as sent
+    (Draft), approve into an event (Sent; only `with_approve`), mark as declined (Sent),
+    archive (not Archived), then delete. Each shows only for the statuses and roles it
+    applies to; the services refuse anyway. `testid(name)` names each entry."""
+    entries = []
+    for icon, label, name, kind, applies in _STEPS:
+        if name == "approve" and not with_approve:
+            continue
+        click = X.duplicate(quote_id) if name == "duplicate" else X.ask(kind, quote_id)
+        entry = action_menu_item(icon, t(label), testid(name), click)
+        if applies == "":
+            entry = rx.cond(status != "Archived", entry)
+        elif applies != "*":
+            entry = rx.cond(status == applies, entry)
+        entries.append(entry)
+    delete = action_menu_item(
+        "trash-2", t("common.action.delete"), testid("delete"), X.ask("delete", quote_id), "red"
+    )
+    return rx.fragment(
+        rx.cond(can_write, rx.fragment(*entries)),
+        rx.cond(can_delete, rx.fragment(rx.menu.separator(), delete)),
+    )
+
+
+# --- archive / approve / delete / mark as sent / mark as declined ------------------------------
 
 
 def _confirm_text() -> rx.Component:
@@ -120,6 +178,22 @@ def _confirm_text() -> rx.Component:
                 t("quotes.confirm.delete_before"),
                 rx.text.strong(X.target_label),
                 t("quotes.confirm.delete_after"),
+            ),
+        ),
+        (
+            "mark_sent",
+            rx.text(
+                t("quotes.confirm.mark_sent_before"),
+                rx.text.strong(X.target_label),
+                t("quotes.confirm.mark_sent_after"),
+            ),
+        ),
+        (
+            "decline",
+            rx.text(
+                t("quotes.confirm.decline_before"),
+                rx.text.strong(X.target_label),
+                t("quotes.confirm.decline_after"),
             ),
         ),
         rx.vstack(
@@ -170,15 +244,26 @@ def confirm_dialog() -> rx.Component:
         X.kind,
         ("archive", t("quotes.confirm.archive_title")),
         ("delete", t("quotes.confirm.delete_title")),
+        ("mark_sent", t("quotes.confirm.mark_sent_title")),
+        ("decline", t("quotes.confirm.decline_title")),
         t("quotes.confirm.approve_title"),
     )
     action = rx.match(
         X.kind,
         ("archive", t("common.action.archive")),
         ("delete", t("common.action.delete")),
+        ("mark_sent", t("quotes.action.mark_sent")),
+        ("decline", t("quotes.action.mark_declined")),
         t("quotes.confirm.approve"),
     )
-    color = rx.match(X.kind, ("delete", "red"), ("archive", "gray"), "green")
+    color = rx.match(
+        X.kind,
+        ("delete", "red"),
+        ("decline", "orange"),
+        ("archive", "gray"),
+        ("mark_sent", "blue"),
+        "green",
+    )
     return rx.alert_dialog.root(
         rx.alert_dialog.content(
             rx.alert_dialog.title(title),

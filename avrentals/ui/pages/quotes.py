@@ -22,7 +22,13 @@ from avrentals.ui.components.listing import (
     search_box,
 )
 from avrentals.ui.i18n import t
-from avrentals.ui.pages.quote_dialogs import confirm_dialog, open_pdf, status_badge
+from avrentals.ui.pages.quote_dialogs import (
+    action_menu_item,
+    confirm_dialog,
+    open_pdf,
+    quote_menu_actions,
+    status_badge,
+)
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.quote_actions import QuoteActionsState
 from avrentals.ui.state.quotes import (
@@ -48,18 +54,6 @@ def new_quote_button() -> rx.Component:
     return new_button(CAN_WRITE, t("quotes.list.new"), rx.redirect(routes.QUOTES_NEW), "new-quote")
 
 
-def _menu_item(
-    icon: str, label: str | rx.Var[str], testid: str, on_click, color: str | None = None
-):
-    extra = {"color": color} if color else {}
-    return rx.menu.item(
-        rx.hstack(rx.icon(icon, size=16), rx.text(label), spacing="2", align="center"),
-        on_click=on_click,
-        custom_attrs={"data-testid": testid},
-        **extra,
-    )
-
-
 def row_actions(row: rx.Var) -> rx.Component:
     """Open and preview as icons; the rest in a menu, each only for the roles and statuses
     it applies to (the services refuse anyway)."""
@@ -75,53 +69,19 @@ def row_actions(row: rx.Var) -> rx.Component:
             )
         ),
         rx.menu.content(
-            _menu_item(
+            action_menu_item(
                 "file-down",
                 t("quotes.action.download_pdf"),
                 "download-pdf",
                 open_pdf(row["id"], download=True),
             ),
-            rx.cond(
-                CAN_WRITE,
-                rx.fragment(
-                    _menu_item(
-                        "copy",
-                        t("quotes.action.duplicate"),
-                        "duplicate-quote",
-                        X.duplicate(row["id"]),
-                    ),
-                    rx.cond(
-                        row["approvable"] != "",
-                        _menu_item(
-                            "calendar-check",
-                            t("quotes.action.approve_into_event"),
-                            "approve-quote",
-                            X.ask("approve", row["id"]),
-                        ),
-                    ),
-                    rx.cond(
-                        row["archivable"] != "",
-                        _menu_item(
-                            "archive",
-                            t("common.action.archive"),
-                            "archive-quote",
-                            X.ask("archive", row["id"]),
-                        ),
-                    ),
-                ),
-            ),
-            rx.cond(
-                CAN_DELETE,
-                rx.fragment(
-                    rx.menu.separator(),
-                    _menu_item(
-                        "trash-2",
-                        t("common.action.delete"),
-                        "delete-quote",
-                        X.ask("delete", row["id"]),
-                        "red",
-                    ),
-                ),
+            quote_menu_actions(
+                row["id"],
+                row["status"],
+                lambda name: f"{name}-quote",
+                can_write=CAN_WRITE,
+                can_delete=CAN_DELETE,
+                with_approve=True,
             ),
             align="end",
             min_width="200px",

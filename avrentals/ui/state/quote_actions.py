@@ -1,5 +1,6 @@
 """Actions on one quote, shared by the list and the builder: the confirmation of archive /
-approve into an event / delete, duplicate, and the outcome of opening its PDF.
+approve into an event / delete / mark as sent (given to the client another way) / mark as
+declined, duplicate, and the outcome of opening its PDF.
 
 The quote acted on is read fresh when the confirmation opens (its version is the one the
 action carries); ids from the browser are UUID strings and kinds come from an allow-list.
@@ -36,15 +37,25 @@ from avrentals.ui.state.quote_builder import QuoteBuilderState
 from avrentals.ui.state.quote_document import parse_id
 from avrentals.ui.state.quotes import QuotesState
 
-KINDS = ("archive", "approve", "delete")
+KINDS = ("archive", "approve", "delete", "mark_sent", "decline")
+# The status changes among KINDS -> the status they move the quote to.
+STATUS_CHANGES = {
+    "archive": QuoteStatus.ARCHIVED,
+    "mark_sent": QuoteStatus.SENT,
+    "decline": QuoteStatus.DECLINED,
+}
 PERMISSIONS = {
     "archive": ("quotes:write",),
+    "mark_sent": ("quotes:write",),
+    "decline": ("quotes:write",),
     "approve": ("quotes:write", "events:write"),
     "delete": ("quotes:delete",),
 }
 # kind -> catalogue key of the refusal
 REFUSALS = {
     "archive": "quotes.action.cannot_archive",
+    "mark_sent": "quotes.action.cannot_change_status",
+    "decline": "quotes.action.cannot_change_status",
     "approve": "quotes.action.cannot_approve",
     "delete": "quotes.action.cannot_delete",
 }
@@ -56,6 +67,13 @@ PDF_FAILURES = {
     "#load": ("quotes.file.failed_load", "reason"),
 }
 MAX_MESSAGE = 300
+# kind -> catalogue key of the toast once done (approve keeps its dialog open instead)
+DONE_KEYS = {
+    "archive": "quotes.action.archived",
+    "delete": "quotes.action.deleted",
+    "mark_sent": "quotes.action.marked_sent",
+    "decline": "quotes.action.declined",
+}
 
 
 def _read(actor: Actor, quote_id: uuid.UUID) -> dict[str, str]:
@@ -72,9 +90,9 @@ def _read(actor: Actor, quote_id: uuid.UUID) -> dict[str, str]:
 
 def _act(actor: Actor, kind: str, quote_id: uuid.UUID, version: int) -> dict[str, str]:
     with transaction() as session:
-        if kind == "archive":
+        if kind in STATUS_CHANGES:
             quotes_service.change_status(
-                session, actor, quote_id, QuoteStatus.ARCHIVED.value, version
+                session, actor, quote_id, STATUS_CHANGES[kind].value, version
             )
             return {}
         if kind == "delete":
@@ -102,7 +120,8 @@ async def refresh_quote_pages(state: rx.State, actor: Actor, quote_id: str) -> N
 
 
 class QuoteActionsState(rx.State):
-    """The confirmation dialog (archive / approve / delete) and duplicate of one tab."""
+    """The confirmation dialog (archive / approve / delete / mark as sent / mark as declined)
+    and duplicate of one tab."""
 
     confirm_open: bool = False
     kind: str = ""
@@ -128,8 +147,8 @@ class QuoteActionsState(rx.State):
 
     @rx.event
     async def ask(self, kind: str, quote_id: str):
-        """Open the confirmation: `kind` is archive, approve or delete; `quote_id` a UUID
-        string. The quote is read fresh; its version is the one the action carries."""
+        """Open the confirmation: `kind` is one of KINDS; `quote_id` a UUID string. The quote
+        is read fresh; its version is the one the action carries."""
         target = parse_id(quote_id)
         if kind not in KINDS or not target or self.working:
             return None
@@ -218,8 +237,7 @@ class QuoteActionsState(rx.State):
             self.event_name = done.get("event_name", "")
             return rx.toast.success(await tr(self, "quotes.action.approved", event=self.event_name))
         self.confirm_open = False
-        key = "quotes.action.archived" if self.kind == "archive" else "quotes.action.deleted"
-        return rx.toast.success(await tr(self, key, quote=self.target_label))
+        return rx.toast.success(await tr(self, DONE_KEYS[self.kind], quote=self.target_label))
 
     @rx.event
     async def duplicate(self, quote_id: str):

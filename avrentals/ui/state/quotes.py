@@ -66,8 +66,6 @@ def display_row(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[s
         "event_id": text(row.get("event_id")),
         "version": text(row.get("version")),
         "editable": "1" if status in ("Draft", "Sent") else "",
-        "approvable": "1" if status == "Sent" else "",
-        "archivable": "1" if status != "Archived" else "",
     }
 
 
