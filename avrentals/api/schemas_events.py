@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import Field, StrictInt, StrictStr
 
 from avrentals.api.schemas import RequestBody, WireModel
-from avrentals.domain.enums import PrepStatus
+from avrentals.domain.enums import PrepStatus, QuoteStatus
 from avrentals.domain.errors import ValidationFailed
 
 # --- Output --------------------------------------------------------------------------------
@@ -85,11 +85,22 @@ class EventOut(WireModel):
         return cls(**{k: row.get(k) for k in cls.model_fields})
 
 
+class EventQuoteOut(WireModel):
+    """The quote an event was approved from."""
+
+    id: uuid.UUID
+    number: str
+    name: str
+    status: QuoteStatus
+
+
 class EventDetailOut(EventOut):
-    """`GET /api/events/{id}`: the event plus its assigned user's name and its rentals."""
+    """`GET /api/events/{id}`: the event plus its assigned user's name, its rentals and the
+    quote it was approved from (null when made by hand)."""
 
     assigned_user_name: str | None = None
     rentals: list[RentalOut] = []
+    quote: EventQuoteOut | None = None
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> EventDetailOut:
@@ -98,6 +109,7 @@ class EventDetailOut(EventOut):
             **fields,
             assigned_user_name=row.get("assigned_user_name"),
             rentals=[RentalOut.from_row(r) for r in row.get("rentals", [])],
+            quote=EventQuoteOut(**row["quote"]) if row.get("quote") else None,
         )
 
 

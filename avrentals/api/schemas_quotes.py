@@ -81,6 +81,11 @@ class QuoteHeaderOut(WireModel):
     valid_until: date | None
     sent_at: datetime | None
     sent_to: str | None
+    sent_version: int | None = Field(
+        default=None,
+        description="The version the client was given (e-mailed or marked as sent); a Sent "
+        "quote with a higher `version` was changed since",
+    )
     event_id: uuid.UUID | None
     version: int
     created_at: datetime

@@ -57,7 +57,7 @@ def test_create_201_read_list_shape(
     body = response.json()
     assert_envelope(body, success=True)
     data = body["data"]
-    assert set(data) == EVENT_KEYS | {"assignedUserName", "rentals"}
+    assert set(data) == EVENT_KEYS | {"assignedUserName", "rentals", "quote"}
     assert (data["startDate"], data["prepDays"], data["clientName"]) == (
         day(0).isoformat(),
         1,
@@ -67,6 +67,7 @@ def test_create_201_read_list_shape(
     viewer = headers_for(Role.VIEWER)
     one = client.get(f"/api/events/{data['id']}", headers=viewer)
     assert one.status_code == 200 and one.json()["data"]["id"] == data["id"]
+    assert one.json()["data"]["quote"] is None  # made by hand, not from a quote
     listing = client.get("/api/events?search=acme&status=upcoming&sort=-name", headers=viewer)
     assert listing.status_code == 200
     assert [set(r) for r in listing.json()["data"]] == [EVENT_KEYS]

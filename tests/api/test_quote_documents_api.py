@@ -43,6 +43,7 @@ QUOTE_KEYS = {
     "validUntil",
     "sentAt",
     "sentTo",
+    "sentVersion",
     "eventId",
     "version",
     "createdAt",
@@ -132,6 +133,7 @@ def test_send_answers_the_sent_quote(
     assert set(data) == QUOTE_KEYS
     assert [set(item) for item in data["items"]] == [ITEM_KEYS] * 5
     assert (data["status"], data["sentTo"], data["version"]) == ("Sent", "buyer@example.com", 2)
+    assert data["sentVersion"] == 2  # what the client now has
     assert data["sentAt"] and data["total"] == "2440.87" and data["number"] == "Q2030-001"
     assert data["items"][0]["lineTotal"] == "150.00"
     # The same wire format as every other quote route.

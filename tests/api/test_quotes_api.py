@@ -314,6 +314,16 @@ def test_approve_creates_the_event_with_rentals(
         ("Desk", 1),
         ("Mic", 2),
     ]
+    expected_link = {
+        "id": quote["id"],
+        "number": quote["number"],
+        "name": "Summer Festival",
+        "status": "Accepted",
+    }
+    assert event["quote"] == expected_link
+    # The event links back to its quote, for every role that reads events.
+    got = client.get(f"/api/events/{event['id']}", headers=headers_for(Role.VIEWER))
+    assert got.status_code == 200 and got.json()["data"]["quote"] == expected_link
     again = client.post(f"/api/quotes/{quote['id']}/approve", json={"version": 3}, headers=headers)
     assert_error(again, 409, "INVALID_STATE")
 

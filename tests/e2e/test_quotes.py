@@ -184,9 +184,17 @@ def test_build_send_and_approve_a_quote(server: Server, page: Page, new_context,
         _sender, _to, message = smtp.inbox.messages[0]
         assert any(p.get_content_type() == "application/pdf" for p in message.iter_attachments())
     assert db_scalar("SELECT status FROM quote WHERE id = :q", q=quote_id) == "Sent"
+    expect(page.get_by_test_id("changed-since-sent")).to_have_count(0)
+
+    # Changed after the client got it: the builder says so, and so does the approval.
+    page.get_by_test_id("quote-location").fill("Quinta da Aveleda, Penafiel (garden)")
+    page.get_by_test_id("quote-location").press("Tab")
+    expect(page.get_by_test_id("changed-since-sent")).to_be_visible(timeout=20_000)
+    wait_saved(page)
 
     # Approve it into an event: the event exists with one rental per equipment line.
     page.get_by_test_id("builder-approve").click()
+    expect(page.get_by_test_id("approve-changed-since-sent")).to_be_visible(timeout=15_000)
     page.get_by_test_id("confirm-quote-action").click()
     expect(page.get_by_test_id("approve-success")).to_be_visible(timeout=20_000)
     event_id = str(db_scalar("SELECT event_id FROM quote WHERE id = :q", q=quote_id))
@@ -203,6 +211,13 @@ def test_build_send_and_approve_a_quote(server: Server, page: Page, new_context,
     assert db_scalar("SELECT status FROM quote WHERE id = :q", q=quote_id) == "Accepted"
     page.get_by_test_id("open-event").click()
     expect(page).to_have_url(url_of(f"/events/{event_id}"), timeout=15_000)
+    # ...and the event links back to the quote it came from.
+    number = db_scalar("SELECT number FROM quote WHERE id = :q", q=quote_id)
+    back = page.get_by_test_id("fact-quote").get_by_role("link")
+    expect(back).to_have_text(f"{number} · {name}", timeout=15_000)
+    back.click()
+    expect(page).to_have_url(url_of(f"/quotes/{quote_id}"), timeout=15_000)
+    expect(page.get_by_test_id("quote-status")).to_have_text("Accepted", timeout=15_000)
 
 
 def test_refused_approval_lists_the_line_and_changes_nothing(server: Server, page: Page):

@@ -113,3 +113,36 @@ def test_postgres_availability_indexes(postgres_url: str) -> None:
             assert "ix_event_blocked_window" in events_only, events_only
     finally:
         engine.dispose()
+
+
+def test_0006_gives_quotes_already_with_the_client_their_sent_version(tmp_path) -> None:
+    """Quotes Sent or beyond before 0006 count as unchanged since sent (their version);
+    Drafts have no sent version."""
+    url = f"sqlite:///{tmp_path / 'm6.db'}"
+    migrations.upgrade(url, "0005")
+    engine = make_engine(url)
+    try:
+        with engine.begin() as conn:
+            for number, status, version in (("Q2026-001", "Draft", 4), ("Q2026-002", "Sent", 3)):
+                conn.execute(
+                    sa.text(
+                        "INSERT INTO quote (id, version, created_at, updated_at, number, name, "
+                        "client_name, start_date, end_date, discount_value, discount_type, "
+                        "tax_rate, sub_total, discount_amount, fees_total, tax_amount, total, "
+                        "status) VALUES (:id, :version, '2026-01-01', '2026-01-01', :number, "
+                        "'Gala', 'Acme', '2026-02-01', '2026-02-02', 0, 'fixed', 0.23, 0, 0, 0, "
+                        "0, 0, :status)"
+                    ),
+                    {
+                        "id": uuid.uuid4().hex,
+                        "version": version,
+                        "number": number,
+                        "status": status,
+                    },
+                )
+        migrations.upgrade(url)
+        with engine.connect() as conn:
+            rows = conn.execute(sa.text("SELECT number, sent_version FROM quote ORDER BY number"))
+            assert rows.all() == [("Q2026-001", None), ("Q2026-002", 3)]
+    finally:
+        engine.dispose()

@@ -335,6 +335,15 @@ def test_mark_sent_then_declined_from_the_confirmation(db: Engine) -> None:
         quote, _lines = saved_quote(db, quote_id)
         assert quote.status == "Sent" and quote.sent_at is None  # nothing was e-mailed
         assert builder.status == "Sent"  # the open builder follows
+        assert not builder.changed_since_sent
+
+        # Changed after the client got it: the builder and the approval both say so.
+        await tab.call(B, "set_field", "location", "Another venue")
+        await tab.call(B, "save_now")
+        assert builder.save_status == "saved" and builder.changed_since_sent
+        await tab.call(X, "ask", "approve", quote_id)
+        assert actions.confirm_open and actions.target_changed
+        await tab.call(X, "set_confirm_open", False)
 
         await tab.call(X, "ask", "decline", quote_id)
         await tab.call(X, "confirm")

@@ -129,7 +129,7 @@ def test_send_delivers_the_pdf_and_marks_the_quote_sent(
     assert stored.status == QuoteStatus.SENT == saved.status
     assert stored.sent_to == "eventos@cm-evora.example"
     assert stored.sent_at is not None and before <= stored.sent_at <= datetime.now(UTC)
-    assert stored.version == 2
+    assert stored.version == 2 and stored.sent_version == 2  # the version the client has
     # The PDF is dated the day it is sent and valid 30 days from then.
     sent_day = stored.sent_at.date()
     assert f"Valid until {(sent_day + timedelta(days=30)).strftime('%-d %b %Y')}" in text
@@ -165,7 +165,7 @@ def test_resending_a_sent_quote_updates_when_and_to_whom(engine: Engine, smtp: S
     stored = reload_quote(engine, quote.id)
     assert stored.sent_to == "new@cm-evora.example"
     assert stored.sent_at is not None and stored.sent_at > earlier
-    assert stored.version == 2
+    assert stored.version == 2 and stored.sent_version == 2
     assert len(smtp.inbox.messages) == 1
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
@@ -36,6 +37,7 @@ from avrentals.domain.models import (
     Service,
 )
 from avrentals.domain.pagination import PageRequest
+from avrentals.domain.services import events as ev
 from avrentals.domain.services import quotes as qs
 from tests.booking_factories import count, day, make_client, make_event, raw_rental, rentals_of
 from tests.factories import make_actor, make_item
@@ -446,6 +448,23 @@ def test_status_workflow(engine: Engine, steps: list[str], allowed: bool) -> Non
         assert payload(engine, quote.id)["version"] == version
 
 
+def test_sent_version_tells_what_the_client_has(engine: Engine) -> None:
+    """Marking as sent records the version the client was given; a later save leaves it
+    behind (the quote changed since), sending again catches up."""
+    actor = make_actor(engine)
+    item = make_item(engine)
+    quote = create(engine, actor, values(equipment_line(item)))
+    assert payload(engine, quote.id)["sent_version"] is None
+    with transaction(engine) as s:
+        assert qs.change_status(s, actor, quote.id, "Sent", 1).sent_version == 2
+    with transaction(engine) as s:
+        edit = values(equipment_line(item), location="Porto")
+        changed = qs.update_quote(s, actor, quote.id, edit, 2)
+    assert (changed.version, changed.sent_version) == (3, 2)
+    with transaction(engine) as s:  # archiving is no new version for the client
+        assert qs.change_status(s, actor, quote.id, "Archived", 3).sent_version == 2
+
+
 def test_status_change_checks_version_and_value(engine: Engine) -> None:
     actor = make_actor(engine)
     item = make_item(engine)
@@ -494,6 +513,24 @@ def test_delete_removes_quote_and_lines(engine: Engine) -> None:
     assert deleted.old_values is not None and deleted.old_values["number"] == quote.number
     with pytest.raises(NotFound), transaction(engine) as s:
         qs.delete_quote(s, actor, quote.id, None)
+
+
+def test_number_sort_is_numeric_within_and_across_years(engine: Engine) -> None:
+    """Past 999 quotes a year the numbers grow a digit: Q2026-1000 sorts after Q2026-999
+    and before the next year's Q2027-001, not between Q2026-099 and Q2026-101 as text."""
+    actor = make_actor(engine)
+    item = make_item(engine)
+    made = [create(engine, actor, values(equipment_line(item), name=f"Q{i}")) for i in range(5)]
+    given = ["Q2026-999", "Q2027-001", "Q2026-1000", "Q2026-099", "Q2026-101"]
+    with transaction(engine) as s:
+        for quote, number in zip(made, given, strict=True):
+            s.execute(sa.update(Quote).where(Quote.id == quote.id).values(number=number))
+    expected = ["Q2026-099", "Q2026-101", "Q2026-999", "Q2026-1000", "Q2027-001"]
+    with read_session(engine) as s:
+        listed = qs.list_quotes(s, actor, sort="number", descending=False).items
+        assert [r["number"] for r in listed] == expected
+        listed = qs.list_quotes(s, actor, sort="number").items
+        assert [r["number"] for r in listed] == expected[::-1]
 
 
 def test_list_searches_filters_and_sorts(engine: Engine) -> None:
@@ -608,8 +645,14 @@ def test_approve_creates_event_rentals_and_links_both_ways(
             "Stage left",
         )
         assert (saved.start_date, saved.end_date) == (day(0), day(2))
-        linked = qs.quote_for_event(s, actor, event.id)
-        assert linked is not None and linked.id == quote.id
+        # The event's page finds the quote it came from.
+        linked = ev.get_event_detail(s, actor, event.id)["quote"]
+        assert linked == {
+            "id": quote.id,
+            "number": quote.number,
+            "name": "Summer Festival",
+            "status": "Accepted",
+        }
         detail = qs.quote_detail(s, actor, quote.id)
     assert rentals_of(engine, event.id) == {mics.id: 4, desk.id: 1}
     data = payload(engine, quote.id)
@@ -687,3 +730,56 @@ def test_second_approval_is_refused(engine: Engine) -> None:
     assert count(engine, Event) == 1
     with read_session(engine) as s:
         assert len(s.exec(select(Rental).where(col(Rental.equipment_id) == item.id)).all()) == 1
+
+
+def test_event_without_a_quote_and_one_quote_per_event(engine: Engine) -> None:
+    """An event made by hand has no quote; the database refuses a second quote on one event
+    (an approval always creates its own)."""
+    actor = make_actor(engine, Role.EMPLOYEE)
+    client = make_client(engine)
+    first = sent_quote(engine, actor, client, equipment_line(make_item(engine, "Mic"), 1))
+    other = sent_quote(engine, actor, client, equipment_line(make_item(engine, "Desk"), 1))
+    with transaction(engine) as s:
+        event = qs.approve_quote(s, actor, first.id, 2)
+    with transaction(engine) as s:
+        hand_made = ev.create_event(
+            s,
+            actor,
+            {
+                "name": "Walk-in booking",
+                "client_id": client.id,
+                "location": "Lisbon",
+                "start_date": day(10),
+                "end_date": day(11),
+            },
+        )
+    with read_session(engine) as s:
+        assert ev.get_event_detail(s, actor, hand_made.id)["quote"] is None
+    with pytest.raises(sa.exc.IntegrityError), transaction(engine) as s:
+        s.execute(sa.update(Quote).where(Quote.id == other.id).values(event_id=event.id))
+
+
+def test_a_save_reads_its_catalogue_rows_in_one_query_per_kind(engine: Engine) -> None:
+    """30 lines naming 30 items are priced from one read of the items, not 30."""
+    actor = make_actor(engine)
+    items = [make_item(engine, f"Item {i}") for i in range(30)]
+    quote = create(engine, actor, values(*(equipment_line(item) for item in items)))
+    statements: list[str] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        statements.append(statement)
+
+    sa.event.listen(engine, "before_cursor_execute", record)
+    try:
+        with transaction(engine) as s:
+            edit = values(*(equipment_line(item, 2) for item in items))
+            qs.update_quote(s, actor, quote.id, edit, 1)
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", record)
+    item_reads = [
+        q
+        for q in statements
+        if q.lstrip().upper().startswith("SELECT") and "FROM equipment_item" in q
+    ]
+    assert len(item_reads) == 1, item_reads
+    assert payload(engine, quote.id)["items"][29]["quantity"] == 2

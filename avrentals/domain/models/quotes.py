@@ -97,6 +97,9 @@ class Quote(IdMixin, TimestampMixin, VersionedMixin, table=True):
         sa.CheckConstraint("notes IS NULL OR length(notes) <= 1000", name="notes_length"),
         sa.Index("ix_quote_status", "status"),
         sa.Index("ix_quote_dates", "start_date", "end_date"),
+        sa.Index("ix_quote_created_at", "created_at"),  # the list's default order: newest
+        # An approval creates its own event: one quote per event, found from the event.
+        sa.Index("ix_quote_event_id", "event_id", unique=True),
     )
 
     number: str = Field(max_length=16, unique=True)
@@ -130,6 +133,9 @@ class Quote(IdMixin, TimestampMixin, VersionedMixin, table=True):
     valid_until: date | None = None
     sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     sent_to: str | None = Field(default=None, max_length=254)
+    # The version the client was given (e-mailed or marked as sent): a Sent quote saved
+    # since then differs from what the client has.
+    sent_version: int | None = None
     event_id: uuid.UUID | None = Field(default=None, foreign_key="event.id", ondelete="SET NULL")
 
 

@@ -559,6 +559,7 @@ class _Seeder:
             valid_until=issued + timedelta(days=30),
             sent_at=sent_at,
             sent_to=(client.email if client else spec.client_email) if sent_at else None,
+            sent_version=1 if sent_at else None,  # as sent: the first version
             event_id=event.id if event and spec.status == QuoteStatus.ACCEPTED else None,
             created_by=self.admin_id,
             created_at=created,

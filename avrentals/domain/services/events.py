@@ -19,8 +19,9 @@ from sqlmodel import Session, col, select
 
 from avrentals.domain import availability as av
 from avrentals.domain import changes
+from avrentals.domain.enums import QuoteStatus
 from avrentals.domain.errors import NotFound, ValidationFailed, VersionConflict
-from avrentals.domain.models import Category, Client, EquipmentItem, Event, Rental, User
+from avrentals.domain.models import Category, Client, EquipmentItem, Event, Quote, Rental, User
 from avrentals.domain.pagination import Page, PageRequest
 from avrentals.domain.permissions import Actor, require
 from avrentals.domain.serialize import snapshot
@@ -273,15 +274,33 @@ def event_rentals(session: Session, event_id: uuid.UUID) -> list[dict[str, Any]]
 def get_event_detail(
     session: Session, actor: Actor, event_id: uuid.UUID, *, today: date | None = None
 ) -> dict[str, Any]:
-    """The event with client name, status, assigned user name and its rentals (item and
-    category names). Needs `events:read`; raises NotFound."""
+    """The event with client name, status, assigned user name, its rentals (item and
+    category names) and `quote`: the quote it was approved from ({id, number, name, status},
+    None when there is none or the actor may not read quotes). Needs `events:read`; raises
+    NotFound."""
     event = get_event(session, actor, event_id)
     client = session.get(Client, event.client_id)
     row = event_row(event, client.name if client else None, today or date.today())
     user = session.get(User, event.assigned_user_id) if event.assigned_user_id else None
     row["assigned_user_name"] = user.name if user else None
     row["rentals"] = event_rentals(session, event.id)
+    row["quote"] = approved_from(session, actor, event.id)
     return row
+
+
+def approved_from(session: Session, actor: Actor, event_id: uuid.UUID) -> dict[str, Any] | None:
+    """{id, number, name, status} of the quote the event was approved from (the quote's
+    unique `event_id` link), or None; None too when the actor lacks `quotes:read`."""
+    if not actor.can("quotes:read"):
+        return None
+    stmt = select(Quote.id, Quote.number, Quote.name, Quote.status).where(
+        col(Quote.event_id) == event_id
+    )
+    found = session.exec(stmt).first()
+    if found is None:
+        return None
+    quote_id, number, name, status = found
+    return {"id": quote_id, "number": number, "name": name, "status": QuoteStatus(status).value}
 
 
 # --- Writes --------------------------------------------------------------------------------

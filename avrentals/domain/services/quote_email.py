@@ -4,7 +4,8 @@ Rules: the recipient is the address given, else the quote's client e-mail (Valid
 on `to` when neither is a valid address); only Draft and Sent quotes with at least one line
 can be sent (InvalidState otherwise); `expected_version` must be the saved version
 (VersionConflict). Sending a Draft moves it to Sent (`quote_workflow.check_transition`);
-re-sending a Sent quote only updates `sent_at` / `sent_to`.
+re-sending a Sent quote only updates `sent_at` / `sent_to`. Either way `sent_version`
+becomes the version the client now has.
 
 SMTP comes from the company settings when they name a host (smtp_host/port/username/
 password/from/use_tls), else from the environment (SMTP_HOST, SMTP_PORT, SMTP_USERNAME,
@@ -206,9 +207,9 @@ def send_quote(
     language: str | None = None,
 ) -> Quote:
     """E-mail the quote's PDF (in `language`, default the settings' language) to `to` or
-    the client e-mail, then record `sent_at`/`sent_to` and move a Draft to Sent; returns
-    the saved quote. See the module rules. Raises Forbidden, NotFound, VersionConflict,
-    InvalidState, ValidationFailed (`to`), EmailFailed (nothing written)."""
+    the client e-mail, then record `sent_at`/`sent_to`/`sent_version` and move a Draft to
+    Sent; returns the saved quote. See the module rules. Raises Forbidden, NotFound,
+    VersionConflict, InvalidState, ValidationFailed (`to`), EmailFailed (nothing written)."""
     require(actor, "quotes:write")
     quote = _lock(session, quote_id)
     check_version(quote, expected_version, "quote")
@@ -226,7 +227,12 @@ def send_quote(
     config = smtp_config(doc.company)
     message = build_message(doc, recipient, config.sender, build_quote_pdf(doc))
     deliver(config, message)
-    values: dict[str, Any] = {"sent_at": sent_at, "sent_to": recipient}
+    # compare_and_swap bumps the version by one: that is the version the client now has.
+    values: dict[str, Any] = {
+        "sent_at": sent_at,
+        "sent_to": recipient,
+        "sent_version": expected_version + 1,
+    }
     if status == QuoteStatus.DRAFT:
         check_transition(status, QuoteStatus.SENT)
         values["status"] = QuoteStatus.SENT

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session
 
@@ -11,6 +14,13 @@ from avrentals.domain.models.quotes import QuoteSequence
 def format_quote_number(year: int, number: int) -> str:
     """`Q2026-001`; at least three digits, more once a year passes 999 quotes."""
     return f"Q{year}-{number:03d}"
+
+
+def number_order(column: Any) -> tuple[Any, ...]:
+    """Expressions that sort quote numbers as numbers: by year ("Q2026-"), then by how many
+    digits, then the digits — so Q2026-1000 follows Q2026-999 and precedes Q2027-001 (text
+    order alone would put Q2026-1000 before Q2026-999)."""
+    return (sa.func.substr(column, 1, 6), sa.func.length(column), column)
 
 
 def next_quote_number(session: Session, year: int) -> str:

@@ -58,11 +58,13 @@ from avrentals.domain.services import availability as avs
 from avrentals.domain.services import fee_catalogue
 from avrentals.domain.services.audit import record_audit
 from avrentals.domain.services.events import create_event, record_change
-from avrentals.domain.services.quote_numbers import next_quote_number
+from avrentals.domain.services.quote_numbers import next_quote_number, number_order
 from avrentals.domain.services.quote_values import (
     DEFAULT_TAX_RATE,
     HEADER_COLUMNS,
     LINE_FIELDS,
+    MAX_LINES,
+    REF_FIELD,
     Catalogue,
     CatalogueEntry,
     QuoteDocument,
@@ -88,9 +90,11 @@ MONEY_FIELDS = frozenset(
 # What makes two lines the same (a save that changes none of them writes nothing).
 LINE_COLUMNS = (*LINE_FIELDS, "days", "line_total")
 
-# Allow-listed sort keys -> columns. Never getattr(Model, user_string).
+# Allow-listed sort keys -> columns (or expressions sorted in turn). Never
+# getattr(Model, user_string).
+NUMBER_ORDER = number_order(Quote.number)
 SORTS: dict[str, Any] = {
-    "number": Quote.number,
+    "number": NUMBER_ORDER,
     "name": Quote.name,
     "clientName": Quote.client_name,
     "startDate": Quote.start_date,
@@ -234,14 +238,6 @@ def quote_detail(session: Session, actor: Actor, quote_id: uuid.UUID) -> dict[st
     return payload
 
 
-def quote_for_event(session: Session, actor: Actor, event_id: uuid.UUID) -> Quote | None:
-    """The quote an event was approved from (the quote's `event_id` link), if any. Needs
-    `quotes:read`."""
-    require(actor, "quotes:read")
-    stmt = select(Quote).where(col(Quote.event_id) == event_id).order_by(col(Quote.number))
-    return session.exec(stmt).first()
-
-
 def _search_condition(search: str) -> Any:
     return contains_any(search, (Quote.name, Quote.number, Quote.client_name))
 
@@ -283,11 +279,12 @@ def list_quotes(
         .correlate(Quote)
         .scalar_subquery()
     )
-    order = SORTS[sort].desc() if descending else SORTS[sort].asc()
+    key = SORTS[sort] if isinstance(SORTS[sort], tuple) else (SORTS[sort],)
+    order = [e.desc() if descending else e.asc() for e in key]
     stmt = (
         select(Quote, items)
         .where(*conditions)
-        .order_by(order, col(Quote.number).desc())
+        .order_by(*order, *(e.desc() for e in NUMBER_ORDER))
         .offset(paging.offset)
         .limit(paging.page_size)
     )
@@ -309,15 +306,51 @@ def default_tax_rate(session: Session) -> Decimal:
     return Decimal(settings.default_tax_rate)
 
 
-def _catalogue(session: Session) -> Catalogue:
+# Line type -> the catalogue model its reference field (REF_FIELD) points at
+_CATALOGUE_MODELS: dict[QuoteItemType, Any] = {
+    QuoteItemType.EQUIPMENT: EquipmentItem,
+    QuoteItemType.SERVICE: Service,
+    QuoteItemType.FEE: Fee,
+}
+
+
+def _referenced_rows(session: Session, raw_items: Any) -> dict[uuid.UUID, Any]:
+    """Every catalogue row the lines name, by id, read with one query per kind (a 30-line
+    save reads its catalogue in 3 queries, not 30). Junk ids are skipped here; validation
+    reports them."""
+    if not isinstance(raw_items, list | tuple) or len(raw_items) > MAX_LINES:
+        return {}
+    rows: dict[uuid.UUID, Any] = {}
+    for kind, model in _CATALOGUE_MODELS.items():
+        ids = set()
+        for raw in raw_items:
+            ref = raw.get(REF_FIELD[kind]) if isinstance(raw, Mapping) else None
+            try:
+                ids.add(ref if isinstance(ref, uuid.UUID) else uuid.UUID(str(ref)))
+            except (TypeError, ValueError, AttributeError):
+                continue
+        if ids:
+            rows |= {
+                row.id: row for row in session.exec(select(model).where(col(model.id).in_(ids)))
+            }
+    return rows
+
+
+def _catalogue(session: Session, raw_items: Any) -> Catalogue:
+    known = _referenced_rows(session, raw_items)
+
+    def row(model: Any, ref_id: uuid.UUID) -> Any:
+        found = known.get(ref_id)
+        return found if isinstance(found, model) else session.get(model, ref_id)
+
     def lookup(kind: QuoteItemType, ref_id: uuid.UUID) -> CatalogueEntry | None:
         if kind == QuoteItemType.EQUIPMENT:
-            item = session.get(EquipmentItem, ref_id)
+            item = row(EquipmentItem, ref_id)
             return CatalogueEntry(item.name, item.daily_rate) if item else None
         if kind == QuoteItemType.SERVICE:
-            service = session.get(Service, ref_id)
+            service = row(Service, ref_id)
             return CatalogueEntry(service.name, service.unit_price) if service else None
-        fee = session.get(Fee, ref_id)
+        fee = row(Fee, ref_id)
         return CatalogueEntry(fee.name, fee.amount, DiscountType(fee.fee_type)) if fee else None
 
     return lookup
@@ -380,7 +413,7 @@ def _read(
     try:
         doc = read_quote(
             {k: val for k, val in values.items() if k != "client_id"},
-            catalogue=_catalogue(session),
+            catalogue=_catalogue(session, values.get("items")),
             default_tax_rate=tax_default if tax_default is not None else default_tax_rate(session),
             allow_empty=allow_empty,
             client_defaults=defaults,
@@ -571,7 +604,9 @@ def change_status(
     session: Session, actor: Actor, quote_id: uuid.UUID, status: Any, expected_version: int
 ) -> Quote:
     """Move the quote along its workflow (`quote_workflow.check_transition`: Draft -> Sent ->
-    Accepted | Declined, any -> Archived). Locks the quote row. Needs `quotes:write`.
+    Accepted | Declined, any -> Archived). Locks the quote row. Needs `quotes:write`. Moving
+    to Sent (given to the client another way: nothing is e-mailed) records the new version
+    as `sent_version`, as e-mailing does.
 
     Raises NotFound, VersionConflict, ValidationFailed (unknown status), InvalidState (409)."""
     require(actor, "quotes:write")
@@ -582,6 +617,8 @@ def change_status(
     before = quote_payload(session, quote)
     quote.status = target
     _bump(quote, actor)
+    if target == QuoteStatus.SENT:
+        quote.sent_version = quote.version  # given to the client another way
     _record_update(session, actor, quote, before)
     return quote
 
@@ -649,7 +686,7 @@ def approve_quote(
     `services.rentals.add_rentals` (event then item rows locked in id order, availability
     checked); a line that does not fit raises RentalConflict (every failing line) and the
     caller's rollback leaves NOTHING written. On success the quote is Accepted with
-    `event_id` set (`quote_for_event` finds the quote from the event).
+    `event_id` set (`events.approved_from` finds the quote from the event).
 
     Raises NotFound, VersionConflict, ValidationFailed, InvalidState, RentalConflict,
     Forbidden."""

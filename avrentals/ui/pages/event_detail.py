@@ -80,6 +80,15 @@ def info_card() -> rx.Component:
                 "fact-assigned",
             ),
             rx.cond(
+                ev["quote_id"] != "",
+                _fact(
+                    "file-text",
+                    t("events.detail.from_quote"),
+                    rx.link(ev["quote_label"], href=routes.QUOTES + "/" + ev["quote_id"]),
+                    "fact-quote",
+                ),
+            ),
+            rx.cond(
                 ev["notes"] != "",
                 _fact("sticky-note", t("common.field.notes"), rx.text(ev["notes"]), "fact-notes"),
             ),

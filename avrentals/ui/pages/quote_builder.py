@@ -401,6 +401,17 @@ def title_bar() -> rx.Component:
                 ),
             ),
             rx.cond(
+                B.changed_since_sent,
+                rx.text(
+                    rx.icon("triangle-alert", size=12),
+                    " ",
+                    t("quotes.builder.changed_since_sent"),
+                    size="1",
+                    color_scheme="amber",
+                    custom_attrs={"data-testid": "changed-since-sent"},
+                ),
+            ),
+            rx.cond(
                 B.event_id != "",
                 rx.link(
                     rx.hstack(

@@ -212,6 +212,16 @@ def _confirm_text() -> rx.Component:
                 ),
             ),
             rx.cond(
+                X.target_changed,
+                rx.callout(
+                    t("quotes.confirm.changed_since_sent"),
+                    icon="triangle-alert",
+                    color_scheme="amber",
+                    size="1",
+                    custom_attrs={"data-testid": "approve-changed-since-sent"},
+                ),
+            ),
+            rx.cond(
                 X.target_status == "Draft",
                 rx.callout(
                     t("quotes.confirm.send_first"),

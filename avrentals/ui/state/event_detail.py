@@ -93,6 +93,11 @@ def display_detail(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dic
         "overdue": overdue_text(row.get("overdue_units"), language),
         "version": text(row.get("version")),
     }
+    quote = row.get("quote") or {}
+    event["quote_id"] = text(quote.get("id"))
+    event["quote_label"] = (
+        f"{text(quote.get('number'))} · {text(quote.get('name'))}" if quote else ""
+    )
     rentals = [
         {
             "id": text(r.get("id")),

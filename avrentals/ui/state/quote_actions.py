@@ -85,6 +85,7 @@ def _read(actor: Actor, quote_id: uuid.UUID) -> dict[str, str]:
             "status": str(QuoteStatus(quote.status).value),
             "client": quote.client_name or "",
             "linked": "1" if quote.client_id else "",
+            "changed": "1" if 0 < (quote.sent_version or 0) < quote.version else "",
         }
 
 
@@ -129,6 +130,7 @@ class QuoteActionsState(rx.State):
     target_label: str = ""
     target_status: str = ""
     target_linked: bool = False
+    target_changed: bool = False  # saved since the client was given it
     working: bool = False
     error: str = ""
     conflict: str = ""
@@ -168,6 +170,7 @@ class QuoteActionsState(rx.State):
         self.target_label = shown["label"]
         self.target_status = shown["status"]
         self.target_linked = bool(shown["linked"])
+        self.target_changed = bool(shown["changed"]) and shown["status"] == "Sent"
         self._version = int(shown["version"])
         self.error = ""
         self.conflict = ""

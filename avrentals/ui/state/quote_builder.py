@@ -43,7 +43,7 @@ from avrentals.ui.i18n import tr
 from avrentals.ui.state import quote_reads as reads
 from avrentals.ui.state.auth import AuthState
 from avrentals.ui.state.details import path_id
-from avrentals.ui.state.formatting import tab_language, text
+from avrentals.ui.state.formatting import format_day, tab_language, text
 from avrentals.ui.state.listing import live_context
 from avrentals.ui.state.quote_document import (
     COMPARED,
@@ -99,7 +99,8 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
     event_id: str = ""
     event_name: str = ""
     sent_to: str = ""
-    sent_on: str = ""
+    sent_on: str = ""  # the day it was e-mailed, in the tab's language; "" if never
+    sent_version: int = 0  # the version the client was given; 0 if never sent
     header: dict[str, str] = dict.fromkeys(HEADER_FIELDS, "")
     lines: list[dict[str, str]] = []
     errors: dict[str, str] = dict.fromkeys(ERROR_FIELDS, "")
@@ -153,6 +154,11 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         return f"{self.number} · {self.header.get('name', '')}".strip(" ·")
 
     @rx.var
+    def changed_since_sent(self) -> bool:
+        """A Sent quote saved since the client was given it: they have another version."""
+        return self.status == "Sent" and 0 < self.sent_version < self.version
+
+    @rx.var
     def pdf_ready(self) -> bool:
         return bool(self.quote_id) and self.save_status == "saved"
 
@@ -171,6 +177,7 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         self.event_name = ""
         self.sent_to = ""
         self.sent_on = ""
+        self.sent_version = 0
         self.lines = []
         self.errors = dict.fromkeys(ERROR_FIELDS, "")
         self.form_error = ""
@@ -240,7 +247,8 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         self.event_name = text(detail.get("event_name"))
         sent_at, sent_to = text(detail.get("sent_at")), text(detail.get("sent_to"))
         self.sent_to = sent_to
-        self.sent_on = sent_at[:10]  # "" while never sent
+        self.sent_on = format_day(sent_at[:10], self._language) if sent_at else ""
+        self.sent_version = int(detail.get("sent_version") or 0)
 
     def _values(self) -> tuple[dict[str, Any], dict[str, str]]:
         return service_values(self.header, self.lines)
