@@ -109,3 +109,19 @@ def is_database_unavailable(exc: BaseException) -> bool:
         or exc.statement is None  # raised while connecting, before any statement ran
         or isinstance(exc, sa_exc.OperationalError | sa_exc.InterfaceError)
     )
+
+
+@contextmanager
+def captured_statements(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
+    """The (SQL, parameters) pairs `engine` sends to the driver while inside — how the
+    benches take a service's own statements as their raw floor and tests count queries."""
+    sent: list[tuple[str, Any]] = []
+
+    def hook(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
+        sent.append((statement, params))
+
+    sa.event.listen(engine, "before_cursor_execute", hook)
+    try:
+        yield sent
+    finally:
+        sa.event.remove(engine, "before_cursor_execute", hook)

@@ -43,7 +43,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from avrentals import migrations
-from avrentals.db import make_engine
+from avrentals.db import captured_statements, make_engine
 from avrentals.domain.enums import EquipmentType, Role
 from avrentals.domain.models import Category, EquipmentItem, Subcategory, User
 from avrentals.domain.pagination import PageRequest
@@ -322,21 +322,6 @@ def seed(engine: sa.Engine, items: int) -> None:
         conn.execute(sa.text("VACUUM ANALYZE"))
 
 
-@contextmanager
-def capture(engine: sa.Engine) -> Iterator[list[tuple[str, Any]]]:
-    """The (SQL, parameters) pairs the engine sends to the driver while inside."""
-    sent: list[tuple[str, Any]] = []
-
-    def hook(conn: Any, cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        sent.append((statement, params))
-
-    sa.event.listen(engine, "before_cursor_execute", hook)
-    try:
-        yield sent
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", hook)
-
-
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -449,7 +434,7 @@ def main() -> None:
                 with Session(engine) as s:
                     return list_equipment(s, actor, PageRequest(page, PAGE_SIZE), **kwargs)
 
-            with capture(engine) as sent:
+            with captured_statements(engine) as sent:
                 answer = service()
 
             def floor(sent: list[tuple[str, Any]] = sent) -> None:

@@ -38,8 +38,6 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -52,7 +50,7 @@ os.environ.setdefault("JWT_SECRET", "bench-" + "x" * 40)
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from avrentals.db import make_engine, transaction
+from avrentals.db import captured_statements, make_engine, transaction
 from avrentals.domain import demo_catalogue as demo
 from avrentals.domain.enums import DiscountType, QuoteItemType, QuoteStatus
 from avrentals.domain.models import Client, EquipmentItem, Fee, Service, User
@@ -251,21 +249,6 @@ def create(engine: sa.Engine, actor: Actor, values: dict, *, sent: bool = False)
         return quote.id, quote.version
 
 
-@contextmanager
-def captured(engine: sa.Engine) -> Iterator[list[tuple[str, Any]]]:
-    """The (statement, parameters) the engine sends to the driver while inside."""
-    seen: list[tuple[str, Any]] = []
-
-    def listen(_conn, _cursor, statement, parameters, _context, _many) -> None:
-        seen.append((statement, parameters))
-
-    sa.event.listen(engine, "before_cursor_execute", listen)
-    try:
-        yield seen
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", listen)
-
-
 def bench_preview(values: dict, runs: int) -> None:
     lines = priced_lines(values)
 
@@ -346,7 +329,7 @@ def bench_list(engine: sa.Engine, actor: Actor, runs: int) -> None:
             with Session(engine) as s:
                 return quotes.list_quotes(s, actor, paging=PAGE, search=search)
 
-        with captured(engine) as statements:
+        with captured_statements(engine) as statements:
             page = service()
         if len(page.items) != PAGE.page_size:
             raise SystemExit(f"list_quotes returned {len(page.items)} rows")

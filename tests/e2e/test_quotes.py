@@ -381,7 +381,17 @@ def test_list_search_duplicate_download_status_steps_filter_and_sort(server: Ser
     confirm_action(page, copy_number)
     expect(status).to_have_attribute("data-status", "Sent", timeout=15_000)
     assert db_scalar("SELECT status FROM quote WHERE id = :q", q=copy_id) == "Sent"
-    assert db_scalar("SELECT sent_at FROM quote WHERE id = :q", q=copy_id) is None
+    assert db_scalar("SELECT sent_to FROM quote WHERE id = :q", q=copy_id) is None  # no e-mail
+    expect(row.get_by_test_id("quote-expired")).to_have_count(0)
+
+    # Past the day it was valid until, the list says it expired.
+    db_execute(
+        "UPDATE quote SET valid_until = current_date - 1, version = version + 1 WHERE id = :q",
+        q=copy_id,
+    )
+    page.reload()
+    page.get_by_test_id("quote-search").fill(copy_number)
+    expect(row.get_by_test_id("quote-expired")).to_be_visible(timeout=15_000)
 
     row_menu(page, row, "decline-quote")
     confirm_action(page, copy_number)

@@ -4,33 +4,18 @@ comes from the `(name, id)` index. Also the search behaviour those plans must ke
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session
 
+from avrentals.db import captured_statements
 from avrentals.domain.enums import Role
 from avrentals.domain.models import EquipmentItem
 from avrentals.domain.pagination import PageRequest
 from avrentals.domain.services.equipment import list_equipment
 from tests.factories import make_actor, make_item
-
-
-@contextmanager
-def captured(engine: Engine) -> Iterator[list[tuple[str, Any]]]:
-    sent: list[tuple[str, Any]] = []
-
-    def hook(_conn: Any, _cursor: Any, statement: str, params: Any, *_: Any) -> None:
-        sent.append((statement, params))
-
-    sa.event.listen(engine, "before_cursor_execute", hook)
-    try:
-        yield sent
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", hook)
 
 
 def plans(engine: Engine, sent: list[tuple[str, Any]]) -> list[str]:
@@ -51,7 +36,7 @@ def test_search_uses_both_indexes_and_name_pages_use_name_id(pg_engine: Engine) 
         make_item(pg_engine, name=f"Shure SM58 Vocal Microphone {n:02d}")
     with pg_engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.exec_driver_sql("ANALYZE equipment_item")
-    with Session(pg_engine) as s, captured(pg_engine) as sent:
+    with Session(pg_engine) as s, captured_statements(pg_engine) as sent:
         found = list_equipment(s, viewer, PageRequest(1, 20), search="micro")
     assert found.total == 30 and len(found.items) == 20
     # One statement: the page and its count, both from the materialised matches.
@@ -59,7 +44,7 @@ def test_search_uses_both_indexes_and_name_pages_use_name_id(pg_engine: Engine) 
     assert "CTE matches" in plan, plan
     assert "ix_equipment_fulltext" in plan, plan
     assert "ix_equipment_asset_code_trgm" in plan, plan
-    with Session(pg_engine) as s, captured(pg_engine) as sent:
+    with Session(pg_engine) as s, captured_statements(pg_engine) as sent:
         page = list_equipment(s, viewer, PageRequest(2, 20))
     assert [r["name"] for r in page.items][:2] == [
         "Shure SM58 Vocal Microphone 20",

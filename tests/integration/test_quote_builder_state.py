@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -333,8 +334,11 @@ def test_mark_sent_then_declined_from_the_confirmation(db: Engine) -> None:
         await tab.call(X, "confirm")
         assert not actions.confirm_open and not actions.error
         quote, _lines = saved_quote(db, quote_id)
-        assert quote.status == "Sent" and quote.sent_at is None  # nothing was e-mailed
+        assert quote.status == "Sent" and quote.sent_to is None  # nothing was e-mailed
+        assert quote.sent_at is not None  # the day the client got it
+        assert quote.valid_until == quote.sent_at.date() + timedelta(days=30)
         assert builder.status == "Sent"  # the open builder follows
+        assert builder.sent_on and builder.valid_until and not builder.expired
         assert not builder.changed_since_sent
 
         # Changed after the client got it: the builder and the approval both say so.

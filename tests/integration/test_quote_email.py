@@ -130,6 +130,7 @@ def test_send_delivers_the_pdf_and_marks_the_quote_sent(
     assert stored.sent_to == "eventos@cm-evora.example"
     assert stored.sent_at is not None and before <= stored.sent_at <= datetime.now(UTC)
     assert stored.version == 2 and stored.sent_version == 2  # the version the client has
+    assert stored.valid_until == stored.sent_at.date() + timedelta(days=30)  # as printed
     # The PDF is dated the day it is sent and valid 30 days from then.
     sent_day = stored.sent_at.date()
     assert f"Valid until {(sent_day + timedelta(days=30)).strftime('%-d %b %Y')}" in text
@@ -158,7 +159,11 @@ def test_resending_a_sent_quote_updates_when_and_to_whom(engine: Engine, smtp: S
     configure(engine, smtp.port)
     earlier = datetime.now(UTC) - timedelta(days=3)
     quote = make_quote(
-        engine, status=QuoteStatus.SENT, sent_at=earlier, sent_to="old@cm-evora.example"
+        engine,
+        status=QuoteStatus.SENT,
+        sent_at=earlier,
+        sent_to="old@cm-evora.example",
+        valid_until=earlier.date() + timedelta(days=30),
     )
     saved = send(engine, make_actor(engine), quote.id, to="new@cm-evora.example")
     assert saved.status == QuoteStatus.SENT
@@ -166,7 +171,13 @@ def test_resending_a_sent_quote_updates_when_and_to_whom(engine: Engine, smtp: S
     assert stored.sent_to == "new@cm-evora.example"
     assert stored.sent_at is not None and stored.sent_at > earlier
     assert stored.version == 2 and stored.sent_version == 2
-    assert len(smtp.inbox.messages) == 1
+    # Valid 30 days from this sending, not the earlier one, on the PDF and on the quote.
+    valid = stored.sent_at.date() + timedelta(days=30)
+    assert stored.valid_until == valid
+    [(_, _, message)] = smtp.inbox.messages
+    _name, _type, pdf = attachment(message)
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text().replace("\xa0", " ")
+    assert f"Valid until {valid.strftime('%-d %b %Y')}" in text
 
 
 def test_stopped_server_fails_and_changes_nothing(

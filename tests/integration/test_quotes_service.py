@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, col, select
 
-from avrentals.db import read_session, transaction
+from avrentals.db import captured_statements, read_session, transaction
 from avrentals.domain import changes
 from avrentals.domain.enums import DiscountType, Role
 from avrentals.domain.errors import (
@@ -764,18 +764,10 @@ def test_a_save_reads_its_catalogue_rows_in_one_query_per_kind(engine: Engine) -
     actor = make_actor(engine)
     items = [make_item(engine, f"Item {i}") for i in range(30)]
     quote = create(engine, actor, values(*(equipment_line(item) for item in items)))
-    statements: list[str] = []
-
-    def record(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        statements.append(statement)
-
-    sa.event.listen(engine, "before_cursor_execute", record)
-    try:
-        with transaction(engine) as s:
-            edit = values(*(equipment_line(item, 2) for item in items))
-            qs.update_quote(s, actor, quote.id, edit, 1)
-    finally:
-        sa.event.remove(engine, "before_cursor_execute", record)
+    with captured_statements(engine) as sent, transaction(engine) as s:
+        edit = values(*(equipment_line(item, 2) for item in items))
+        qs.update_quote(s, actor, quote.id, edit, 1)
+    statements = [statement for statement, _params in sent]
     item_reads = [
         q
         for q in statements

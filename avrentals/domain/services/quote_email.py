@@ -5,7 +5,8 @@ on `to` when neither is a valid address); only Draft and Sent quotes with at lea
 can be sent (InvalidState otherwise); `expected_version` must be the saved version
 (VersionConflict). Sending a Draft moves it to Sent (`quote_workflow.check_transition`);
 re-sending a Sent quote only updates `sent_at` / `sent_to`. Either way `sent_version`
-becomes the version the client now has.
+becomes the version the client now has and `valid_until` the validity printed on the PDF
+that went out (VALIDITY_DAYS from the day it is sent).
 
 SMTP comes from the company settings when they name a host (smtp_host/port/username/
 password/from/use_tls), else from the environment (SMTP_HOST, SMTP_PORT, SMTP_USERNAME,
@@ -38,7 +39,7 @@ from avrentals.domain.errors import EmailFailed, InvalidState, NotFound, Validat
 from avrentals.domain.models import CompanySettings, Quote
 from avrentals.domain.models.base import utcnow
 from avrentals.domain.permissions import Actor, require
-from avrentals.domain.quote_workflow import check_transition
+from avrentals.domain.quote_workflow import check_transition, valid_until_from
 from avrentals.domain.services.quote_pdf import (
     QuoteDocument,
     build_quote_pdf,
@@ -220,7 +221,10 @@ def send_quote(
             {"status": status.value},
         )
     sent_at = utcnow()
-    doc = load_quote_document(session, quote, language, issued=sent_at.date())
+    valid_until = valid_until_from(sent_at.date())  # from this sending, not an earlier one
+    doc = load_quote_document(
+        session, quote, language, issued=sent_at.date(), valid_until=valid_until
+    )
     if not doc.lines:
         raise InvalidState("Add at least one line before sending the quote.")
     recipient = recipient_of(quote, to)
@@ -232,6 +236,7 @@ def send_quote(
         "sent_at": sent_at,
         "sent_to": recipient,
         "sent_version": expected_version + 1,
+        "valid_until": valid_until,
     }
     if status == QuoteStatus.DRAFT:
         check_transition(status, QuoteStatus.SENT)

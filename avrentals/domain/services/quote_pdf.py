@@ -21,7 +21,7 @@ import logging
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,7 @@ from avrentals.domain.errors import NotFound
 from avrentals.domain.models import CompanySettings, Quote, QuoteItem
 from avrentals.domain.permissions import Actor, require
 from avrentals.domain.pricing import quote_days
+from avrentals.domain.quote_workflow import valid_until_from
 from avrentals.i18n import (
     format_date,
     format_money,
@@ -49,7 +50,6 @@ from avrentals.settings import PROJECT_ROOT, get_settings
 
 logger = logging.getLogger(__name__)
 
-VALIDITY_DAYS = 30
 FONT_DIR = PROJECT_ROOT / "assets" / "fonts"
 FONT = "DejaVu"
 FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
@@ -129,8 +129,9 @@ def issue_date_of(quote: Quote, today: date | None = None) -> date:
 
 
 def valid_until_of(quote: Quote, issued: date) -> date:
-    """`quote.valid_until` when set, else VALIDITY_DAYS after the issue date."""
-    return quote.valid_until or issued + timedelta(days=VALIDITY_DAYS)
+    """`quote.valid_until` when set (what the client was told when it was sent), else
+    VALIDITY_DAYS after the issue date."""
+    return quote.valid_until or valid_until_from(issued)
 
 
 def quote_lines(session: Session, quote_id: uuid.UUID) -> list[QuoteItem]:
@@ -145,11 +146,17 @@ def quote_lines(session: Session, quote_id: uuid.UUID) -> list[QuoteItem]:
 
 
 def load_quote_document(
-    session: Session, quote: Quote, language: str | None = None, *, issued: date | None = None
+    session: Session,
+    quote: Quote,
+    language: str | None = None,
+    *,
+    issued: date | None = None,
+    valid_until: date | None = None,
 ) -> QuoteDocument:
     """Read what the documents show about `quote`; `language` defaults to the settings'
-    language, `issued` to `issue_date_of(quote)` (sending passes the day it sends).
-    Checks no permission (callers do)."""
+    language, `issued` to `issue_date_of(quote)` and `valid_until` to `valid_until_of`
+    (sending passes the day it sends and the validity from that day). Checks no
+    permission (callers do)."""
     company = company_settings(session)
     issued = issued or issue_date_of(quote)
     return QuoteDocument(
@@ -158,7 +165,7 @@ def load_quote_document(
         company=company,
         language=normalise_language(language or company.default_language),
         issue_date=issued,
-        valid_until=valid_until_of(quote, issued),
+        valid_until=valid_until or valid_until_of(quote, issued),
     )
 
 

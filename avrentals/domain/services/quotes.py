@@ -51,7 +51,7 @@ from avrentals.domain.models import (
 from avrentals.domain.pagination import Page, PageRequest
 from avrentals.domain.permissions import Actor, require
 from avrentals.domain.pricing import PricedLine
-from avrentals.domain.quote_workflow import check_transition
+from avrentals.domain.quote_workflow import check_transition, valid_until_from
 from avrentals.domain.search import contains_any
 from avrentals.domain.serialize import diff, json_value
 from avrentals.domain.services import availability as avs
@@ -605,8 +605,9 @@ def change_status(
 ) -> Quote:
     """Move the quote along its workflow (`quote_workflow.check_transition`: Draft -> Sent ->
     Accepted | Declined, any -> Archived). Locks the quote row. Needs `quotes:write`. Moving
-    to Sent (given to the client another way: nothing is e-mailed) records the new version
-    as `sent_version`, as e-mailing does.
+    to Sent (given to the client another way: nothing is e-mailed) records, as e-mailing
+    does, `sent_at` (now), `sent_version` (the new version) and `valid_until`
+    (VALIDITY_DAYS from today); `sent_to` stays empty.
 
     Raises NotFound, VersionConflict, ValidationFailed (unknown status), InvalidState (409)."""
     require(actor, "quotes:write")
@@ -618,7 +619,11 @@ def change_status(
     quote.status = target
     _bump(quote, actor)
     if target == QuoteStatus.SENT:
-        quote.sent_version = quote.version  # given to the client another way
+        # Given to the client another way (nothing e-mailed, so no recipient): from today
+        # it is what they have, valid as long as an e-mailed one.
+        quote.sent_at = utcnow()
+        quote.sent_version = quote.version
+        quote.valid_until = valid_until_from(quote.sent_at.date())
     _record_update(session, actor, quote, before)
     return quote
 

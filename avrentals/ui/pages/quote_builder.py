@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from avrentals.domain.quote_workflow import VALIDITY_DAYS
 from avrentals.ui import routes
 from avrentals.ui.components.date_range import date_input
 from avrentals.ui.components.forms import conflict_resolution, field_binder, form_field
@@ -368,6 +369,18 @@ def actions_bar() -> rx.Component:
     )
 
 
+def _warning(icon: str, text: rx.Var[str], testid: str) -> rx.Component:
+    """A short amber line under the title (expired, changed since sent)."""
+    return rx.text(
+        rx.icon(icon, size=12),
+        " ",
+        text,
+        size="1",
+        color_scheme="amber",
+        custom_attrs={"data-testid": testid},
+    )
+
+
 def title_bar() -> rx.Component:
     return rx.flex(
         rx.vstack(
@@ -395,20 +408,33 @@ def title_bar() -> rx.Component:
             rx.cond(
                 B.sent_on != "",
                 rx.text(
-                    t("quotes.builder.sent_info", to=B.sent_to, date=B.sent_on),
+                    rx.cond(
+                        B.sent_to != "",
+                        t("quotes.builder.sent_info", to=B.sent_to, date=B.sent_on),
+                        t("quotes.builder.marked_sent_info", date=B.sent_on),
+                    ),
+                    rx.cond(
+                        (B.valid_until != "") & ~B.expired,
+                        t("quotes.builder.valid_until", date=B.valid_until),
+                        "",
+                    ),
                     size="1",
                     color_scheme="gray",
+                    custom_attrs={"data-testid": "sent-info"},
+                ),
+            ),
+            rx.cond(
+                B.expired,
+                _warning(
+                    "clock-alert",
+                    t("quotes.builder.expired", date=B.valid_until, days=VALIDITY_DAYS),
+                    "quote-expired",
                 ),
             ),
             rx.cond(
                 B.changed_since_sent,
-                rx.text(
-                    rx.icon("triangle-alert", size=12),
-                    " ",
-                    t("quotes.builder.changed_since_sent"),
-                    size="1",
-                    color_scheme="amber",
-                    custom_attrs={"data-testid": "changed-since-sent"},
+                _warning(
+                    "triangle-alert", t("quotes.builder.changed_since_sent"), "changed-since-sent"
                 ),
             ),
             rx.cond(

@@ -162,40 +162,21 @@ def quote_menu_actions(
 
 
 def _confirm_text() -> rx.Component:
+    """The confirmation's sentence per kind (verb, the quote, what follows); approval adds
+    what may stop it."""
     return rx.match(
         X.kind,
-        (
-            "archive",
-            rx.text(
-                t("quotes.confirm.archive_before"),
-                rx.text.strong(X.target_label),
-                t("quotes.confirm.archive_after"),
-            ),
-        ),
-        (
-            "delete",
-            rx.text(
-                t("quotes.confirm.delete_before"),
-                rx.text.strong(X.target_label),
-                t("quotes.confirm.delete_after"),
-            ),
-        ),
-        (
-            "mark_sent",
-            rx.text(
-                t("quotes.confirm.mark_sent_before"),
-                rx.text.strong(X.target_label),
-                t("quotes.confirm.mark_sent_after"),
-            ),
-        ),
-        (
-            "decline",
-            rx.text(
-                t("quotes.confirm.decline_before"),
-                rx.text.strong(X.target_label),
-                t("quotes.confirm.decline_after"),
-            ),
-        ),
+        *[
+            (
+                kind,
+                rx.text(
+                    t(f"quotes.confirm.{kind}_before"),
+                    rx.text.strong(X.target_label),
+                    t(f"quotes.confirm.{kind}_after"),
+                ),
+            )
+            for kind in ("archive", "delete", "mark_sent", "decline")
+        ],
         rx.vstack(
             rx.text(
                 t("quotes.confirm.approve_before"),

@@ -147,6 +147,27 @@ def toolbar() -> rx.Component:
     )
 
 
+def status_with_expiry(row: rx.Var) -> rx.Component:
+    """The status badge, and "Expired" beside a Sent quote past its valid-until day."""
+    return rx.hstack(
+        status_badge(row["status"]),
+        rx.cond(
+            row["expired"] != "",
+            rx.badge(
+                rx.icon("clock-alert", size=12),
+                t("quotes.list.expired"),
+                color_scheme="amber",
+                variant="surface",
+                radius="full",
+                custom_attrs={"data-testid": "quote-expired"},
+            ),
+        ),
+        spacing="1",
+        align="center",
+        wrap="wrap",
+    )
+
+
 def table_row(row: rx.Var) -> rx.Component:
     return rx.table.row(
         rx.table.cell(
@@ -165,7 +186,7 @@ def table_row(row: rx.Var) -> rx.Component:
         rx.table.cell(row["client"], class_name="avr-col-desktop"),
         rx.table.cell(row["period"], white_space="nowrap", class_name="avr-col-desktop"),
         rx.table.cell(row["total"], class_name="avr-num", custom_attrs={"data-field": "total"}),
-        rx.table.cell(status_badge(row["status"])),
+        rx.table.cell(status_with_expiry(row)),
         rx.table.cell(row_actions(row)),
         **live_attrs(row, S, "quote-row"),
         align="center",
@@ -194,7 +215,7 @@ def quote_card(row: rx.Var) -> rx.Component:
                 rx.vstack(
                     rx.hstack(
                         rx.text(row["number"], size="1", color_scheme="gray"),
-                        status_badge(row["status"]),
+                        status_with_expiry(row),
                         spacing="2",
                         align="center",
                     ),

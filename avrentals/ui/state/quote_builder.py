@@ -66,6 +66,7 @@ from avrentals.ui.state.quote_document import (
     with_line_totals,
 )
 from avrentals.ui.state.quote_pickers import QuotePickersMixin
+from avrentals.ui.state.quotes import expired
 
 DEBOUNCE_S = 0.8
 STALE_TASK_S = 60.0  # an autosave task not heard of for this long is taken as dead
@@ -101,6 +102,8 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
     sent_to: str = ""
     sent_on: str = ""  # the day it was e-mailed, in the tab's language; "" if never
     sent_version: int = 0  # the version the client was given; 0 if never sent
+    valid_until: str = ""  # a Sent quote's last valid day, in the tab's language
+    expired: bool = False  # a Sent quote past that day
     header: dict[str, str] = dict.fromkeys(HEADER_FIELDS, "")
     lines: list[dict[str, str]] = []
     errors: dict[str, str] = dict.fromkeys(ERROR_FIELDS, "")
@@ -178,6 +181,8 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         self.sent_to = ""
         self.sent_on = ""
         self.sent_version = 0
+        self.valid_until = ""
+        self.expired = False
         self.lines = []
         self.errors = dict.fromkeys(ERROR_FIELDS, "")
         self.form_error = ""
@@ -249,6 +254,10 @@ class QuoteBuilderState(QuotePickersMixin, rx.State):
         self.sent_to = sent_to
         self.sent_on = format_day(sent_at[:10], self._language) if sent_at else ""
         self.sent_version = int(detail.get("sent_version") or 0)
+        valid = text(detail.get("valid_until"))
+        sent = self.status == "Sent" and valid != ""
+        self.valid_until = format_day(valid, self._language) if sent else ""
+        self.expired = sent and expired(self.status, valid)
 
     def _values(self) -> tuple[dict[str, Any], dict[str, str]]:
         return service_values(self.header, self.lines)

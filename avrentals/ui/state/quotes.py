@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import functools
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, ClassVar
 
 import reflex as rx
@@ -23,6 +24,7 @@ from avrentals.domain.changes import Change
 from avrentals.domain.errors import DomainError
 from avrentals.domain.pagination import PAGE_SIZES, Page, PageRequest
 from avrentals.domain.permissions import Actor
+from avrentals.domain.quote_workflow import is_expired
 from avrentals.domain.services import quotes as quotes_service
 from avrentals.i18n import DEFAULT_LANGUAGE, translate
 from avrentals.ui import routes
@@ -51,6 +53,16 @@ SORT_OPTIONS: dict[str, tuple[str, bool, str]] = {
 LIVE_ENTITIES = frozenset({"quote"})
 
 
+def expired(status: str, valid_until: Any, today: date | None = None) -> bool:
+    """A Sent quote past the valid-until day it was sent with (`quote_workflow.is_expired`);
+    an unreadable date or status is not expired."""
+    try:
+        day = date.fromisoformat(str(valid_until)) if valid_until else None
+        return is_expired(status, day, today or date.today())
+    except ValueError:
+        return False
+
+
 def display_row(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[str, str]:
     """A `list_quotes` row (snake_case, JSON-ready) as the strings the list shows (period
     and total in `language`)."""
@@ -66,6 +78,7 @@ def display_row(row: dict[str, Any], language: str = DEFAULT_LANGUAGE) -> dict[s
         "event_id": text(row.get("event_id")),
         "version": text(row.get("version")),
         "editable": "1" if status in ("Draft", "Sent") else "",
+        "expired": "1" if expired(status, row.get("valid_until")) else "",
     }
 
 
