@@ -357,7 +357,13 @@ def test_list_search_duplicate_download_status_steps_filter_and_sort(server: Ser
     assert copy_id != str(source_id) and copy_number != source_number
     assert (copy_name, copy_status) == (f"{source_name} (copy)", "Draft")
     lines = "SELECT count(*) FROM quote_item WHERE quote_id = :q"
-    assert db_scalar(lines, q=copy_id) == db_scalar(lines, q=source_id)
+    # The same lines, plus any required fee the source lacks (another test may add one).
+    required_missing = db_scalar(
+        "SELECT count(*) FROM fee WHERE is_required AND is_active AND id NOT IN "
+        "(SELECT fee_id FROM quote_item WHERE quote_id = :q AND fee_id IS NOT NULL)",
+        q=source_id,
+    )
+    assert db_scalar(lines, q=copy_id) == db_scalar(lines, q=source_id) + required_missing
     expect(page.get_by_test_id("quote-line")).to_have_count(db_scalar(lines, q=copy_id))
 
     # Back in the list: download its PDF, then Draft -> Sent (no e-mail) -> Declined -> Archived.
