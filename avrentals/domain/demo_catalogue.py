@@ -643,6 +643,12 @@ QUOTES: tuple[QuoteSpec, ...] = (
                         ("Transport — 3.5 t Van with Driver", 1)),
               fees=("Delivery & Collection (Greater Lisbon)",),
               discount_value="150.00", discount_type=DiscountType.FIXED),
+    # Sent over a month ago and never answered: past its 30 days, the list shows it expired.
+    QuoteSpec("Sintra Film Festival — Outdoor Screenings", QuoteStatus.SENT, -38,
+              client="Sintra Film Commission", location="Parque da Liberdade, Sintra",
+              start_offset=75, days=3,
+              equipment=(("VID-0006", 2), ("AUD-0001", 6), ("LGT-0002", 4)),
+              services=(("Video Operator", 1),)),
     QuoteSpec("Douro Tasting Tour — Porto", QuoteStatus.SENT, -3,
               client="Vinhos do Douro Wine Society", location="Alfândega do Porto",
               start_offset=45, days=2,
