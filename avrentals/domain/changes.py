@@ -79,17 +79,21 @@ class InProcessBus:
 
 
 class RedisBus:
-    """Redis pub/sub on one channel shared by every app instance."""
+    """Redis pub/sub on one channel shared by every app instance using the same Redis
+    database. Pub/sub ignores database numbers, so the channel carries it: deployments (or
+    test suites) on different databases of one Redis server never hear each other."""
 
     def __init__(self, url: str) -> None:
         import redis
 
         self._url = url
         self._client = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
+        database = self._client.connection_pool.connection_kwargs.get("db", 0)
+        self.channel = f"{CHANNEL}:db{database}"
 
     def publish(self, change: Change) -> None:
         try:
-            self._client.publish(CHANNEL, change.to_json())
+            self._client.publish(self.channel, change.to_json())
         except Exception:  # the commit stands; screens catch up on their next refresh
             logger.warning("change bus: publish to Redis failed", exc_info=True)
 
@@ -98,7 +102,7 @@ class RedisBus:
 
         client = aioredis.Redis.from_url(self._url)
         pubsub = client.pubsub()
-        await pubsub.subscribe(CHANNEL)
+        await pubsub.subscribe(self.channel)
         try:
             async for message in pubsub.listen():
                 if message.get("type") == "message":

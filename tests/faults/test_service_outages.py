@@ -112,7 +112,7 @@ class ChangeListener:
             try:
                 client = redis.Redis.from_url(self.url, socket_timeout=0.5)
                 pubsub = client.pubsub()
-                pubsub.subscribe(changes.CHANNEL)
+                pubsub.subscribe(changes.RedisBus(self.url).channel)
                 while not self._stop.is_set():
                     message = pubsub.get_message(timeout=0.2)
                     if message and message["type"] == "message":

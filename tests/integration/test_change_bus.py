@@ -4,6 +4,7 @@ in-process, including publication from worker threads."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 from sqlalchemy.engine import Engine
 
@@ -46,6 +47,30 @@ def test_redis_bus_carries_a_committed_change_to_another_instance(
         2,
     )
     assert change.actor == actor.username and change.actorName == actor.name
+
+
+def test_buses_on_other_redis_databases_hear_nothing(redis_url: str) -> None:
+    """Pub/sub spans every database of a Redis server; the channel names the database, so
+    a deployment (or the browser suite) on another database never reaches this one."""
+    base, _, _db = redis_url.rpartition("/")
+    here, there = changes.RedisBus(redis_url), changes.RedisBus(f"{base}/13")
+    assert here.channel != there.channel
+    change = changes.Change(entity="equipment", action="update", id="elsewhere", version=9)
+
+    async def heard() -> list[changes.Change]:
+        agen = here.subscribe()
+        pending = asyncio.ensure_future(agen.__anext__())
+        await asyncio.sleep(0.3)
+        await asyncio.to_thread(there.publish, change)
+        done, _ = await asyncio.wait({pending}, timeout=1.0)
+        got = [task.result() for task in done]
+        pending.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await pending
+        await agen.aclose()
+        return got
+
+    assert asyncio.run(heard()) == []
 
 
 def test_redis_publish_failure_does_not_undo_the_commit(engine: Engine) -> None:
