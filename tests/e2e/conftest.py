@@ -12,6 +12,7 @@ Artifacts (server log, screenshots, measured latency) go to tests/e2e/artifacts/
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import secrets
@@ -28,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Error as PlaywrightError
 
 from avrentals.server import ServeOptions, ServerError, build_frontend
 
@@ -42,6 +44,9 @@ E2E_REDIS_URL = os.environ.get("E2E_REDIS_URL", "redis://127.0.0.1:6379/14")
 BUILD_TIMEOUT_S = float(os.environ.get("E2E_BUILD_TIMEOUT", "900"))
 DEMO_PASSWORD = "rentals-demo"
 ROLES = ("admin", "manager", "tech", "employee", "viewer")
+# Where the app keeps the sign-in (avrentals.ui.state.auth.TOKEN_STORAGE_KEY; not imported,
+# that would load Reflex into the test process).
+TOKEN_STORAGE_KEY = "avr_token"
 
 # Nothing in the session may reach out to the internet except npm's registry (first build).
 OFFLINE_ENV = {
@@ -420,9 +425,9 @@ def display_name(username: str, *, url: str = E2E_DATABASE_URL) -> str:
     return db_scalar("SELECT name FROM app_user WHERE username = :u", url=url, u=username)
 
 
-def socket_instance(page: Page, redis_url: str) -> str:
-    """The id of the server process (worker) holding this tab's websocket, read from
-    Reflex's Redis token manager (`token_manager_socket_record_<client token>`)."""
+def _socket_record(page: Page, redis_url: str) -> str | None:
+    """The instance id in Reflex's Redis token manager for this tab's client token
+    (`token_manager_socket_record_<token>`), or None when there is no record."""
     import pickle
 
     import redis
@@ -430,15 +435,76 @@ def socket_instance(page: Page, redis_url: str) -> str:
     token = page.evaluate("sessionStorage.getItem('token')")
     client = redis.Redis.from_url(redis_url)
     try:
-        deadline = time.monotonic() + 10
-        while time.monotonic() < deadline:
-            raw = client.get(f"token_manager_socket_record_{token}")
-            if raw:
-                return pickle.loads(raw).instance_id
-            time.sleep(0.1)
+        raw = client.get(f"token_manager_socket_record_{token}")
     finally:
         client.close()
-    raise AssertionError(f"no socket record for client token {token!r} in {redis_url}")
+    return pickle.loads(raw).instance_id if raw else None
+
+
+def socket_instance(page: Page, redis_url: str) -> str:
+    """The id of the server process (worker) holding this tab's websocket."""
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline:
+        instance = _socket_record(page, redis_url)
+        if instance:
+            return instance
+        time.sleep(0.1)
+    raise AssertionError(f"no socket record for this tab in {redis_url}")
+
+
+def worker_pids(srv: Server) -> list[int]:
+    """The worker processes of `srv` (the children uvicorn spawned), from /proc."""
+    assert srv.process is not None, f"the {srv.name} server is not running"
+    parent = srv.process.pid
+    children = Path(f"/proc/{parent}/task/{parent}/children").read_text().split()
+    return [
+        int(pid) for pid in children if b"spawn_main" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+
+
+# uvicorn's supervisor kills a worker that has not answered its health check in 5 s: a worker
+# is paused for less than that.
+MAX_WORKER_PAUSE_S = 4.0
+
+
+def tab_on_another_worker(page: Page, other: Page, srv: Server, new_context) -> Page:
+    """`page`, or a tab of the same signed-in user replacing it, whose WebSocket is on another
+    worker process than `other`'s.
+
+    The kernel hands a new connection to whichever worker takes it first, and on a loaded
+    machine that can be the same one every time. So, deterministically: pause one worker
+    (SIGSTOP; the running one then accepts every new connection), open the page in a new
+    browser context signed in with the same token, resume as soon as its socket is
+    registered, and pause the other worker instead if that was the wrong one. The token is
+    put in localStorage by an init script: `storage_state` would have Playwright open a
+    connection first, which could be kept alive to the paused worker."""
+    redis_url = srv.env["REDIS_URL"]
+    target = socket_instance(other, redis_url)
+    token = page.evaluate(f"localStorage.getItem({TOKEN_STORAGE_KEY!r})")
+    for pid in worker_pids(srv) * 2:
+        if socket_instance(page, redis_url) != target:
+            return page
+        context = new_context()
+        context.add_init_script(f"localStorage.setItem({TOKEN_STORAGE_KEY!r}, {json.dumps(token)})")
+        moved = context.new_page()
+        os.kill(pid, signal.SIGSTOP)
+        try:
+            deadline = time.monotonic() + MAX_WORKER_PAUSE_S
+            with contextlib.suppress(PlaywrightError):
+                moved.goto(page.url, wait_until="commit", timeout=MAX_WORKER_PAUSE_S * 1000)
+            while time.monotonic() < deadline:
+                with contextlib.suppress(PlaywrightError):
+                    if _socket_record(moved, redis_url):
+                        break
+                time.sleep(0.1)
+        finally:
+            os.kill(pid, signal.SIGCONT)
+        wait_rows(moved)
+        page.context.close()
+        page = moved
+    if socket_instance(page, redis_url) == target:
+        raise AssertionError(f"the tab's socket stayed on the other tab's worker ({target})")
+    return page
 
 
 @contextlib.contextmanager

@@ -12,7 +12,7 @@ from tests.e2e.conftest import (
     display_name,
     saved_location,
     sign_in,
-    socket_instance,
+    tab_on_another_worker,
     table_rows,
     wait_rows,
 )
@@ -83,17 +83,8 @@ def check_live_update(server: Server, new_context, artifacts, label: str) -> Non
     With Redis (several workers), the technician is a tab whose socket is on another worker
     process than the manager's, so the change really crosses processes."""
     manager, tech = two_users(server, new_context)
-    redis_url = server.env.get("REDIS_URL")
-    if redis_url:
-        saver_worker = socket_instance(manager, redis_url)
-        for _attempt in range(12):
-            if socket_instance(tech, redis_url) != saver_worker:
-                break
-            tech = new_context().new_page()  # another tab, another socket
-            sign_in(tech, server.url, "tech")
-            wait_rows(tech)
-        else:
-            raise AssertionError("every tab landed on the saver's worker; is WEB_CONCURRENCY=2?")
+    if server.env.get("REDIS_URL"):
+        tech = tab_on_another_worker(tech, manager, server, new_context)
         label += " (saver and observer on different worker processes)"
     db = server.env["DATABASE_URL"]
     who = display_name("manager", url=db)

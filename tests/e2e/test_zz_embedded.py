@@ -1,6 +1,6 @@
 """Embedded mode smoke test: SQLite, no Redis (Reflex's single-process state manager and the
-in-process change bus), one worker. Runs last: it stops the PostgreSQL+Redis server first,
-since both builds share .web/."""
+in-process change bus), one worker. Runs last: it stops the PostgreSQL+Redis server and takes
+its port, so the frontend built for that address serves it too (no second build)."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def embedded_server(artifacts: Path, tmp_path_factory: pytest.TempPathFactory) -
     for other in RUNNING:
         other.stop()
     data_dir = tmp_path_factory.mktemp("e2e-embedded")
-    port = free_port()
+    port = RUNNING[0].port if RUNNING else free_port()
     srv = Server(
         name="SQLite embedded",
         env=server_env(
