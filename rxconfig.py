@@ -2,7 +2,8 @@
 
 Only what Reflex itself needs is mapped here: the database URL, Redis (which switches Reflex to
 its Redis state manager, required for more than one worker or instance), the allowed origins
-of the browser socket, and the plugins. Everything else stays in `get_settings()`.
+of the browser socket, and the plugins (Radix theme; the vendor chunk, avrentals/ui/bundling.py).
+Everything else stays in `get_settings()`.
 """
 
 import warnings
@@ -10,6 +11,7 @@ import warnings
 import reflex as rx
 
 from avrentals.settings import get_settings
+from avrentals.ui.bundling import VendorChunkPlugin
 
 settings = get_settings()
 
@@ -39,6 +41,7 @@ config = rx.Config(
                 has_background=True,
             )
         ),
+        VendorChunkPlugin(),
     ],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

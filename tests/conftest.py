@@ -78,13 +78,16 @@ def reset_schema(url: str) -> None:
 
 
 def truncate_all(engine: Engine) -> None:
-    tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
+    """Empty every table, children first, in one transaction. DELETE rather than TRUNCATE: on
+    tables of a few rows it is ~1 ms where TRUNCATE (new files for every table) is 30-60 ms,
+    and it runs before every database test."""
+    statements = [f'DELETE FROM "{t.name}"' for t in reversed(SQLModel.metadata.sorted_tables)]
     with engine.begin() as conn:
         if engine.dialect.name == "postgresql":
-            conn.execute(sa.text(f"TRUNCATE {', '.join(tables)} CASCADE"))
+            conn.exec_driver_sql("; ".join(statements))  # one round trip
         else:
-            for name in tables:
-                conn.execute(sa.text(f"DELETE FROM {name}"))
+            for statement in statements:
+                conn.exec_driver_sql(statement)
 
 
 @pytest.fixture(scope="session")

@@ -21,13 +21,28 @@ from avrentals.domain.errors import LoginFailed, Unauthorized
 from avrentals.domain.models import User
 from avrentals.domain.permissions import Actor
 from avrentals.domain.services.audit import record_audit
+from avrentals.settings import get_settings
 
 ALGORITHM = "HS256"
 ALLOWED_ALGORITHMS = [ALGORITHM]
 REQUIRED_CLAIMS = ["sub", "username", "role", "ver", "iat", "exp", "jti"]
 GENERIC_LOGIN_ERROR = "Invalid username or password."
 
-_passwords = CryptContext(schemes=["argon2"], deprecated="auto")
+_TEST_COST = {"argon2__memory_cost": 8, "argon2__time_cost": 1, "argon2__parallelism": 1}
+
+
+def password_context(app_env: str) -> CryptContext:
+    """argon2id at passlib's defaults (64 MiB, 3 passes, 4 lanes): ~0.2-0.5 s a hash on a small
+    server, by design. Test runs (`app_env` "test") hash at argon2's lowest cost instead: the
+    suites sign in thousands of times, and nothing they check (which password verifies, a hash
+    made at other settings being redone at sign-in, unknown users costing the same) depends on
+    the cost."""
+    return CryptContext(
+        schemes=["argon2"], deprecated="auto", **(_TEST_COST if app_env == "test" else {})
+    )
+
+
+_passwords = password_context(get_settings().app_env)
 # Verified against when the username is unknown, so both failures cost the same time.
 _DUMMY_HASH = _passwords.hash("timing-equaliser-not-a-password")
 
