@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import DEMO_PASSWORD, Server, db_scalar, sign_in, url_of, wait_login_ready
+from tests.e2e.conftest import Server, api_token, db_scalar, sign_in, url_of, wait_login_ready
 
 pytestmark = pytest.mark.e2e
 
@@ -37,16 +37,8 @@ def api(
         return exc.code, json.loads(exc.read() or b"null")
 
 
-def api_login(server: Server, username: str, password: str = DEMO_PASSWORD) -> str:
-    status, body = api(
-        server, "POST", "/api/auth/login", {"username": username, "password": password}
-    )
-    assert status == 200, body
-    return str(body["data"]["token"])
-
-
 def make_account(server: Server, username: str, password: str) -> None:
-    token = api_login(server, "admin")
+    token = api_token(server.url, "admin")
     status, body = api(
         server,
         "POST",
@@ -128,7 +120,7 @@ def test_profile_password_change_keeps_this_browser_and_revokes_old_tokens(
     username = f"prof{secrets.token_hex(3)}"
     old_password, new_password = f"first-{secrets.token_hex(6)}", f"second-{secrets.token_hex(6)}"
     make_account(server, username, old_password)
-    old_token = api_login(server, username, old_password)
+    old_token = api_token(server.url, username, old_password)
 
     page = new_context().new_page()
     sign_in_as(page, server, username, old_password)
@@ -154,7 +146,7 @@ def test_profile_password_change_keeps_this_browser_and_revokes_old_tokens(
     page.get_by_test_id("nav-clients").click()  # this browser stays signed in
     expect(page).to_have_url(url_of("/clients"), timeout=30_000)
     expect(page.get_by_test_id("user-menu")).to_be_visible()
-    assert api_login(server, username, new_password)
+    assert api_token(server.url, username, new_password)
 
 
 def test_company_name_change_shows_live_in_another_browser(server: Server, new_context):
@@ -175,7 +167,7 @@ def test_company_name_change_shows_live_in_another_browser(server: Server, new_c
     expect(brand).to_have_text(new_name, timeout=10_000)  # no reload
     expect(admin.get_by_test_id("brand-name")).to_have_text(new_name)
 
-    token = api_login(server, "admin")
+    token = api_token(server.url, "admin")
     status, body = api(server, "GET", "/api/settings", token=token)
     assert status == 200 and "smtpPassword" not in body["data"]
     api(

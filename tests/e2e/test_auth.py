@@ -15,6 +15,7 @@ from tests.e2e.conftest import (
     Server,
     db_execute,
     sign_in,
+    sign_in_with_form,
     table_rows,
     url_of,
     wait_login_ready,
@@ -44,7 +45,7 @@ ROLE_LABELS = {
 
 @pytest.mark.parametrize("username", ROLES)
 def test_each_role_signs_in_and_sees_the_inventory(server: Server, page: Page, username: str):
-    sign_in(page, server.url, username)
+    sign_in_with_form(page, server.url, username)
     wait_rows(page)
     expect(page.get_by_test_id("page-label")).to_have_text(re.compile(r"Page 1 of \d+ · \d+ items"))
     assert table_rows(page).count() == 20  # the default page size, of the ~80 seeded items

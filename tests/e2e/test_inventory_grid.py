@@ -10,7 +10,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, db_scalar, sign_in, table_rows, wait_rows
+from tests.e2e.conftest import Server, api_token, db_scalar, sign_in, table_rows, wait_rows
 
 pytestmark = pytest.mark.e2e
 
@@ -273,12 +273,7 @@ def test_a_card_shows_the_items_photo(server: Server, page: Page):
         )[0].split("|", 1)
     )
     api = page.request
-    login = api.post(
-        f"{server.url}/api/auth/login",
-        data={"username": "manager", "password": "rentals-demo"},
-    )
-    assert login.ok, login.text()
-    token = login.json()["data"]["token"]
+    token = api_token(server.url, "manager")
     upload = api.post(
         f"{server.url}/api/equipment/{item_id}/image",
         headers={"Authorization": f"Bearer {token}"},
@@ -304,14 +299,6 @@ def test_a_card_shows_the_items_photo(server: Server, page: Page):
     expect(tile.get_by_test_id("tile-placeholder")).to_have_count(0)
 
 
-def _api_token(page: Page, server: Server, username: str) -> str:
-    login = page.request.post(
-        f"{server.url}/api/auth/login", data={"username": username, "password": "rentals-demo"}
-    )
-    assert login.ok, login.text()
-    return login.json()["data"]["token"]
-
-
 def test_live_changes_respect_the_filters(server: Server, page: Page, new_context):
     """A filtered list refreshes live: an item moved INTO the filtered location by another
     user appears (with the banner naming them), and disappears when moved out again."""
@@ -327,7 +314,7 @@ def test_live_changes_respect_the_filters(server: Server, page: Page, new_contex
         "ORDER BY name DESC LIMIT 1"
     )[0].split("|")
     other = new_context().new_page()
-    token = _api_token(other, server, "manager")
+    token = api_token(server.url, "manager")
     headers = {"Authorization": f"Bearer {token}"}
     moved = other.request.patch(
         f"{server.url}/api/equipment/{item_id}",

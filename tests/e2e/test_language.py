@@ -21,7 +21,7 @@ from sqlmodel import Session, create_engine, select
 from avrentals.domain.enums import Role
 from avrentals.domain.models import User
 from avrentals.i18n import catalogue
-from tests.e2e.conftest import E2E_DATABASE_URL, Server, db_scalar, sign_in
+from tests.e2e.conftest import E2E_DATABASE_URL, Server, db_scalar, sign_in, sign_in_with_form
 
 pytestmark = pytest.mark.e2e
 
@@ -101,8 +101,9 @@ def test_the_switch_translates_everything_and_is_stored_for_the_user(
 
     page.reload()
     expect(page.get_by_test_id("nav-equipment")).to_contain_text("Inventário", timeout=30_000)
+    # Signing in on another device brings the user's language along.
     other_device = new_context(locale="en-GB").new_page()
-    sign_in(other_device, server.url, polyglot, path="/equipment")
+    sign_in_with_form(other_device, server.url, polyglot, path="/equipment")
     expect(other_device.get_by_test_id("nav-equipment")).to_contain_text("Inventário")
 
     leftovers: dict[str, list[str]] = {}

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import Server, db_scalar, sign_in, url_of
+from tests.e2e.conftest import Server, api_token, db_scalar, sign_in, url_of
 
 pytestmark = pytest.mark.e2e
 
@@ -20,14 +20,6 @@ UNREAD_SQL = (
     "SELECT count(*) FROM notification n JOIN app_user u ON u.id = n.user_id "
     "WHERE u.username = :u AND NOT n.is_read"
 )
-
-
-def _token(page: Page, server: Server, username: str) -> str:
-    login = page.request.post(
-        f"{server.url}/api/auth/login", data={"username": username, "password": "rentals-demo"}
-    )
-    assert login.ok, login.text()
-    return str(login.json()["data"]["token"])
 
 
 def _badge_count(page: Page) -> int:
@@ -55,7 +47,7 @@ def badge_matches_database(page: Page, username: str, timeout_s: float = 15.0) -
 @pytest.fixture
 def spare_item(server: Server, page: Page) -> Iterator[dict[str, Any]]:
     """An all-good equipment item with a few units; its counts are put back afterwards."""
-    token = _token(page, server, "admin")
+    token = api_token(server.url, "admin")
     auth = {"Authorization": f"Bearer {token}"}
     listed = page.request.get(
         f"{server.url}/api/equipment", params={"pageSize": 100, "sort": "name"}, headers=auth

@@ -16,8 +16,8 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import (
     ARTIFACTS,
-    DEMO_PASSWORD,
     Server,
+    api_token,
     db_scalar,
     server_stopped,
     sign_in,
@@ -47,13 +47,6 @@ def _api(server: Server, method: str, path: str, body: dict | None = None, token
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())["data"]
-
-
-def _token(server: Server, username: str) -> str:
-    data = _api(
-        server, "POST", "/api/auth/login", {"username": username, "password": DEMO_PASSWORD}
-    )
-    return data["token"]
 
 
 def _item(code: str) -> str:
@@ -92,7 +85,7 @@ def _scan_logs(event_id: str) -> dict[str, int]:
 def prep_event(server: Server) -> dict:
     """An event of its own (far in the future, so nothing else books it) with two lines:
     a microphone x3 and a mixer x1."""
-    token = _token(server, "manager")
+    token = api_token(server.url, "manager")
     client_id = str(db_scalar("SELECT id FROM client ORDER BY name LIMIT 1"))
     suffix = uuid.uuid4().hex[:6]
     event = _api(
@@ -263,7 +256,7 @@ def test_check_in_scans_made_while_the_device_is_offline_follow_the_active_tab(
     server: Server, page: Page, prep_event: dict
 ):
     event_id = prep_event["id"]
-    token = _token(server, "tech")
+    token = api_token(server.url, "tech")
     out = [
         {
             "id": str(uuid.uuid4()),
